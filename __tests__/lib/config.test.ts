@@ -1,0 +1,70 @@
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS, InvalidOptionError, optionEnvName, parseOptions, readOptions } from '../../lib/config';
+
+describe('parseOptions', () => {
+  it('fills every missing option with its default', () => {
+    expect(parseOptions({})).toEqual(DEFAULT_OPTIONS);
+  });
+
+  it('defaults to AWS_IAM function URLs, out-of-band method 1 and write-only method 2', () => {
+    expect(DEFAULT_OPTIONS).toMatchObject({
+      functionUrlAuthType: 'AWS_IAM',
+      method1SecretDelivery: 'out-of-band',
+      method2SecretDelivery: 'write-only',
+      targetUrl: 'https://example.com',
+    });
+  });
+
+  it('accepts numbers given as strings (environment overrides)', () => {
+    expect(parseOptions({ logRetentionDays: '90', upstreamTimeoutMs: '1500' })).toMatchObject({
+      logRetentionDays: 90,
+      upstreamTimeoutMs: 1500,
+    });
+  });
+
+  it.each([
+    ['region', 'Tokyo', /"region": expected an AWS region name/],
+    ['targetUrl', 'example.com', /"targetUrl": expected an absolute http\(s\) URL/],
+    ['targetUrl', 'ftp://example.com', /"targetUrl": expected an absolute http\(s\) URL/],
+    ['targetUrl', 'https://user:pass@example.com', /"targetUrl": expected an absolute http\(s\) URL without credentials/],
+    ['functionUrlAuthType', 'PUBLIC', /"functionUrlAuthType": expected one of "AWS_IAM", "NONE", got "PUBLIC"/],
+    ['logRetentionDays', 10, /"logRetentionDays": expected one of 1, 3, 5, 7, 14, 30/],
+    ['packaging', 'docker', /"packaging": expected one of "archive", "asset", got "docker"/],
+    ['upstreamTimeoutMs', 0, /"upstreamTimeoutMs": expected an integer from 1 to 9000, got 0/],
+    ['upstreamTimeoutMs', 10_000, /"upstreamTimeoutMs": expected an integer from 1 to 9000/],
+    ['upstreamTimeoutMs', 'soon', /"upstreamTimeoutMs": expected an integer/],
+    ['secretCacheTtlSeconds', -1, /"secretCacheTtlSeconds": expected an integer from 0 to 86400/],
+    ['secretCacheTtlSeconds', 1.5, /"secretCacheTtlSeconds": expected an integer/],
+    ['method1SecretDelivery', 'plaintext', /"method1SecretDelivery": expected one of "out-of-band", "terraform"/],
+    ['method2SecretDelivery', 'terraform', /"method2SecretDelivery": expected one of "write-only", "out-of-band"/],
+  ])('rejects %s=%o with an error naming the option and the accepted values', (option, value, message) => {
+    expect(() => parseOptions({ [option]: value })).toThrow(InvalidOptionError);
+    expect(() => parseOptions({ [option]: value })).toThrow(message);
+  });
+});
+
+describe('optionEnvName', () => {
+  it('turns the context key into an upper snake-case variable with the project prefix', () => {
+    expect(optionEnvName('targetUrl')).toBe('LAMBDA_SECRETS_TARGET_URL');
+    expect(optionEnvName('method1SecretDelivery')).toBe('LAMBDA_SECRETS_METHOD1_SECRET_DELIVERY');
+  });
+});
+
+describe('readOptions', () => {
+  it('reads options from the cdktf context', () => {
+    const app = Testing.app({ context: { targetUrl: 'https://api.example.org', packaging: 'asset' } });
+    expect(readOptions(app, {})).toMatchObject({ targetUrl: 'https://api.example.org', packaging: 'asset' });
+  });
+
+  it('lets an environment variable override the context for one run', () => {
+    const app = Testing.app({ context: { targetUrl: 'https://api.example.org' } });
+    const options = readOptions(app, { LAMBDA_SECRETS_TARGET_URL: 'http://127.0.0.1:9000' });
+    expect(options.targetUrl).toBe('http://127.0.0.1:9000');
+  });
+
+  it('rejects a bad context value with an error naming it', () => {
+    const app = Testing.app({ context: { functionUrlAuthType: 'none' } });
+    expect(() => readOptions(app, {})).toThrow(/"functionUrlAuthType"/);
+  });
+});

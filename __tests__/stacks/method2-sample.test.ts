@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { dataSources, resources, single, statementGranting, synthStack } from '../support/synth';
+
+describe('method2-sample stack (defaults)', () => {
+  const { json, text, warnings } = synthStack('method2-sample');
+
+  it('matches its snapshot', () => {
+    expect(text).toMatchSnapshot();
+  });
+
+  it('creates a KMS key with rotation and the alias alias/method2-sample', () => {
+    expect(single(json, 'aws_kms_key')).toMatchObject({
+      description: 'KMS key for method2-sample function',
+      deletion_window_in_days: 7,
+      enable_key_rotation: true,
+    });
+    expect(single(json, 'aws_kms_alias').name).toBe('alias/method2-sample');
+  });
+
+  it('stores the token as a SecureString encrypted with the key', () => {
+    expect(single(json, 'aws_ssm_parameter')).toMatchObject({
+      name: '/sample-app/lambda/sample-api-token',
+      type: 'SecureString',
+      key_id: expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.key_id\}$/),
+    });
+  });
+
+  it('writes the value write-only from an ephemeral variable, so it is in neither state nor plan', () => {
+    const parameter = single(json, 'aws_ssm_parameter');
+    expect(parameter.value).toBeUndefined();
+    expect(parameter.value_wo).toBe('${var.api_token}');
+    expect(parameter.value_wo_version).toBe('${var.api_token_version}');
+    expect(json.variable?.api_token).toMatchObject({ type: 'string', sensitive: true, ephemeral: true, nullable: false });
+    expect(json.variable?.api_token_version).toMatchObject({ type: 'number', default: 1 });
+  });
+
+  it('puts only the parameter name in the environment', () => {
+    const variables = single(json, 'aws_lambda_function').environment.variables;
+    expect(variables).toEqual({
+      [ENV.apiTokenParameterName]: '/sample-app/lambda/sample-api-token',
+      [ENV.targetUrl]: 'https://example.com',
+      [ENV.upstreamTimeoutMs]: '5000',
+      [ENV.secretCacheTtlSeconds]: '0',
+    });
+    expect(single(json, 'aws_lambda_function').lifecycle).toBeUndefined();
+  });
+
+  it('allows exactly ssm:GetParameter on that parameter (not GetParameter*)', () => {
+    const statement = statementGranting(json, 'ssm:GetParameter');
+    expect(statement.actions).toEqual(['ssm:GetParameter']);
+    expect(statement.resources).toEqual([expect.stringMatching(/^\$\{aws_ssm_parameter\.[\w-]+\.arn\}$/)]);
+  });
+
+  it('allows kms:Decrypt on its key only through SSM and only for that parameter', () => {
+    const statement = statementGranting(json, 'kms:Decrypt');
+    expect(statement.resources).toEqual([expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/)]);
+    expect(statement.condition).toEqual([
+      { test: 'StringEquals', variable: 'kms:ViaService', values: ['ssm.ap-northeast-1.amazonaws.com'] },
+      {
+        test: 'StringEquals',
+        variable: 'kms:EncryptionContext:PARAMETER_ARN',
+        values: [expect.stringMatching(/^\$\{aws_ssm_parameter\.[\w-]+\.arn\}$/)],
+      },
+    ]);
+  });
+
+  it('allows writing logs only to its own log group', () => {
+    expect(statementGranting(json, 'logs:PutLogEvents').resources).toEqual([
+      expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[\w-]+\.arn\}:\*$/),
+    ]);
+  });
+
+  it('creates role, policy, attachment, log group, function and URL named after the function', () => {
+    expect(single(json, 'aws_iam_role').name).toBe('method2-sample-lambda-execution');
+    expect(single(json, 'aws_iam_policy').name).toBe('method2-sample-lambda-execution');
+    expect(resources(json, 'aws_iam_role_policy_attachment')).toHaveLength(1);
+    expect(single(json, 'aws_cloudwatch_log_group').name).toBe('/aws/lambda/method2-sample');
+    expect(single(json, 'aws_lambda_function')).toMatchObject({ function_name: 'method2-sample', runtime: 'nodejs22.x' });
+    expect(single(json, 'aws_lambda_function_url').authorization_type).toBe('AWS_IAM');
+  });
+
+  it('outputs the parameter name besides the function outputs', () => {
+    expect(Object.keys(json.output ?? {})).toContain('api_token_parameter_name');
+    expect(Object.keys(json.output ?? {})).toContain('function_url');
+  });
+
+  it('warns about nothing', () => {
+    expect(warnings).toEqual([]);
+  });
+
+  it('does not use aws_kms_ciphertext', () => {
+    expect(dataSources(json, 'aws_kms_ciphertext')).toEqual([]);
+  });
+});
+
+describe('method2-sample stack with method2SecretDelivery=out-of-band', () => {
+  const { json } = synthStack('method2-sample', { method2SecretDelivery: 'out-of-band' });
+
+  it('creates the parameter with a placeholder that Terraform never reverts', () => {
+    const parameter = single(json, 'aws_ssm_parameter');
+    expect(parameter.value).toBe(SECRET_PLACEHOLDER);
+    expect(parameter.value_wo).toBeUndefined();
+    expect(parameter.lifecycle).toEqual({ ignore_changes: ['value'] });
+  });
+
+  it('declares no token variable', () => {
+    expect(json.variable).toBeUndefined();
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ENV } from '../../functions/shared/contract';
+import { EnvironmentTooLargeError } from '../../lib/lambda-environment';
+import { dataSources, resources, single, StackName, synthStack } from '../support/synth';
+
+const STACKS: StackName[] = ['method1-sample', 'method2-sample'];
+
+describe.each(STACKS)('%s options', (name) => {
+  it('sets the region on the provider', () => {
+    const { json } = synthStack(name, { region: 'eu-west-1' });
+    expect(json.provider?.aws).toEqual([{ region: 'eu-west-1' }]);
+  });
+
+  it('passes targetUrl to the function', () => {
+    const { json } = synthStack(name, { targetUrl: 'http://127.0.0.1:8080/hook' });
+    expect(single(json, 'aws_lambda_function').environment.variables[ENV.targetUrl]).toBe('http://127.0.0.1:8080/hook');
+  });
+
+  it('sets logRetentionDays on the log group', () => {
+    const { json } = synthStack(name, { logRetentionDays: 365 });
+    expect(single(json, 'aws_cloudwatch_log_group').retention_in_days).toBe(365);
+  });
+
+  it('passes upstreamTimeoutMs and secretCacheTtlSeconds to the function', () => {
+    const { json } = synthStack(name, { upstreamTimeoutMs: 2500, secretCacheTtlSeconds: 300 });
+    expect(single(json, 'aws_lambda_function').environment.variables).toMatchObject({
+      [ENV.upstreamTimeoutMs]: '2500',
+      [ENV.secretCacheTtlSeconds]: '300',
+    });
+  });
+
+  it('with packaging=asset, zips at synth and needs no archive provider', () => {
+    const { json } = synthStack(name, { packaging: 'asset' });
+    expect(dataSources(json, 'archive_file')).toEqual([]);
+    expect(json.terraform.required_providers.archive).toBeUndefined();
+    expect(single(json, 'aws_lambda_function')).toMatchObject({
+      filename: expect.stringMatching(/^assets\/[\w-]+\/[0-9A-F]{32}\/archive\.zip$/),
+      source_code_hash: expect.stringMatching(/^\$\{filebase64sha256\("assets\/[\w-]+\/[0-9A-F]{32}\/archive\.zip"\)\}$/),
+    });
+  });
+
+  it('with functionUrlAuthType=NONE, grants public InvokeFunctionUrl for NONE auth only', () => {
+    const { json } = synthStack(name, { functionUrlAuthType: 'NONE' });
+    expect(single(json, 'aws_lambda_function_url').authorization_type).toBe('NONE');
+    expect(resources(json, 'aws_lambda_permission')).toEqual([
+      {
+        statement_id: 'FunctionURLAllowPublicAccess',
+        action: 'lambda:InvokeFunctionUrl',
+        function_name: expect.stringMatching(/^\$\{aws_lambda_function\.[\w-]+\.function_name\}$/),
+        principal: '*',
+        function_url_auth_type: 'NONE',
+      },
+    ]);
+  });
+
+  it('with functionUrlAuthType=NONE, warns that AWS needs a conditioned InvokeFunction it cannot emit', () => {
+    const { warnings } = synthStack(name, { functionUrlAuthType: 'NONE' });
+    expect(warnings).toEqual([expect.stringContaining('lambda:InvokedViaFunctionUrl')]);
+  });
+
+  it('rejects an environment over the 4 KB quota, with the size in the message', () => {
+    const targetUrl = `https://example.com/${'a'.repeat(4100)}`;
+    expect(() => synthStack(name, { targetUrl })).toThrow(EnvironmentTooLargeError);
+    expect(() => synthStack(name, { targetUrl })).toThrow(/is \d{4} bytes; Lambda allows at most 4096 bytes/);
+  });
+});

@@ -1,0 +1,74 @@
+import { Testing } from 'cdktf';
+import { parseOptions, SampleOptions } from '../../lib/config';
+import type { SampleStack } from '../../lib/sample-stack';
+import { Method1SampleStack } from '../../stacks/method1-sample';
+import { Method2SampleStack } from '../../stacks/method2-sample';
+
+/** A synthesized stack: its Terraform JSON, parsed, and the warnings synthesis attached. */
+export interface Synthesized {
+  readonly json: TerraformJson;
+  readonly text: string;
+  readonly warnings: string[];
+}
+
+/** The parts of Terraform JSON the tests read. */
+export interface TerraformJson {
+  readonly resource: Record<string, Record<string, any>>;
+  readonly data?: Record<string, Record<string, any>>;
+  readonly variable?: Record<string, any>;
+  readonly output?: Record<string, any>;
+  readonly provider?: Record<string, any[]>;
+  readonly terraform?: any;
+}
+
+const STACKS = {
+  'method1-sample': Method1SampleStack,
+  'method2-sample': Method2SampleStack,
+} as const;
+
+/** The names of the project's stacks. */
+export type StackName = keyof typeof STACKS;
+
+/** Builds one stack in a test app with the given option values and returns its Terraform JSON. */
+export function synthStack(name: StackName, overrides: Partial<Record<keyof SampleOptions, unknown>> = {}): Synthesized {
+  const app = Testing.app();
+  const stack: SampleStack = new STACKS[name](app, parseOptions(overrides));
+  const text = Testing.synth(stack);
+  const warnings = stack.node
+    .findAll()
+    .flatMap((construct) => construct.node.metadata)
+    .filter((entry) => entry.type === '@cdktf/warn')
+    .map((entry) => String(entry.data));
+  return { json: JSON.parse(text) as TerraformJson, text, warnings };
+}
+
+/** Every resource of one type in the stack. */
+export function resources(json: TerraformJson, type: string): any[] {
+  return Object.values(json.resource[type] ?? {});
+}
+
+/** The only resource of one type in the stack; fails when there is not exactly one. */
+export function single(json: TerraformJson, type: string): any {
+  const found = resources(json, type);
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** Every data source of one type in the stack. */
+export function dataSources(json: TerraformJson, type: string): any[] {
+  return Object.values(json.data?.[type] ?? {});
+}
+
+/** The policy document data source whose statements include `action`. */
+export function policyGranting(json: TerraformJson, action: string): any {
+  const found = dataSources(json, 'aws_iam_policy_document').filter((doc) =>
+    doc.statement.some((s: any) => s.actions.includes(action)),
+  );
+  if (found.length !== 1) throw new Error(`expected one policy document granting ${action}, found ${found.length}`);
+  return found[0];
+}
+
+/** The statement granting `action`. */
+export function statementGranting(json: TerraformJson, action: string): any {
+  return policyGranting(json, action).statement.find((s: any) => s.actions.includes(action));
+}

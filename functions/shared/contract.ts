@@ -1,0 +1,28 @@
+/**
+ * The contract between the stacks and the functions: the environment variable names the
+ * stacks set and the handlers read, and the value that marks a secret not yet provisioned.
+ * Both sides import it, so a rename cannot leave one of them behind.
+ */
+
+/** Environment variables that the stacks set and the handlers read. */
+export const ENV = {
+  /** Method 1: base64 KMS ciphertext of the token, or {@link SECRET_PLACEHOLDER}. */
+  encryptedApiToken: 'ENCRYPTED_API_TOKEN',
+  /** Method 2: name of the SecureString parameter that holds the token. */
+  apiTokenParameterName: 'API_TOKEN_PARAMETER_NAME',
+  /** Absolute http(s) URL that the function calls with the token. */
+  targetUrl: 'TARGET_URL',
+  /** Milliseconds before the upstream call is abandoned (optional). */
+  upstreamTimeoutMs: 'UPSTREAM_TIMEOUT_MS',
+  /** Seconds a fetched secret is reused; 0 keeps it for the execution environment's life (optional). */
+  secretCacheTtlSeconds: 'SECRET_CACHE_TTL_SECONDS',
+} as const;
+
+/**
+ * Stands in for a secret that is provisioned outside Terraform. A handler that finds it
+ * answers 503 instead of sending it upstream.
+ */
+export const SECRET_PLACEHOLDER = 'provisioned-out-of-band';
+
+/** Encryption context key that Method 1 binds its ciphertext to, as the Lambda console does. */
+export const ENCRYPTION_CONTEXT_KEY = 'LambdaFunctionName';

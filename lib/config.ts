@@ -1,0 +1,185 @@
+import { Construct } from 'constructs';
+
+/** How the function's deployment package is produced from the esbuild bundle. */
+export type Packaging = 'archive' | 'asset';
+/** Who may call the function URL. */
+export type FunctionUrlAuthType = 'AWS_IAM' | 'NONE';
+/** How Method 1's ciphertext reaches the function environment. */
+export type Method1SecretDelivery = 'out-of-band' | 'terraform';
+/** How Method 2's parameter value is written. */
+export type Method2SecretDelivery = 'write-only' | 'out-of-band';
+
+/** Options shared by both stacks. Every field has a default; see {@link DEFAULT_OPTIONS}. */
+export interface SampleOptions {
+  /**
+   * AWS region of every resource.
+   * @default 'ap-northeast-1'
+   */
+  readonly region: string;
+  /**
+   * Absolute http(s) URL that the functions call with the token.
+   * @default 'https://example.com' (the article's host is misspelt)
+   */
+  readonly targetUrl: string;
+  /**
+   * Function URL authorization. `NONE` makes the URL public, as in the article.
+   * @default 'AWS_IAM'
+   */
+  readonly functionUrlAuthType: FunctionUrlAuthType;
+  /**
+   * Days CloudWatch Logs keeps the function's logs; one of {@link LOG_RETENTION_DAYS}.
+   * @default 30
+   */
+  readonly logRetentionDays: number;
+  /**
+   * `archive`: zipped by Terraform's `archive_file`, as in the article (needs hashicorp/archive).
+   * `asset`: zipped at synth by a cdktf `TerraformAsset` (needs no extra provider).
+   * @default 'archive'
+   */
+  readonly packaging: Packaging;
+  /**
+   * Milliseconds the functions wait for the upstream; below the function timeout.
+   * @default 5000
+   */
+  readonly upstreamTimeoutMs: number;
+  /**
+   * Seconds a fetched secret is reused; 0 keeps it for the execution environment's life.
+   * @default 0
+   */
+  readonly secretCacheTtlSeconds: number;
+  /**
+   * Method 1. `out-of-band`: the stack sets a placeholder and never touches the value again;
+   * `npm run secret -- set method1-sample` writes the ciphertext. `terraform`: the article's
+   * `aws_kms_ciphertext`, which stores the plaintext in state.
+   * @default 'out-of-band'
+   */
+  readonly method1SecretDelivery: Method1SecretDelivery;
+  /**
+   * Method 2. `write-only`: `value_wo` from the ephemeral variable `api_token`
+   * (`TF_VAR_api_token`), kept out of state and plan. `out-of-band`: a placeholder value that
+   * Terraform never reverts.
+   * @default 'write-only'
+   */
+  readonly method2SecretDelivery: Method2SecretDelivery;
+}
+
+/** Retention values that CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+] as const;
+
+/** The function timeout; the upstream timeout must leave room under it. */
+export const FUNCTION_TIMEOUT_SECONDS = 10;
+
+/** Defaults: the article's choices, except where the article is unsafe or broken today. */
+export const DEFAULT_OPTIONS: SampleOptions = {
+  region: 'ap-northeast-1',
+  targetUrl: 'https://example.com',
+  functionUrlAuthType: 'AWS_IAM',
+  logRetentionDays: 30,
+  packaging: 'archive',
+  upstreamTimeoutMs: 5000,
+  secretCacheTtlSeconds: 0,
+  method1SecretDelivery: 'out-of-band',
+  method2SecretDelivery: 'write-only',
+};
+
+/** Thrown when an option is not one the stacks accept; the message names it and what is. */
+export class InvalidOptionError extends Error {
+  /**
+   * @param option the option's context key
+   * @param expected what the option accepts
+   * @param received the rejected value
+   */
+  constructor(
+    readonly option: keyof SampleOptions,
+    expected: string,
+    received: unknown,
+  ) {
+    super(`Invalid option "${option}": expected ${expected}, got ${JSON.stringify(received)}`);
+    this.name = 'InvalidOptionError';
+  }
+}
+
+/** Prefix of the environment variables that override context per run, e.g. `LAMBDA_SECRETS_TARGET_URL`. */
+export const OPTION_ENV_PREFIX = 'LAMBDA_SECRETS_';
+
+/** The environment variable that overrides `option` for one run. */
+export function optionEnvName(option: keyof SampleOptions): string {
+  return OPTION_ENV_PREFIX + option.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+type Parser<T> = (option: keyof SampleOptions, raw: unknown) => T;
+
+function oneOf<T extends string | number>(values: readonly T[]): Parser<T> {
+  return (option, raw) => {
+    const value = typeof values[0] === 'number' && typeof raw === 'string' ? Number(raw) : raw;
+    if (!values.includes(value as T)) {
+      throw new InvalidOptionError(option, `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, raw);
+    }
+    return value as T;
+  };
+}
+
+function integer(min: number, max: number): Parser<number> {
+  return (option, raw) => {
+    const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidOptionError(option, `an integer from ${min} to ${max}`, raw);
+    }
+    return value;
+  };
+}
+
+const region: Parser<string> = (option, raw) => {
+  if (typeof raw !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(raw)) {
+    throw new InvalidOptionError(option, 'an AWS region name such as "ap-northeast-1"', raw);
+  }
+  return raw;
+};
+
+const httpUrl: Parser<string> = (option, raw) => {
+  const url = typeof raw === 'string' && URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
+    throw new InvalidOptionError(option, 'an absolute http(s) URL without credentials', raw);
+  }
+  return raw as string;
+};
+
+const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> } = {
+  region,
+  targetUrl: httpUrl,
+  functionUrlAuthType: oneOf(['AWS_IAM', 'NONE'] as const),
+  logRetentionDays: oneOf(LOG_RETENTION_DAYS),
+  packaging: oneOf(['archive', 'asset'] as const),
+  upstreamTimeoutMs: integer(1, FUNCTION_TIMEOUT_SECONDS * 1000 - 1000),
+  secretCacheTtlSeconds: integer(0, 86_400),
+  method1SecretDelivery: oneOf(['out-of-band', 'terraform'] as const),
+  method2SecretDelivery: oneOf(['write-only', 'out-of-band'] as const),
+};
+
+/**
+ * Validates raw option values (from context or the environment) and fills in defaults.
+ * @throws InvalidOptionError naming the first bad option
+ */
+export function parseOptions(raw: Partial<Record<keyof SampleOptions, unknown>>): SampleOptions {
+  const options: Record<string, unknown> = {};
+  for (const key of Object.keys(PARSERS) as (keyof SampleOptions)[]) {
+    const value = raw[key];
+    options[key] = value === undefined ? DEFAULT_OPTIONS[key] : PARSERS[key](key, value);
+  }
+  return options as unknown as SampleOptions;
+}
+
+/**
+ * Reads the options for an app: an environment variable ({@link optionEnvName}) wins over the
+ * cdktf context (`cdktf.json` → `context`), which wins over the default.
+ */
+export function readOptions(scope: Construct, env: NodeJS.ProcessEnv = process.env): SampleOptions {
+  const raw: Partial<Record<keyof SampleOptions, unknown>> = {};
+  for (const key of Object.keys(DEFAULT_OPTIONS) as (keyof SampleOptions)[]) {
+    raw[key] = env[optionEnvName(key)] ?? scope.node.tryGetContext(key);
+  }
+  return parseOptions(raw);
+}

@@ -1,0 +1,148 @@
+import { Construct } from 'constructs';
+import { Annotations, Token } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { FUNCTION_TIMEOUT_SECONDS, FunctionUrlAuthType, Packaging } from './config';
+import { assertEnvironmentFits } from './lambda-environment';
+import { BUNDLE_HANDLER, NodejsBundle } from './nodejs-bundle';
+
+/** Lambda runtime of both functions; the article's nodejs16.x is refused for new functions. */
+export const RUNTIME = 'nodejs22.x';
+
+/** Properties of a {@link UrlFunction}. */
+export interface UrlFunctionProps {
+  /** Function name; also names its log group, role, policy and bundle. */
+  readonly functionName: string;
+  /** Handler entry file relative to the project root. */
+  readonly entry: string;
+  /** Environment variables. Values still unresolved at synth are not counted in the 4 KB check. */
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Environment keys whose value is managed outside Terraform: Terraform sets them on create
+   * and then neither reverts nor reports changes to them.
+   * @default none
+   */
+  readonly externallyManagedEnvironment?: readonly string[];
+  /** Statements granting access to the secret, added to the log permissions. */
+  readonly secretAccess: readonly DataAwsIamPolicyDocumentStatement[];
+  /** Days CloudWatch Logs keeps the logs. */
+  readonly logRetentionDays: number;
+  /** Function URL authorization. */
+  readonly authType: FunctionUrlAuthType;
+  /**
+   * How the bundle is zipped.
+   * @default 'archive'
+   */
+  readonly packaging?: Packaging;
+}
+
+/**
+ * A Node.js Lambda function with its own log group (created first, so Terraform owns it), an
+ * execution role limited to writing that log group plus the given secret access, and a function URL.
+ */
+export class UrlFunction extends Construct {
+  /** The function. */
+  readonly function: LambdaFunction;
+  /** Its URL. */
+  readonly url: LambdaFunctionUrl;
+  /** Its log group `/aws/lambda/<functionName>`. */
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: UrlFunctionProps) {
+    super(scope, id);
+    const { functionName } = props;
+    assertEnvironmentFits(
+      functionName,
+      Object.fromEntries(Object.entries(props.environment).filter(([, value]) => !Token.isUnresolved(value))),
+    );
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    const trust = new DataAwsIamPolicyDocument(this, 'trust', {
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }],
+        },
+      ],
+    });
+    const execution = new DataAwsIamPolicyDocument(this, 'execution', {
+      statement: [
+        {
+          effect: 'Allow',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${this.logGroup.arn}:*`],
+        },
+        ...props.secretAccess,
+      ],
+    });
+    const role = new IamRole(this, 'role', {
+      name: `${functionName}-lambda-execution`,
+      assumeRolePolicy: trust.json,
+    });
+    const policy = new IamPolicy(this, 'policy', {
+      name: `${functionName}-lambda-execution`,
+      policy: execution.json,
+    });
+    const attachment = new IamRolePolicyAttachment(this, 'policy-attachment', {
+      role: role.name,
+      policyArn: policy.arn,
+    });
+
+    const code = new NodejsBundle(this, 'bundle', {
+      entry: props.entry,
+      name: functionName,
+      packaging: props.packaging,
+    });
+    const externallyManaged = props.externallyManagedEnvironment ?? [];
+    this.function = new LambdaFunction(this, 'function', {
+      // The role's policy must be attached before the first invocation can write its logs.
+      dependsOn: [this.logGroup, attachment],
+      functionName,
+      role: role.arn,
+      handler: BUNDLE_HANDLER,
+      runtime: RUNTIME,
+      filename: code.filename,
+      sourceCodeHash: code.sourceCodeHash,
+      timeout: FUNCTION_TIMEOUT_SECONDS,
+      environment: { variables: { ...props.environment } },
+      lifecycle:
+        externallyManaged.length > 0
+          ? { ignoreChanges: externallyManaged.map((key) => `environment[0].variables["${key}"]`) }
+          : undefined,
+    });
+
+    this.url = new LambdaFunctionUrl(this, 'url', {
+      functionName: this.function.functionName,
+      authorizationType: props.authType,
+    });
+    if (props.authType === 'NONE') {
+      new LambdaPermission(this, 'public-url-invoke', {
+        statementId: 'FunctionURLAllowPublicAccess',
+        action: 'lambda:InvokeFunctionUrl',
+        functionName: this.function.functionName,
+        principal: '*',
+        functionUrlAuthType: 'NONE',
+      });
+      Annotations.of(this).addWarning(
+        `Function URL of "${functionName}" has auth type NONE: anyone can call it. Since October 2025 AWS ` +
+          'also requires, for new function URLs, a lambda:InvokeFunction statement conditioned on ' +
+          'lambda:InvokedViaFunctionUrl, which AWS provider 5.100.0 cannot express; until it is added, ' +
+          'AWS answers 403. Prefer AWS_IAM with signed requests.',
+      );
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { Construct } from 'constructs';
+import { Annotations, TerraformVariable } from 'cdktf';
+import { DataAwsKmsCiphertext } from '@cdktf/provider-aws/lib/data-aws-kms-ciphertext';
+import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
+import type { SampleOptions } from '../lib/config';
+import { SampleStack } from '../lib/sample-stack';
+import { UrlFunction } from '../lib/url-function';
+
+/** Method 1: the token's KMS ciphertext sits in the function's environment; the function decrypts it. */
+export class Method1SampleStack extends SampleStack {
+  /** The function with its log group, role and URL. */
+  readonly urlFunction: UrlFunction;
+
+  constructor(scope: Construct, options: SampleOptions, functionName = 'method1-sample') {
+    super(scope, functionName, options);
+    const encryptionContext = { [ENCRYPTION_CONTEXT_KEY]: functionName };
+    const outOfBand = options.method1SecretDelivery === 'out-of-band';
+
+    this.urlFunction = new UrlFunction(this, 'function', {
+      functionName,
+      entry: 'functions/method1-sample/index.ts',
+      packaging: options.packaging,
+      logRetentionDays: options.logRetentionDays,
+      authType: options.functionUrlAuthType,
+      environment: {
+        ...this.sharedEnvironment(),
+        [ENV.encryptedApiToken]: outOfBand ? SECRET_PLACEHOLDER : this.terraformCiphertext(encryptionContext),
+      },
+      externallyManagedEnvironment: outOfBand ? [ENV.encryptedApiToken] : [],
+      secretAccess: [
+        {
+          effect: 'Allow',
+          actions: ['kms:Decrypt'],
+          resources: [this.secretKey.key.arn],
+          // The same binding the Lambda console uses: a ciphertext made for another function
+          // cannot be decrypted with this role.
+          condition: [
+            {
+              test: 'StringEquals',
+              variable: `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY}`,
+              values: [functionName],
+            },
+          ],
+        },
+      ],
+    });
+    this.addOutputs(this.urlFunction);
+  }
+
+  /** The article's way: Terraform encrypts the token, and the plaintext is stored in state. */
+  private terraformCiphertext(encryptionContext: Record<string, string>): string {
+    const apiToken = new TerraformVariable(this, 'api_token', {
+      type: 'string',
+      sensitive: true,
+      description: 'API token that Terraform encrypts (method1SecretDelivery=terraform); stored in state.',
+    });
+    Annotations.of(this).addWarning(
+      'method1SecretDelivery=terraform: aws_kms_ciphertext stores the plaintext token in the Terraform ' +
+        'state and re-encrypts it on every plan. Use out-of-band delivery (npm run secret -- set ' +
+        `${this.functionName}) for real credentials.`,
+    );
+    return new DataAwsKmsCiphertext(this, 'api-token-ciphertext', {
+      keyId: this.secretKey.key.keyId,
+      plaintext: apiToken.stringValue,
+      context: encryptionContext,
+    }).ciphertextBlob;
+  }
+}

@@ -1,0 +1,81 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
+import type { SampleOptions } from '../lib/config';
+import { SampleStack } from '../lib/sample-stack';
+import { UrlFunction } from '../lib/url-function';
+
+/** Name of Method 2's SecureString parameter, as in the article. */
+export const API_TOKEN_PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
+
+/** Method 2: the token is an SSM SecureString; the function's environment holds only its name. */
+export class Method2SampleStack extends SampleStack {
+  /** The function with its log group, role and URL. */
+  readonly urlFunction: UrlFunction;
+  /** The SecureString parameter that holds the token. */
+  readonly parameter: SsmParameter;
+
+  constructor(scope: Construct, options: SampleOptions, functionName = 'method2-sample') {
+    super(scope, functionName, options);
+    this.parameter = new SsmParameter(this, 'api-token', {
+      name: API_TOKEN_PARAMETER_NAME,
+      type: 'SecureString',
+      keyId: this.secretKey.key.keyId,
+      ...(options.method2SecretDelivery === 'write-only'
+        ? this.writeOnlyValue()
+        : { value: SECRET_PLACEHOLDER, lifecycle: { ignoreChanges: ['value'] } }),
+    });
+
+    this.urlFunction = new UrlFunction(this, 'function', {
+      functionName,
+      entry: 'functions/method2-sample/index.ts',
+      packaging: options.packaging,
+      logRetentionDays: options.logRetentionDays,
+      authType: options.functionUrlAuthType,
+      environment: { ...this.sharedEnvironment(), [ENV.apiTokenParameterName]: API_TOKEN_PARAMETER_NAME },
+      secretAccess: [
+        {
+          effect: 'Allow',
+          // Exactly GetParameter: the article's GetParameter* also grants GetParameterHistory,
+          // which returns every past value.
+          actions: ['ssm:GetParameter'],
+          resources: [this.parameter.arn],
+        },
+        {
+          effect: 'Allow',
+          actions: ['kms:Decrypt'],
+          resources: [this.secretKey.key.arn],
+          // Only through SSM, and only for this parameter (SSM's encryption context).
+          condition: [
+            { test: 'StringEquals', variable: 'kms:ViaService', values: [`ssm.${options.region}.amazonaws.com`] },
+            { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: [this.parameter.arn] },
+          ],
+        },
+      ],
+    });
+    this.addOutputs(this.urlFunction);
+    new TerraformOutput(this, 'api_token_parameter_name', { value: this.parameter.name });
+  }
+
+  /**
+   * The token goes to the write-only `value_wo`, fed by an ephemeral variable: Terraform sends it
+   * to SSM and keeps it in neither the plan nor the state. Bumping the version rewrites it.
+   */
+  private writeOnlyValue(): { valueWo: string; valueWoVersion: number } {
+    const apiToken = new TerraformVariable(this, 'api_token', {
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: 'API token written to the SecureString (set TF_VAR_api_token); kept out of state and plan.',
+    });
+    // cdktf 0.21 has no ephemeral option on variables yet; Terraform >= 1.11 reads the attribute.
+    apiToken.addOverride('ephemeral', true);
+    const version = new TerraformVariable(this, 'api_token_version', {
+      type: 'number',
+      default: 1,
+      description: 'Increase to write a new api_token to the parameter.',
+    });
+    return { valueWo: apiToken.stringValue, valueWoVersion: version.numberValue };
+  }
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['__tests__/**/*.test.ts'],
+    // Synthesis bundles both handlers with esbuild; give it room on 2-core machines.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
