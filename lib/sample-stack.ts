@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ENV } from '../functions/shared/contract';
 import type { SampleOptions } from './config';
@@ -23,6 +23,9 @@ export abstract class SampleStack extends TerraformStack {
   ) {
     super(scope, functionName);
     this.functionName = functionName;
+    // cdktf's default local backend writes this machine's absolute path into the JSON; Terraform
+    // runs in cdktf.out/stacks/<stack>, so this keeps the state beside cdktf.json instead.
+    new LocalBackend(this, { path: `../../../terraform.${functionName}.tfstate` });
     new AwsProvider(this, 'aws', { region: options.region });
     this.secretKey = new SecretKey(this, 'secret-key', { functionName });
   }
