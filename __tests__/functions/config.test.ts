@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import {
+  readCiphertext,
+  readHttpUrl,
+  readInteger,
+  readRequiredString,
+  readUpstreamConfig,
+  type Environment,
+} from '../../functions/shared/config';
+import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { ConfigurationError } from '../../functions/shared/errors';
+import { CIPHERTEXT } from './support/fakes';
+
+function configurationErrorOf(read: () => unknown): ConfigurationError {
+  try {
+    read();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return error as ConfigurationError;
+  }
+  throw new Error('expected a ConfigurationError, but nothing was thrown');
+}
+
+const VALID: Environment = { TARGET_URL: 'https://api.example.com/hook' };
+
+describe('readRequiredString', () => {
+  it('returns the value without surrounding whitespace', () => {
+    expect(readRequiredString({ NAME: '  value \n' }, 'NAME')).toBe('value');
+  });
+
+  it('rejects a missing variable, naming it', () => {
+    expect(configurationErrorOf(() => readRequiredString({}, 'NAME')).variable).toBe('NAME');
+  });
+
+  it('rejects a blank variable, naming it', () => {
+    expect(configurationErrorOf(() => readRequiredString({ NAME: '   ' }, 'NAME')).variable).toBe('NAME');
+  });
+});
+
+describe('readHttpUrl', () => {
+  it.each(['https://api.example.com/hook', 'http://127.0.0.1:8080'])('accepts %s', (url) => {
+    expect(readHttpUrl({ URL: url }, 'URL')).toBe(url);
+  });
+
+  it.each(['not a url', '/relative/path', 'ftp://files.example.com/x'])(
+    'rejects "%s", naming the variable and echoing the value',
+    (url) => {
+      const error = configurationErrorOf(() => readHttpUrl({ URL: url }, 'URL'));
+      expect(error.variable).toBe('URL');
+      expect(error.message).toContain(url);
+    },
+  );
+});
+
+describe('readInteger', () => {
+  const options = { defaultValue: 7, minimum: 1 };
+
+  it('returns the default when the variable is unset', () => {
+    expect(readInteger({}, 'N', options)).toBe(7);
+  });
+
+  it('returns the default when the variable is empty', () => {
+    expect(readInteger({ N: '' }, 'N', options)).toBe(7);
+  });
+
+  it('parses a whole decimal number', () => {
+    expect(readInteger({ N: '250' }, 'N', options)).toBe(250);
+  });
+
+  it('accepts the minimum itself', () => {
+    expect(readInteger({ N: '0' }, 'N', { defaultValue: 5, minimum: 0 })).toBe(0);
+  });
+
+  it.each(['0', '-1', '2.5', '1e3', '0x10', 'ten', '99999999999999999999'])(
+    'rejects "%s" when the minimum is 1, naming the variable',
+    (value) => {
+      expect(configurationErrorOf(() => readInteger({ N: value }, 'N', options)).variable).toBe('N');
+    },
+  );
+});
+
+describe('readCiphertext', () => {
+  it('accepts base64', () => {
+    expect(readCiphertext({ C: CIPHERTEXT }, 'C')).toBe(CIPHERTEXT);
+  });
+
+  it('accepts the placeholder, which is reported per request instead', () => {
+    expect(readCiphertext({ C: SECRET_PLACEHOLDER }, 'C')).toBe(SECRET_PLACEHOLDER);
+  });
+
+  it('rejects a missing variable, naming it', () => {
+    expect(configurationErrorOf(() => readCiphertext({}, 'C')).variable).toBe('C');
+  });
+
+  it('rejects a value that is not base64, naming the variable', () => {
+    expect(configurationErrorOf(() => readCiphertext({ C: 'tok_live_pasted!token' }, 'C')).variable).toBe('C');
+  });
+
+  it('does not repeat a non-base64 value in the message, since it may be a pasted token', () => {
+    const value = 'tok_live_pasted!token';
+    expect(configurationErrorOf(() => readCiphertext({ C: value }, 'C')).message).not.toContain(value);
+  });
+
+  it('rejects base64 with missing padding', () => {
+    expect(configurationErrorOf(() => readCiphertext({ C: 'YWJjZA' }, 'C')).variable).toBe('C');
+  });
+});
+
+describe('readUpstreamConfig', () => {
+  it('defaults to a 5000 ms timeout and a cache kept for the environment’s life', () => {
+    expect(readUpstreamConfig(VALID)).toEqual({
+      targetUrl: 'https://api.example.com/hook',
+      upstreamTimeoutMs: 5000,
+      secretCacheTtlSeconds: 0,
+    });
+  });
+
+  it('reads the optional timeout and TTL', () => {
+    const config = readUpstreamConfig({ ...VALID, UPSTREAM_TIMEOUT_MS: '1500', SECRET_CACHE_TTL_SECONDS: '300' });
+    expect([config.upstreamTimeoutMs, config.secretCacheTtlSeconds]).toEqual([1500, 300]);
+  });
+
+  it('names TARGET_URL when it is missing', () => {
+    expect(configurationErrorOf(() => readUpstreamConfig({})).variable).toBe('TARGET_URL');
+  });
+
+  it('names TARGET_URL when it is malformed', () => {
+    expect(configurationErrorOf(() => readUpstreamConfig({ TARGET_URL: 'api.example.com' })).variable).toBe(
+      'TARGET_URL',
+    );
+  });
+
+  it('names UPSTREAM_TIMEOUT_MS when it is 0', () => {
+    expect(configurationErrorOf(() => readUpstreamConfig({ ...VALID, UPSTREAM_TIMEOUT_MS: '0' })).variable).toBe(
+      'UPSTREAM_TIMEOUT_MS',
+    );
+  });
+
+  it('names UPSTREAM_TIMEOUT_MS when it is not a number', () => {
+    expect(configurationErrorOf(() => readUpstreamConfig({ ...VALID, UPSTREAM_TIMEOUT_MS: '5s' })).variable).toBe(
+      'UPSTREAM_TIMEOUT_MS',
+    );
+  });
+
+  it('names SECRET_CACHE_TTL_SECONDS when it is negative', () => {
+    expect(configurationErrorOf(() => readUpstreamConfig({ ...VALID, SECRET_CACHE_TTL_SECONDS: '-5' })).variable).toBe(
+      'SECRET_CACHE_TTL_SECONDS',
+    );
+  });
+});

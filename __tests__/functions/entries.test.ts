@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { CIPHERTEXT, EVENT, PARAMETER_NAME } from './support/fakes';
+
+type Entry = typeof import('../../functions/method1-sample/index');
+type Errors = typeof import('../../functions/shared/errors');
+
+// Held in constants because a literal dynamic import would need a ".js" extension under NodeNext.
+const ERRORS = '../../functions/shared/errors';
+
+const COMMON = { TARGET_URL: 'https://api.example.com/hook', AWS_REGION: 'eu-west-1' };
+
+function stubEnv(variables: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(variables)) {
+    vi.stubEnv(name, value);
+  }
+}
+
+/**
+ * Loads an entry afresh, as a new execution environment would, with the ConfigurationError
+ * class of the same fresh module graph so that `instanceof` holds.
+ */
+async function loadFresh(
+  path: string,
+): Promise<{ entry: Promise<Entry>; ConfigurationError: Errors['ConfigurationError'] }> {
+  vi.resetModules();
+  const { ConfigurationError } = (await import(ERRORS)) as Errors;
+  return { entry: import(path) as Promise<Entry>, ConfigurationError };
+}
+
+describe('entry points', () => {
+  beforeEach(() => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
+  describe('method1-sample', () => {
+    const ENTRY = '../../functions/method1-sample/index';
+    const COMPLETE = { ...COMMON, ENCRYPTED_API_TOKEN: CIPHERTEXT, AWS_LAMBDA_FUNCTION_NAME: 'method1-sample' };
+
+    it('exports a handler that answers 503 while ENCRYPTED_API_TOKEN is the placeholder', async () => {
+      stubEnv({ ...COMPLETE, ENCRYPTED_API_TOKEN: SECRET_PLACEHOLDER });
+      const { entry } = await loadFresh(ENTRY);
+      const { handler } = await entry;
+      await expect(handler(EVENT)).resolves.toMatchObject({ statusCode: 503 });
+    });
+
+    it.each(['TARGET_URL', 'ENCRYPTED_API_TOKEN', 'AWS_LAMBDA_FUNCTION_NAME'])(
+      'throws a ConfigurationError naming %s at import when it is missing',
+      async (variable) => {
+        stubEnv({ ...COMPLETE, [variable]: undefined });
+        const { entry, ConfigurationError } = await loadFresh(ENTRY);
+        await expect(entry).rejects.toSatisfy(
+          (error) => error instanceof ConfigurationError && error.variable === variable,
+        );
+      },
+    );
+
+    it('throws at import, without echoing it, when ENCRYPTED_API_TOKEN is not base64', async () => {
+      const pastedToken = 'tok_live_pasted-by-mistake!';
+      stubEnv({ ...COMPLETE, ENCRYPTED_API_TOKEN: pastedToken });
+      const { entry, ConfigurationError } = await loadFresh(ENTRY);
+      await expect(entry).rejects.toSatisfy(
+        (error) =>
+          error instanceof ConfigurationError &&
+          error.variable === 'ENCRYPTED_API_TOKEN' &&
+          !error.message.includes(pastedToken),
+      );
+    });
+  });
+
+  describe('method2-sample', () => {
+    const ENTRY = '../../functions/method2-sample/index';
+    const COMPLETE = { ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME };
+
+    it('exports a handler when the environment is complete', async () => {
+      stubEnv(COMPLETE);
+      const { entry } = await loadFresh(ENTRY);
+      expect(typeof (await entry).handler).toBe('function');
+    });
+
+    it.each(['TARGET_URL', 'API_TOKEN_PARAMETER_NAME'])(
+      'throws a ConfigurationError naming %s at import when it is missing',
+      async (variable) => {
+        stubEnv({ ...COMPLETE, [variable]: undefined });
+        const { entry, ConfigurationError } = await loadFresh(ENTRY);
+        await expect(entry).rejects.toSatisfy(
+          (error) => error instanceof ConfigurationError && error.variable === variable,
+        );
+      },
+    );
+  });
+});

@@ -1,0 +1,294 @@
+import type { Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { createHandler, type FunctionUrlResponse } from '../../functions/shared/handler';
+import { KmsSecretProvider } from '../../functions/shared/kms-secret-provider';
+import type { SecretProvider, SecretProviderOptions } from '../../functions/shared/secret-provider';
+import { SsmSecretProvider } from '../../functions/shared/ssm-secret-provider';
+import {
+  captureLogs,
+  CIPHERTEXT,
+  denyDecrypt,
+  EVENT,
+  fakeKms,
+  fakeSsm,
+  FUNCTION_NAME,
+  PARAMETER_NAME,
+  parameterNotFound,
+  TOKEN,
+} from './support/fakes';
+import { refusingUrl, startUpstream, type UpstreamBehaviour } from './support/upstream';
+
+const CONTEXT = { awsRequestId: 'lambda-request-1', functionName: FUNCTION_NAME } as Context;
+const TIMEOUT_MS = 50;
+
+function handlerWith(secretProvider: Pick<SecretProvider, 'get'>, targetUrl: string) {
+  const logs = captureLogs();
+  const handler = createHandler({ secretProvider, targetUrl, upstreamTimeoutMs: TIMEOUT_MS, logger: logs.logger });
+  return { handler, logs };
+}
+
+/** Method 1 end to end: a KMS provider over a fake client, calling a real local upstream. */
+async function method1(
+  behaviour: UpstreamBehaviour,
+  { kms = fakeKms(), ciphertext = CIPHERTEXT, cache = {} as SecretProviderOptions } = {},
+) {
+  const upstream = await startUpstream(behaviour);
+  const provider = new KmsSecretProvider(kms, ciphertext, FUNCTION_NAME, cache);
+  return { ...handlerWith(provider, upstream.url), kms, upstream };
+}
+
+/** Method 2 end to end: an SSM provider over a fake client, calling a real local upstream. */
+async function method2(behaviour: UpstreamBehaviour, ssm = fakeSsm()) {
+  const upstream = await startUpstream(behaviour);
+  return { ...handlerWith(new SsmSecretProvider(ssm, PARAMETER_NAME), upstream.url), ssm, upstream };
+}
+
+function plainText(statusCode: number, body: string): FunctionUrlResponse {
+  return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
+}
+
+describe('createHandler', () => {
+  describe('when the upstream accepts the request', () => {
+    it('answers 200 "Succeeded" as plain text', async () => {
+      const { handler } = await method1('ok');
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(200, 'Succeeded'));
+    });
+
+    it('delivers the decrypted KMS token as the exact Bearer token', async () => {
+      const { handler, upstream } = await method1('ok');
+      await handler(EVENT, CONTEXT);
+      expect(upstream.requests.map((request) => request.authorization)).toEqual([`Bearer ${TOKEN}`]);
+    });
+
+    it('delivers the SSM parameter value as the exact Bearer token', async () => {
+      const { handler, upstream } = await method2('ok');
+      await handler(EVENT, CONTEXT);
+      expect(upstream.requests.map((request) => request.authorization)).toEqual([`Bearer ${TOKEN}`]);
+    });
+
+    it('sends a JSON POST', async () => {
+      const { handler, upstream } = await method1('ok');
+      await handler(EVENT, CONTEXT);
+      expect(upstream.requests[0]).toMatchObject({ method: 'POST', contentType: 'application/json' });
+    });
+
+    it('logs one line with the status, the duration and the Lambda request id', async () => {
+      const { handler, logs } = await method1('ok');
+      await handler(EVENT, CONTEXT);
+      expect(logs.entries()).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          status: 200,
+          requestId: 'lambda-request-1',
+          durationMs: expect.any(Number),
+        }),
+      ]);
+    });
+
+    it('logs the Function URL request id when there is no Lambda context', async () => {
+      const { handler, logs } = await method1('ok');
+      await handler(EVENT);
+      expect(logs.entries()[0]!.requestId).toBe('url-request-1');
+    });
+  });
+
+  describe('when the upstream fails', () => {
+    it('answers 502 "Failed" when the upstream answers 500', async () => {
+      const { handler } = await method1('error');
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(502, 'Failed'));
+    });
+
+    it('logs the upstream status', async () => {
+      const { handler, logs } = await method1('error');
+      await handler(EVENT, CONTEXT);
+      expect(logs.entries()[0]).toMatchObject({ level: 'error', status: 502, upstreamStatus: 500 });
+    });
+
+    it('answers 502 "Failed" when the upstream redirects', async () => {
+      const { handler } = await method1('redirect');
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(502, 'Failed'));
+    });
+
+    it('does not follow a redirect, so the token goes to TARGET_URL only', async () => {
+      const { handler, upstream } = await method1('redirect');
+      await handler(EVENT, CONTEXT);
+      expect(upstream.requests.map((request) => request.path)).toEqual(['/hook']);
+    });
+
+    it('answers 502 "Failed" when the connection is refused', async () => {
+      const { handler } = handlerWith(new KmsSecretProvider(fakeKms(), CIPHERTEXT, FUNCTION_NAME), await refusingUrl());
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(502, 'Failed'));
+    });
+
+    it('logs the network reason of a refused connection', async () => {
+      const { handler, logs } = handlerWith(
+        new KmsSecretProvider(fakeKms(), CIPHERTEXT, FUNCTION_NAME),
+        await refusingUrl(),
+      );
+      await handler(EVENT, CONTEXT);
+      expect(logs.entries()[0]).toMatchObject({
+        error: { name: 'UpstreamRequestError', cause: { message: expect.stringContaining('ECONNREFUSED') } },
+      });
+    });
+
+    it(`answers 504 "Upstream timed out" when the upstream does not answer within ${TIMEOUT_MS} ms`, async () => {
+      const { handler } = await method1('hang');
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(504, 'Upstream timed out'));
+    });
+  });
+
+  describe('when the secret cannot be read', () => {
+    it('answers 500 when KMS denies Decrypt', async () => {
+      const { handler } = await method1('ok', { kms: fakeKms(denyDecrypt) });
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
+    });
+
+    it('logs the AWS error name so the operator can fix the permission', async () => {
+      const { handler, logs } = await method1('ok', { kms: fakeKms(denyDecrypt) });
+      await handler(EVENT, CONTEXT);
+      expect(logs.entries()[0]).toMatchObject({
+        level: 'error',
+        status: 500,
+        error: { name: 'SecretRetrievalError', cause: { name: 'AccessDeniedException' } },
+      });
+    });
+
+    it('answers 500 when SSM cannot read the parameter', async () => {
+      const ssm = fakeSsm(TOKEN, async () => {
+        throw parameterNotFound();
+      });
+      const { handler } = await method2('ok', ssm);
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
+    });
+
+    it('does not call the upstream', async () => {
+      const { handler, upstream } = await method1('ok', { kms: fakeKms(denyDecrypt) });
+      await handler(EVENT, CONTEXT);
+      expect(upstream.requests).toEqual([]);
+    });
+
+    it('resolves to a 500 response when the secret provider rejects asynchronously', async () => {
+      // The original article wrapped the handler in `try { return fn(e) } catch`, which
+      // lets a rejection like this one escape, so the 500 was never sent.
+      const failsLater = {
+        get: () =>
+          new Promise<string>((_resolve, reject) => {
+            setTimeout(() => reject(new Error('rejected after an await')), 5);
+          }),
+      };
+      const { handler } = handlerWith(failsLater, 'http://127.0.0.1:9/unused');
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
+    });
+
+    it('retries a failed decrypt on the next invocation', async () => {
+      const kms = fakeKms();
+      kms.send.mockImplementationOnce(denyDecrypt);
+      const { handler } = await method1('ok', { kms });
+      await handler(EVENT, CONTEXT);
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(200, 'Succeeded'));
+    });
+  });
+
+  describe('while the secret is not provisioned', () => {
+    it('answers 503 "Secret not provisioned" when the ciphertext is the placeholder', async () => {
+      const { handler } = await method1('ok', { ciphertext: SECRET_PLACEHOLDER });
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(503, 'Secret not provisioned'));
+    });
+
+    it('does not call KMS when the ciphertext is the placeholder', async () => {
+      const { handler, kms } = await method1('ok', { ciphertext: SECRET_PLACEHOLDER });
+      await handler(EVENT, CONTEXT);
+      expect(kms.send).not.toHaveBeenCalled();
+    });
+
+    it('answers 503 "Secret not provisioned" when the SSM parameter holds the placeholder', async () => {
+      const { handler } = await method2('ok', fakeSsm(SECRET_PLACEHOLDER));
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(503, 'Secret not provisioned'));
+    });
+
+    it('never sends the placeholder upstream', async () => {
+      const { handler, upstream } = await method2('ok', fakeSsm(SECRET_PLACEHOLDER));
+      await handler(EVENT, CONTEXT);
+      expect(upstream.requests).toEqual([]);
+    });
+
+    it('warns the operator with the command that provisions the secret', async () => {
+      const { handler, logs } = await method1('ok', { ciphertext: SECRET_PLACEHOLDER });
+      await handler(EVENT, CONTEXT);
+      expect(logs.entries()[0]).toMatchObject({
+        level: 'warn',
+        status: 503,
+        message: expect.stringContaining(`npm run secret -- set ${FUNCTION_NAME}`),
+      });
+    });
+  });
+
+  describe('caching the secret', () => {
+    it('decrypts once across sequential invocations', async () => {
+      const { handler, kms } = await method1('ok');
+      for (let invocation = 0; invocation < 4; invocation += 1) {
+        await handler(EVENT, CONTEXT);
+      }
+      expect(kms.send).toHaveBeenCalledTimes(1);
+    });
+
+    it('decrypts once for concurrent cold invocations', async () => {
+      const { handler, kms } = await method1('ok');
+      const responses = await Promise.all(Array.from({ length: 5 }, () => handler(EVENT, CONTEXT)));
+      expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 200, 200]);
+      expect(kms.send).toHaveBeenCalledTimes(1);
+    });
+
+    it('decrypts again once the TTL has expired', async () => {
+      let now = 1_000_000;
+      const { handler, kms } = await method1('ok', { cache: { ttlSeconds: 300, now: () => now } });
+      await handler(EVENT, CONTEXT);
+      now += 300_000;
+      await handler(EVENT, CONTEXT);
+      expect(kms.send).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  describe('never leaks the token, the ciphertext or a stack trace', () => {
+    const scenarios: [
+      string,
+      () => Promise<{ handler: ReturnType<typeof createHandler>; logs: ReturnType<typeof captureLogs> }>,
+    ][] = [
+      ['KMS success', () => method1('ok')],
+      ['SSM success', () => method2('ok')],
+      ['upstream 500', () => method1('error')],
+      ['upstream redirect', () => method1('redirect')],
+      ['upstream timeout', () => method1('hang')],
+      [
+        'connection refused',
+        async () => handlerWith(new KmsSecretProvider(fakeKms(), CIPHERTEXT, FUNCTION_NAME), await refusingUrl()),
+      ],
+      ['KMS access denied', () => method1('ok', { kms: fakeKms(denyDecrypt) })],
+      [
+        'SSM parameter not found',
+        () =>
+          method2(
+            'ok',
+            fakeSsm(TOKEN, async () => {
+              throw parameterNotFound();
+            }),
+          ),
+      ],
+      ['placeholder ciphertext', () => method1('ok', { ciphertext: SECRET_PLACEHOLDER })],
+    ];
+
+    it.each(scenarios)('in the response and logs of: %s', async (_name, scenario) => {
+      const { handler, logs } = await scenario();
+      const response = await handler(EVENT, CONTEXT);
+      const output = [JSON.stringify(response), ...logs.lines];
+      for (const text of output) {
+        expect(text).not.toContain(TOKEN);
+        expect(text).not.toContain(CIPHERTEXT);
+        // A stack frame, JSON-escaped or not: "\n    at fn (file.ts:12:34)".
+        expect(text).not.toMatch(/(\n|\\n)\s+at\s|"stack"/);
+      }
+      expect(logs.lines).toHaveLength(1);
+    });
+  });
+});

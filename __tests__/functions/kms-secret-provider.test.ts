@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { SecretNotProvisionedError, SecretRetrievalError } from '../../functions/shared/errors';
+import { KmsSecretProvider } from '../../functions/shared/kms-secret-provider';
+import {
+  accessDenied,
+  CIPHERTEXT,
+  CIPHERTEXT_BYTES,
+  denyDecrypt,
+  fakeKms,
+  FUNCTION_NAME,
+  TOKEN,
+} from './support/fakes';
+
+describe('KmsSecretProvider', () => {
+  it('resolves to the decrypted token', async () => {
+    await expect(new KmsSecretProvider(fakeKms(), CIPHERTEXT, FUNCTION_NAME).get()).resolves.toBe(TOKEN);
+  });
+
+  it('decodes the plaintext as UTF-8', async () => {
+    const kms = fakeKms(async () => ({ Plaintext: Buffer.from('tøken-✓', 'utf8'), $metadata: {} }));
+    await expect(new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get()).resolves.toBe('tøken-✓');
+  });
+
+  it('binds Decrypt to the function with the LambdaFunctionName encryption context', async () => {
+    const kms = fakeKms();
+    await new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get();
+    expect(kms.send.mock.calls[0]![0].input.EncryptionContext).toEqual({ LambdaFunctionName: FUNCTION_NAME });
+  });
+
+  it('sends the base64-decoded ciphertext bytes to Decrypt', async () => {
+    const kms = fakeKms();
+    await new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get();
+    expect(Buffer.from(kms.send.mock.calls[0]![0].input.CiphertextBlob!)).toEqual(CIPHERTEXT_BYTES);
+  });
+
+  it('rejects with SecretNotProvisionedError while the ciphertext is the placeholder', async () => {
+    await expect(new KmsSecretProvider(fakeKms(), SECRET_PLACEHOLDER, FUNCTION_NAME).get()).rejects.toBeInstanceOf(
+      SecretNotProvisionedError,
+    );
+  });
+
+  it('does not call KMS while the ciphertext is the placeholder', async () => {
+    const kms = fakeKms();
+    await new KmsSecretProvider(kms, SECRET_PLACEHOLDER, FUNCTION_NAME).get().catch(() => {});
+    expect(kms.send).not.toHaveBeenCalled();
+  });
+
+  it('wraps a KMS error in SecretRetrievalError with the SDK error as the cause', async () => {
+    await expect(new KmsSecretProvider(fakeKms(denyDecrypt), CIPHERTEXT, FUNCTION_NAME).get()).rejects.toSatisfy(
+      (error) =>
+        error instanceof SecretRetrievalError &&
+        error.cause instanceof Error &&
+        error.cause.name === accessDenied().name,
+    );
+  });
+
+  it('does not put the ciphertext in the error message', async () => {
+    const error = await new KmsSecretProvider(fakeKms(denyDecrypt), CIPHERTEXT, FUNCTION_NAME).get().catch((e) => e);
+    expect((error as Error).message).not.toContain(CIPHERTEXT);
+  });
+
+  it('rejects with SecretRetrievalError when Decrypt returns no plaintext', async () => {
+    const kms = fakeKms(async () => ({ $metadata: {} }));
+    await expect(new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get()).rejects.toBeInstanceOf(
+      SecretRetrievalError,
+    );
+  });
+});

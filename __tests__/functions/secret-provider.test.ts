@@ -1,0 +1,133 @@
+import { describe, expect, it, vi } from 'vitest';
+import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { SecretNotProvisionedError, SecretRetrievalError } from '../../functions/shared/errors';
+import { SecretProvider, type SecretProviderOptions } from '../../functions/shared/secret-provider';
+import { deferred, TOKEN } from './support/fakes';
+
+/** A provider whose fetch is a mock, so the tests see exactly when the base class fetches. */
+class StubProvider extends SecretProvider {
+  readonly fetchSecret = vi.fn<() => Promise<string>>();
+
+  constructor(options?: SecretProviderOptions) {
+    super('the test store', options);
+  }
+
+  protected fetch(): Promise<string> {
+    return this.fetchSecret();
+  }
+}
+
+function providerReturning(value: string, options?: SecretProviderOptions): StubProvider {
+  const provider = new StubProvider(options);
+  provider.fetchSecret.mockResolvedValue(value);
+  return provider;
+}
+
+describe('SecretProvider', () => {
+  it('resolves to the fetched secret', async () => {
+    await expect(providerReturning(TOKEN).get()).resolves.toBe(TOKEN);
+  });
+
+  it('fetches once across sequential calls', async () => {
+    const provider = providerReturning(TOKEN);
+    for (let call = 0; call < 5; call += 1) {
+      await provider.get();
+    }
+    expect(provider.fetchSecret).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets concurrent cold callers share one fetch', async () => {
+    const provider = new StubProvider();
+    const pending = deferred<string>();
+    provider.fetchSecret.mockReturnValue(pending.promise);
+    const calls = Array.from({ length: 5 }, () => provider.get());
+    pending.resolve(TOKEN);
+    await expect(Promise.all(calls)).resolves.toEqual(Array(5).fill(TOKEN));
+    expect(provider.fetchSecret).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the secret for the environment’s life when the TTL is 0', async () => {
+    let now = 0;
+    const provider = providerReturning(TOKEN, { ttlSeconds: 0, now: () => now });
+    await provider.get();
+    now = 365 * 24 * 3600 * 1000;
+    await provider.get();
+    expect(provider.fetchSecret).toHaveBeenCalledTimes(1);
+  });
+
+  it('reuses the secret until the TTL expires', async () => {
+    let now = 0;
+    const provider = providerReturning(TOKEN, { ttlSeconds: 60, now: () => now });
+    await provider.get();
+    now = 59_999;
+    await provider.get();
+    expect(provider.fetchSecret).toHaveBeenCalledTimes(1);
+  });
+
+  it('fetches again once the TTL has expired', async () => {
+    let now = 0;
+    const provider = providerReturning(TOKEN, { ttlSeconds: 60, now: () => now });
+    await provider.get();
+    now = 60_000;
+    await provider.get();
+    expect(provider.fetchSecret).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not cache a failure: the next call fetches again', async () => {
+    const provider = new StubProvider();
+    provider.fetchSecret.mockRejectedValueOnce(new Error('throttled')).mockResolvedValueOnce(TOKEN);
+    await expect(provider.get()).rejects.toThrow();
+    await expect(provider.get()).resolves.toBe(TOKEN);
+  });
+
+  it('keeps a newer fetch cached when an expired one fails after it started', async () => {
+    let now = 0;
+    const stale = deferred<string>();
+    const provider = new StubProvider({ ttlSeconds: 1, now: () => now });
+    provider.fetchSecret.mockReturnValueOnce(stale.promise).mockResolvedValueOnce('fresh');
+    const staleCall = provider.get();
+    now = 2000;
+    await provider.get();
+    stale.reject(new Error('slow and failed'));
+    await expect(staleCall).rejects.toThrow();
+    await expect(provider.get()).resolves.toBe('fresh');
+    expect(provider.fetchSecret).toHaveBeenCalledTimes(2);
+  });
+
+  it('wraps a fetch failure in a SecretRetrievalError that keeps it as the cause', async () => {
+    const cause = new Error('AccessDeniedException');
+    const provider = new StubProvider();
+    provider.fetchSecret.mockRejectedValue(cause);
+    await expect(provider.get()).rejects.toSatisfy(
+      (error) => error instanceof SecretRetrievalError && error.cause === cause,
+    );
+  });
+
+  it('names the store in the SecretRetrievalError message', async () => {
+    const provider = new StubProvider();
+    provider.fetchSecret.mockRejectedValue(new Error('down'));
+    await expect(provider.get()).rejects.toThrow('the test store');
+  });
+
+  it('passes the project’s own errors through unwrapped', async () => {
+    const own = new SecretNotProvisionedError('the test store');
+    const provider = new StubProvider();
+    provider.fetchSecret.mockRejectedValue(own);
+    await expect(provider.get()).rejects.toBe(own);
+  });
+
+  it('rejects with SecretNotProvisionedError when the secret is still the placeholder', async () => {
+    await expect(providerReturning(SECRET_PLACEHOLDER).get()).rejects.toBeInstanceOf(SecretNotProvisionedError);
+  });
+
+  it('does not cache the placeholder, so provisioning takes effect on the next call', async () => {
+    const provider = new StubProvider();
+    provider.fetchSecret.mockResolvedValueOnce(SECRET_PLACEHOLDER).mockResolvedValueOnce(TOKEN);
+    await expect(provider.get()).rejects.toThrow();
+    await expect(provider.get()).resolves.toBe(TOKEN);
+  });
+
+  it('rejects an empty secret with SecretRetrievalError', async () => {
+    await expect(providerReturning('').get()).rejects.toBeInstanceOf(SecretRetrievalError);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Readers for the environment variables, run once when the module loads so that a bad
+ * deployment fails at init with an error naming the variable, not on every request.
+ * Each reader takes the environment as an argument so tests need not touch `process.env`.
+ */
+import { ENV, SECRET_PLACEHOLDER } from './contract';
+import { ConfigurationError } from './errors';
+
+/** The shape of `process.env`: variable name to value, any of which may be unset. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Settings that both methods share: where to send the token and how long to keep it. */
+export interface UpstreamConfig {
+  /** Absolute http(s) URL that receives the token. */
+  readonly targetUrl: string;
+  /** Milliseconds before the upstream call is abandoned; always > 0. */
+  readonly upstreamTimeoutMs: number;
+  /** Seconds a fetched secret is reused; 0 keeps it for the execution environment's life. */
+  readonly secretCacheTtlSeconds: number;
+}
+
+const DEFAULT_UPSTREAM_TIMEOUT_MS = 5000;
+const DEFAULT_SECRET_CACHE_TTL_SECONDS = 0;
+
+// Standard alphabet with padding, which is what KMS and `aws kms encrypt` produce.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Reads a variable that must be set to something other than whitespace.
+ *
+ * @returns The value without surrounding whitespace.
+ * @throws {ConfigurationError} If the variable is unset or blank.
+ */
+export function readRequiredString(env: Environment, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) {
+    throw new ConfigurationError(name, 'must be set');
+  }
+  return value;
+}
+
+/**
+ * Reads a variable that must hold an absolute http: or https: URL.
+ *
+ * @returns The URL as written (trimmed).
+ * @throws {ConfigurationError} If the variable is unset, blank, or not such a URL.
+ */
+export function readHttpUrl(env: Environment, name: string): string {
+  const value = readRequiredString(env, name);
+  // A URL is configuration, not a secret, so echoing it helps the operator spot the typo.
+  const problem = `must be an absolute http(s) URL, got "${value}"`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(name, problem);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(name, problem);
+  }
+  return value;
+}
+
+/**
+ * Reads an optional integer variable; unset or empty means the default.
+ *
+ * @param options.defaultValue - Used when the variable is unset or empty.
+ * @param options.minimum - Smallest accepted value.
+ * @throws {ConfigurationError} If the value is not a whole decimal number >= `minimum`.
+ */
+export function readInteger(
+  env: Environment,
+  name: string,
+  options: { readonly defaultValue: number; readonly minimum: number },
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) {
+    return options.defaultValue;
+  }
+  const value = Number(raw);
+  // The regex rejects what Number() would accept silently: "1e3", "0x10", "2.5", "-0".
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < options.minimum) {
+    throw new ConfigurationError(name, `must be an integer >= ${options.minimum}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Reads a variable that holds base64 KMS ciphertext, or {@link SECRET_PLACEHOLDER} until
+ * the secret is provisioned (the provider then answers "not provisioned" per request
+ * rather than failing init).
+ *
+ * @throws {ConfigurationError} If the variable is unset, blank, or not base64. The message
+ *   never repeats the value: it is ciphertext, or a token pasted there by mistake.
+ */
+export function readCiphertext(env: Environment, name: string): string {
+  const value = readRequiredString(env, name);
+  if (value !== SECRET_PLACEHOLDER && !BASE64.test(value)) {
+    throw new ConfigurationError(name, 'must be base64-encoded KMS ciphertext');
+  }
+  return value;
+}
+
+/**
+ * Reads the settings both methods share: {@link ENV.targetUrl} (required),
+ * {@link ENV.upstreamTimeoutMs} (default 5000, must be > 0) and
+ * {@link ENV.secretCacheTtlSeconds} (default 0 = for the execution environment's life).
+ *
+ * @throws {ConfigurationError} Naming the first variable found missing or malformed.
+ */
+export function readUpstreamConfig(env: Environment): UpstreamConfig {
+  return {
+    targetUrl: readHttpUrl(env, ENV.targetUrl),
+    upstreamTimeoutMs: readInteger(env, ENV.upstreamTimeoutMs, {
+      defaultValue: DEFAULT_UPSTREAM_TIMEOUT_MS,
+      minimum: 1,
+    }),
+    secretCacheTtlSeconds: readInteger(env, ENV.secretCacheTtlSeconds, {
+      defaultValue: DEFAULT_SECRET_CACHE_TTL_SECONDS,
+      minimum: 0,
+    }),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The Function URL handler both methods share: get the token, POST to the upstream API
+ * with it, and map every outcome to a plain-text response and one structured log line.
+ */
+import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { SecretNotProvisionedError, UpstreamRequestError, UpstreamTimeoutError } from './errors';
+import { createLogger, type LogFields, type Logger, type LogLevel } from './logger';
+import type { SecretProvider } from './secret-provider';
+
+/** The response shape the handler returns; one of the shapes a Function URL accepts. */
+export type FunctionUrlResponse = APIGatewayProxyStructuredResultV2;
+
+/** A Lambda Function URL handler that always resolves, never rejects. */
+export type FunctionUrlHandler = (
+  event: LambdaFunctionURLEvent,
+  context?: Pick<Context, 'awsRequestId' | 'functionName'>,
+) => Promise<FunctionUrlResponse>;
+
+/** What {@link createHandler} needs; everything with a side effect is injectable. */
+export interface HandlerDependencies {
+  /** Supplies the token; expected to cache it. */
+  readonly secretProvider: Pick<SecretProvider, 'get'>;
+  /** Absolute http(s) URL that receives the token. */
+  readonly targetUrl: string;
+  /** Milliseconds before the upstream call is abandoned with a 504. */
+  readonly upstreamTimeoutMs: number;
+  /** Defaults to the global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /** Defaults to a logger writing to the console. */
+  readonly logger?: Logger;
+}
+
+interface Outcome {
+  readonly statusCode: number;
+  readonly body: string;
+  readonly level: LogLevel;
+  readonly message: string;
+  readonly fields: LogFields;
+}
+
+/**
+ * Creates the handler. Every failure, including an asynchronous rejection of the secret
+ * provider or of fetch, becomes a response: 200 "Succeeded" on an upstream 2xx, 502 "Failed"
+ * on any other upstream status (redirects are not followed) or a network failure, 504 on timeout, 503 while the secret is
+ * not provisioned and 500 otherwise. Neither the token nor a stack trace reaches a response
+ * or a log line.
+ */
+export function createHandler(deps: HandlerDependencies): FunctionUrlHandler {
+  const { secretProvider, targetUrl, upstreamTimeoutMs, fetch: send = fetch, logger = createLogger() } = deps;
+
+  async function postWithToken(token: string): Promise<number> {
+    const signal = AbortSignal.timeout(upstreamTimeoutMs);
+    try {
+      const response = await send(targetUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        // Following a redirect would re-send the token to a URL nobody configured; a 3xx
+        // is reported as an upstream error status instead.
+        redirect: 'manual',
+        signal,
+      });
+      // The body is not used; cancelling it frees the connection for the next invocation.
+      await response.body?.cancel();
+      return response.status;
+    } catch (error) {
+      if (signal.aborted) {
+        throw new UpstreamTimeoutError(upstreamTimeoutMs, { cause: error });
+      }
+      // undici reports every network failure as TypeError("fetch failed") and keeps the
+      // reason (ECONNREFUSED, ENOTFOUND, a TLS error) in its cause; the log shows one level.
+      const reason = error instanceof TypeError && error.cause instanceof Error ? error.cause : error;
+      throw new UpstreamRequestError('The request to the upstream API failed', { cause: reason });
+    }
+  }
+
+  async function forward(): Promise<Outcome> {
+    const upstreamStatus = await postWithToken(await secretProvider.get());
+    return upstreamStatus >= 200 && upstreamStatus < 300
+      ? outcome(200, 'Succeeded', 'info', 'Upstream API accepted the request', { upstreamStatus })
+      : outcome(502, 'Failed', 'error', 'Upstream API answered with an error status', { upstreamStatus });
+  }
+
+  return async (event, context) => {
+    const startedAt = performance.now();
+    let result: Outcome;
+    try {
+      // The await is the point: returning the promise un-awaited (the original article's
+      // bug) lets its rejection escape this catch, and Lambda answers with its own error.
+      result = await forward();
+    } catch (error) {
+      result = outcomeOfError(error, context?.functionName);
+    }
+    logger[result.level](result.message, {
+      requestId: context?.awsRequestId ?? event?.requestContext?.requestId,
+      status: result.statusCode,
+      durationMs: Math.round(performance.now() - startedAt),
+      ...result.fields,
+    });
+    return {
+      statusCode: result.statusCode,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: result.body,
+    };
+  };
+}
+
+function outcomeOfError(error: unknown, functionName = '<function>'): Outcome {
+  if (error instanceof SecretNotProvisionedError) {
+    return outcome(
+      503,
+      'Secret not provisioned',
+      'warn',
+      `Secret not provisioned: run \`npm run secret -- set ${functionName}\` to store the API token`,
+      { error },
+    );
+  }
+  if (error instanceof UpstreamTimeoutError) {
+    return outcome(504, 'Upstream timed out', 'error', 'Upstream API timed out', { error });
+  }
+  if (error instanceof UpstreamRequestError) {
+    return outcome(502, 'Failed', 'error', 'Upstream API could not be reached', { error });
+  }
+  return outcome(500, 'Internal Server Error', 'error', 'Invocation failed', { error });
+}
+
+function outcome(statusCode: number, body: string, level: LogLevel, message: string, fields: LogFields): Outcome {
+  return { statusCode, body, level, message, fields };
+}

@@ -1,0 +1,101 @@
+/**
+ * Caching and error handling for secrets, in the style of Powertools for AWS Lambda's
+ * Parameters utility: the base class owns both, each subclass only fetches.
+ */
+import { SECRET_PLACEHOLDER } from './contract';
+import { LambdaSecretsError, SecretNotProvisionedError, SecretRetrievalError } from './errors';
+
+/** How long a {@link SecretProvider} keeps a fetched secret. */
+export interface SecretProviderOptions {
+  /**
+   * Seconds a fetched secret is reused. 0 (the default) keeps it for the execution
+   * environment's life, so a rotated secret reaches warm environments only after they recycle.
+   */
+  readonly ttlSeconds?: number;
+  /** Clock in milliseconds, injectable so tests can expire the cache without waiting. */
+  readonly now?: () => number;
+}
+
+interface CacheEntry {
+  readonly value: Promise<string>;
+  readonly expiresAt: number;
+}
+
+/**
+ * Fetches a secret once and shares it: concurrent callers await the same fetch, later
+ * callers reuse its result until the TTL expires. Only successes are kept, so a failure, or
+ * a secret that still holds {@link SECRET_PLACEHOLDER}, is retried on the next call and an
+ * out-of-band fix takes effect without a cold start.
+ */
+export abstract class SecretProvider {
+  /** Where the secret lives, for error messages; never the secret or its ciphertext. */
+  protected readonly source: string;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  #cache: CacheEntry | undefined;
+
+  /**
+   * @param source - Where the secret lives, for error messages, e.g. "SSM parameter /app/token".
+   *   Must not contain the secret or its ciphertext.
+   */
+  protected constructor(source: string, options: SecretProviderOptions = {}) {
+    this.source = source;
+    this.#ttlMs = (options.ttlSeconds ?? 0) * 1000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Resolves to the secret.
+   *
+   * @throws {SecretNotProvisionedError} If the secret still holds {@link SECRET_PLACEHOLDER}.
+   * @throws {SecretRetrievalError} If fetching failed (AWS error as `cause`) or gave an empty value.
+   */
+  get(): Promise<string> {
+    const now = this.#now();
+    if (this.#cache && now < this.#cache.expiresAt) {
+      return this.#cache.value;
+    }
+    // Caching the promise rather than the value is what makes concurrent cold callers share
+    // one fetch. The TTL runs from the start of the fetch, which errs on the side of fresh.
+    const entry: CacheEntry = {
+      value: this.#load(),
+      expiresAt: this.#ttlMs > 0 ? now + this.#ttlMs : Number.POSITIVE_INFINITY,
+    };
+    this.#cache = entry;
+    entry.value.catch(() => {
+      // A newer entry may have replaced this one meanwhile; only evict our own.
+      if (this.#cache === entry) {
+        this.#cache = undefined;
+      }
+    });
+    return entry.value;
+  }
+
+  /**
+   * Fetches the secret from its store. Called only on a cache miss; may throw anything,
+   * which {@link get} wraps in a {@link SecretRetrievalError} unless it is already one of
+   * this project's errors.
+   */
+  protected abstract fetch(): Promise<string>;
+
+  async #load(): Promise<string> {
+    let value: string;
+    try {
+      value = await this.fetch();
+    } catch (error) {
+      if (error instanceof LambdaSecretsError) {
+        throw error;
+      }
+      throw new SecretRetrievalError(`Could not retrieve the secret held in ${this.source}`, {
+        cause: error,
+      });
+    }
+    if (value === SECRET_PLACEHOLDER) {
+      throw new SecretNotProvisionedError(this.source);
+    }
+    if (value === '') {
+      throw new SecretRetrievalError(`The secret held in ${this.source} is empty`);
+    }
+    return value;
+  }
+}
