@@ -131,7 +131,9 @@ export class UrlFunction extends Construct {
     });
     if (props.authType === 'NONE') {
       new LambdaPermission(this, 'public-url-invoke', {
-        statementId: 'FunctionURLAllowPublicAccess',
+        // Not AWS's own id: the provider adds that one itself when it creates a NONE URL, and a
+        // second statement with the same id makes destroy wait for a statement that never goes.
+        statementId: 'AllowPublicFunctionUrlInvoke',
         action: 'lambda:InvokeFunctionUrl',
         functionName: this.function.functionName,
         principal: '*',

@@ -44,7 +44,7 @@ describe.each(STACKS)('%s options', (name) => {
     expect(single(json, 'aws_lambda_function_url').authorization_type).toBe('NONE');
     expect(resources(json, 'aws_lambda_permission')).toEqual([
       {
-        statement_id: 'FunctionURLAllowPublicAccess',
+        statement_id: 'AllowPublicFunctionUrlInvoke',
         action: 'lambda:InvokeFunctionUrl',
         function_name: expect.stringMatching(/^\$\{aws_lambda_function\.[\w-]+\.function_name\}$/),
         principal: '*',
