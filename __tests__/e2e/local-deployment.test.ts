@@ -1,0 +1,199 @@
+/**
+ * End to end: both stacks deployed with real Terraform (`cdktf deploy`) to a real AWS emulator
+ * (moto server), the token provisioned as a user would, the deployed artifacts invoked, and
+ * then the proofs. One deployment serves every proof; the article's mode is the control that
+ * shows each detector can fail.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS } from '../../lib/config';
+import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/emulator';
+import type { Invocation } from '../../tools/invoke';
+import { LocalDeployment, STACKS, StackName } from '../../tools/local-deployment';
+import { requireTerraform } from '../../tools/terraform';
+import { startUpstream, tokenDigest, Upstream } from '../../tools/upstream';
+import { Inventory, inventory } from '../support/inventory';
+import { containsAny, filesContaining } from '../support/scan';
+
+const TIMEOUT = 300_000;
+const token = `e2e-token-${randomBytes(24).toString('base64url')}`;
+const rotatedToken = `e2e-rotated-${randomBytes(24).toString('base64url')}`;
+const secrets = [token, rotatedToken];
+
+type Observed = Awaited<ReturnType<LocalDeployment['invoke']>> & { readonly upstreamSawToken: boolean };
+
+let workDirectory: string;
+let emulator: Emulator | undefined;
+let upstream: Upstream;
+let deployment: LocalDeployment;
+/** Everything Terraform, cdktf, the CLI, the emulator and the functions printed or answered. */
+const transcript: string[] = [];
+const firstInvocations = new Map<StackName, Observed>();
+let unprovisioned: Invocation;
+
+async function invoke(stack: StackName, functionName?: string): Promise<Observed> {
+  const before = upstream.authorized.length;
+  const invocation = await deployment.invoke(stack, functionName);
+  transcript.push(invocation.body, invocation.output, JSON.stringify(invocation.deployed));
+  return { ...invocation, upstreamSawToken: upstream.authorized.slice(before).includes(true) };
+}
+
+beforeAll(async () => {
+  // Missing tools fail the suite with what to install; these tests never skip.
+  requireMoto();
+  requireTerraform();
+  workDirectory = mkdtempSync(join(tmpdir(), 'lambda-secrets-e2e-'));
+  emulator = await startEmulator({ logFile: join(workDirectory, 'emulator.log') });
+  upstream = await startUpstream(tokenDigest(token));
+  deployment = new LocalDeployment({ directory: join(workDirectory, 'app'), endpoint: emulator.endpoint, targetUrl: upstream.url });
+  transcript.push((await deployment.deploy(token)).output);
+  unprovisioned = await invoke('method1-sample');
+  transcript.push(await deployment.secret('set', 'method1-sample', token));
+  for (const stack of STACKS) firstInvocations.set(stack, await invoke(stack));
+}, TIMEOUT);
+
+afterAll(async () => {
+  await upstream?.close();
+  if (emulator) stopEmulator(emulator.pid);
+  if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
+});
+
+describe('both stacks deployed to the emulator', () => {
+  it('method1-sample answers 503 while its token is not provisioned, without calling the upstream', () => {
+    expect(unprovisioned.statusCode).toBe(503);
+    expect(unprovisioned.body).toBe('Secret not provisioned');
+  });
+
+  it.each(STACKS)('%s answers 200 Succeeded through its function URL event', (stack) => {
+    expect(firstInvocations.get(stack)).toMatchObject({ statusCode: 200, body: 'Succeeded', functionError: false });
+  });
+
+  it.each(STACKS)('%s sent the upstream exactly the token', (stack) => {
+    expect(firstInvocations.get(stack)?.upstreamSawToken).toBe(true);
+  });
+
+  it.each(STACKS)('%s runs the deployed code with the deployed configuration', (stack) => {
+    expect(firstInvocations.get(stack)?.deployed).toMatchObject({ handler: 'index.handler', runtime: 'nodejs22.x' });
+  });
+});
+
+describe('the token appears nowhere', () => {
+  it.each(STACKS)('not in the state file of %s', (stack) => {
+    expect(containsAny(readFileSync(deployment.stateFile(stack), 'utf8'), secrets)).toBe(false);
+  });
+
+  it.each(STACKS)('not in `terraform show -json` of %s', async (stack) => {
+    const shown = await deployment.showJson(stack);
+    expect(shown).toContain('aws_lambda_function');
+    expect(containsAny(shown, secrets)).toBe(false);
+  });
+
+  it('not in cdktf.out', () => {
+    // The provider binary is the machine's own copy, not output of this project.
+    expect(filesContaining(deployment.outdir, secrets, ['providers'])).toEqual([]);
+  });
+
+  it("not in the emulator's GetFunction answers, the functions' output or the HTTP answers", () => {
+    expect(transcript.length).toBeGreaterThan(5);
+    expect(transcript.filter((text) => containsAny(text, secrets))).toEqual([]);
+  });
+});
+
+describe('a second plan after apply', () => {
+  it.each(STACKS)('reports no changes for %s', async (stack) => {
+    const plan = await deployment.plan(stack, token);
+    transcript.push(plan.output);
+    expect(plan.output).toContain('No changes');
+    expect(plan.code).toBe(0);
+  });
+
+  it('did not print the token (deploy and plan output)', () => {
+    expect(transcript.filter((text) => containsAny(text, secrets))).toEqual([]);
+  });
+});
+
+describe('secret rotate', () => {
+  it.each(STACKS)('%s: after `secret rotate`, the upstream sees the new token', async (stack) => {
+    upstream.acceptOnly(tokenDigest(rotatedToken));
+    try {
+      transcript.push(await deployment.secret('rotate', stack, rotatedToken));
+      const invocation = await invoke(stack);
+      expect(invocation.statusCode).toBe(200);
+      expect(invocation.upstreamSawToken).toBe(true);
+    } finally {
+      upstream.acceptOnly(tokenDigest(token));
+    }
+  });
+
+  it('printed neither token', () => {
+    expect(transcript.filter((text) => containsAny(text, secrets))).toEqual([]);
+  });
+});
+
+describe('a ciphertext is bound to its function', () => {
+  it("method1-sample's ciphertext under another function name fails to decrypt: 500, nothing leaks", async () => {
+    const invocation = await invoke('method1-sample', 'another-function');
+    const ciphertext = invocation.deployed.environment.ENCRYPTED_API_TOKEN;
+    expect(ciphertext).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(invocation.statusCode).toBe(500);
+    expect(invocation.body).toBe('Internal Server Error');
+    expect(invocation.upstreamSawToken).toBe(false);
+    expect(containsAny(invocation.body + invocation.output, [...secrets, ciphertext])).toBe(false);
+  });
+});
+
+describe('destroy', () => {
+  let before: Inventory;
+  let after: Inventory;
+
+  beforeAll(async () => {
+    before = await inventory(deployment.settings.endpoint, DEFAULT_OPTIONS.region);
+    transcript.push((await deployment.destroy(token)).output);
+    after = await inventory(deployment.settings.endpoint, DEFAULT_OPTIONS.region);
+  }, TIMEOUT);
+
+  it('found what the stacks had created before', () => {
+    expect(before.functions.sort()).toEqual(['method1-sample', 'method2-sample']);
+    expect(before.enabledKeys).toHaveLength(2);
+  });
+
+  it('leaves no function, role, policy, parameter, log group or enabled key behind', () => {
+    expect(after).toEqual({ functions: [], roles: [], policies: [], parameters: [], logGroups: [], enabledKeys: [] });
+  });
+});
+
+describe('control: method1-sample in the article’s terraform mode', () => {
+  let control: LocalDeployment;
+
+  beforeAll(async () => {
+    control = new LocalDeployment({
+      directory: join(workDirectory, 'article'),
+      endpoint: deployment.settings.endpoint,
+      targetUrl: upstream.url,
+      options: { method1SecretDelivery: 'terraform' },
+    });
+    await control.deploy(token, ['method1-sample']);
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    await control?.destroy(token, ['method1-sample']);
+  }, TIMEOUT);
+
+  it('works: the function answers 200 with the token Terraform encrypted', async () => {
+    const invocation = await control.invoke('method1-sample');
+    expect(invocation.statusCode).toBe(200);
+  });
+
+  it('the same scan finds the plaintext token in the state', () => {
+    expect(containsAny(readFileSync(control.stateFile('method1-sample'), 'utf8'), [token])).toBe(true);
+  });
+
+  it('the same second plan shows a change (the perpetual diff)', async () => {
+    const plan = await control.plan('method1-sample', token);
+    expect(plan.code).toBe(2);
+    expect(plan.output).toContain('ENCRYPTED_API_TOKEN');
+  });
+});

@@ -1,0 +1,97 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { CommandFailedError, MissingToolError } from './errors';
+
+/** How to get the emulator, for error messages. */
+const MOTO_INSTALL = 'pip install "moto[server]"';
+
+/** A running moto server on 127.0.0.1. */
+export interface Emulator {
+  /** `http://127.0.0.1:<port>`: the value of AWS_ENDPOINT_URL. */
+  readonly endpoint: string;
+  /** Process id, so another command can stop it later. */
+  readonly pid: number;
+}
+
+/** @throws MissingToolError when `moto_server` cannot be run */
+export function requireMoto(): void {
+  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) throw new MissingToolError('moto_server', MOTO_INSTALL);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts moto server on 127.0.0.1, detached so it outlives this process (a later
+ * `invoke:local` or `secret` command uses it), and waits until it answers.
+ * @param port the port, or a free one
+ * @param logFile where the server's output goes
+ */
+export async function startEmulator(options: { port?: number; logFile: string }): Promise<Emulator> {
+  requireMoto();
+  const port = options.port ?? (await freePort());
+  const log = openSync(options.logFile, 'a');
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  child.unref();
+  const emulator = { endpoint: `http://127.0.0.1:${port}`, pid: child.pid as number };
+  try {
+    await waitUntilReady(emulator.endpoint, child);
+  } catch (error) {
+    stopEmulator(emulator.pid);
+    throw error;
+  }
+  return emulator;
+}
+
+async function waitUntilReady(endpoint: string, child: ReturnType<typeof spawn>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new CommandFailedError(`moto_server exited with code ${child.exitCode} before answering at ${endpoint}`);
+    }
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new CommandFailedError(`moto_server did not answer at ${endpoint} within ${timeoutMs / 1000} s`);
+}
+
+/** Stops the emulator started with {@link startEmulator}; a process already gone is fine. */
+export function stopEmulator(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/**
+ * The environment that points the AWS SDK, the Terraform AWS provider and the CLIs at the
+ * emulator: the standard endpoint variable plus dummy credentials; nothing emulator-specific.
+ */
+export function emulatorEnvironment(endpoint: string, region: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+  };
+}

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DEFAULT_OPTIONS, optionEnvName, SampleOptions } from '../lib/config';
+import { PROJECT_ROOT } from '../lib/nodejs-bundle';
+import { emulatorEnvironment } from './emulator';
+import { CommandFailedError } from './errors';
+import { invokeDeployed } from './invoke';
+import { cdktfDeploy, cdktfDestroy, CommandResult, terraformPlan, terraformShowJson, writeTerraformCliConfig } from './terraform';
+
+/** The project's stacks, in deployment order. */
+export const STACKS = ['method1-sample', 'method2-sample'] as const;
+/** A stack of the project. */
+export type StackName = (typeof STACKS)[number];
+
+/** Where a local deployment keeps its files and what it points at. */
+export interface LocalDeploymentSettings {
+  /** Folder for cdktf.out, the Terraform state files and the Terraform CLI config. */
+  readonly directory: string;
+  /** AWS_ENDPOINT_URL of the emulator. */
+  readonly endpoint: string;
+  /** Where the functions send the token. */
+  readonly targetUrl: string;
+  /**
+   * Options besides region, target URL and packaging, e.g. `{ method1SecretDelivery: 'terraform' }`.
+   * @default none
+   */
+  readonly options?: Partial<Record<keyof SampleOptions, string>>;
+}
+
+/**
+ * Both stacks deployed with real Terraform to an AWS emulator, and everything a local run does
+ * with them: provision, invoke, plan, destroy. The stacks carry nothing emulator-specific: the
+ * standard AWS_ENDPOINT_URL and dummy credentials point every tool at the emulator.
+ */
+export class LocalDeployment {
+  /** The synthesized app; Terraform works in `<outdir>/stacks/<stack>`. */
+  readonly outdir: string;
+  /** AWS_ENDPOINT_URL, credentials and region for the emulator. */
+  readonly awsEnvironment: Readonly<Record<string, string>>;
+  readonly lambda: LambdaClient;
+  readonly #environment: NodeJS.ProcessEnv;
+
+  constructor(readonly settings: LocalDeploymentSettings) {
+    mkdirSync(settings.directory, { recursive: true });
+    // The stacks' local backend keeps state two folders above each stack folder: here, beside cdktf.out.
+    this.outdir = join(settings.directory, 'cdktf.out');
+    const region = DEFAULT_OPTIONS.region;
+    this.awsEnvironment = emulatorEnvironment(settings.endpoint, region);
+    const options: Record<string, string> = {
+      region,
+      targetUrl: settings.targetUrl,
+      // Terraform can install only the AWS provider here, so no archive_file.
+      packaging: 'asset',
+      ...settings.options,
+    };
+    this.#environment = {
+      ...process.env,
+      ...this.awsEnvironment,
+      ...Object.fromEntries(Object.entries(options).map(([key, value]) => [optionEnvName(key as keyof SampleOptions), value])),
+      TF_CLI_CONFIG_FILE: writeTerraformCliConfig(join(settings.directory, 'terraform.rc')),
+      TF_IN_AUTOMATION: '1',
+      CHECKPOINT_DISABLE: '1',
+    };
+    this.lambda = new LambdaClient({ endpoint: settings.endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  }
+
+  /** The environment of every Terraform run; the token rides only in TF_VAR_api_token, never on disk. */
+  #withToken(apiToken: string): NodeJS.ProcessEnv {
+    return { ...this.#environment, TF_VAR_api_token: apiToken };
+  }
+
+  /**
+   * `cdktf deploy` of the stacks. `apiToken` feeds the `api_token` variable (method2-sample's
+   * write-only value, or method1-sample's in the article's terraform mode).
+   */
+  deploy(apiToken: string, stacks: readonly StackName[] = STACKS): Promise<CommandResult> {
+    return cdktfDeploy(stacks, this.outdir, this.#withToken(apiToken));
+  }
+
+  /** `cdktf destroy` of the stacks. */
+  destroy(apiToken: string, stacks: readonly StackName[] = STACKS): Promise<CommandResult> {
+    return cdktfDestroy(stacks, this.outdir, this.#withToken(apiToken));
+  }
+
+  /** A second `terraform plan -detailed-exitcode` of a deployed stack: code 0 means no changes. */
+  plan(stack: StackName, apiToken: string): Promise<CommandResult> {
+    return terraformPlan(this.outdir, stack, this.#withToken(apiToken));
+  }
+
+  /** `terraform show -json` of a deployed stack. */
+  showJson(stack: StackName): Promise<string> {
+    return terraformShowJson(this.outdir, stack, this.#environment);
+  }
+
+  /** The state file of a stack. */
+  stateFile(stack: StackName): string {
+    return join(this.settings.directory, `terraform.${stack}.tfstate`);
+  }
+
+  /**
+   * Runs the secret CLI as a user would (`npm run secret -- <command> <stack>`), the token on stdin.
+   * @returns what the CLI printed
+   */
+  secret(command: 'set' | 'rotate', stack: StackName, apiToken: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['tools/secret.ts', command, stack], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...this.awsEnvironment },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const output: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+      child.once('error', reject);
+      child.once('close', (code) => {
+        const text = Buffer.concat(output).toString('utf8');
+        if (code === 0) resolve(text);
+        else reject(new CommandFailedError(`secret ${command} ${stack} exited with ${code}: ${text.trim()}`));
+      });
+      child.stdin.end(apiToken);
+    });
+  }
+
+  /** Invokes a deployed function locally with a function URL event (see {@link invokeDeployed}). */
+  invoke(stack: StackName, functionName?: string): ReturnType<typeof invokeDeployed> {
+    return invokeDeployed({ lambda: this.lambda, stack, outdir: this.outdir, awsEnvironment: this.awsEnvironment, functionName });
+  }
+}

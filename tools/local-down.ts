@@ -1,0 +1,7 @@
+/** `npm run local:down`: stops the emulator that `npm start` left running and removes the run's files. */
+import { runMain, stopLocalRun } from './local-run';
+
+runMain(async () => {
+  process.stdout.write(stopLocalRun() ? 'Local run stopped and removed.\n' : 'No local run to stop.\n');
+  return 0;
+});

@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../lib/nodejs-bundle';
+import { stopEmulator } from './emulator';
+import { ToolError } from './errors';
+
+/** Everything `npm start` leaves on disk: cdktf.out, state, logs; `npm run local:down` removes it. */
+export const RUN_DIRECTORY = join(PROJECT_ROOT, '.local', 'run');
+const RUN_FILE = join(RUN_DIRECTORY, 'run.json');
+
+/** What later commands need to find a local run again. No token: only its digest. */
+export interface LocalRun {
+  readonly endpoint: string;
+  readonly emulatorPid: number;
+  readonly upstreamPort: number;
+  readonly tokenDigest: string;
+}
+
+/** Records the run for `invoke:local`, `secret` and `local:down`. */
+export function writeLocalRun(run: LocalRun): void {
+  mkdirSync(RUN_DIRECTORY, { recursive: true });
+  writeFileSync(RUN_FILE, `${JSON.stringify(run, null, 2)}\n`);
+}
+
+/** @throws ToolError when there is no local run */
+export function readLocalRun(): LocalRun {
+  if (!existsSync(RUN_FILE)) throw new ToolError('No local run found: start one with `npm start`');
+  return JSON.parse(readFileSync(RUN_FILE, 'utf8')) as LocalRun;
+}
+
+/**
+ * Stops the emulator of the local run and removes its files; the emulator holds every resource
+ * in memory, so the Terraform state must go with it.
+ * @returns whether there was anything to stop
+ */
+export function stopLocalRun(): boolean {
+  const found = existsSync(RUN_FILE);
+  if (found) stopEmulator(readLocalRun().emulatorPid);
+  rmSync(RUN_DIRECTORY, { recursive: true, force: true });
+  return found || existsSync(RUN_DIRECTORY);
+}
+
+/** Runs one step of a command, printing it and its duration. */
+export async function step<T>(label: string, action: () => T | Promise<T>): Promise<T> {
+  process.stdout.write(`▶ ${label}\n`);
+  const startedAt = performance.now();
+  const seconds = () => ((performance.now() - startedAt) / 1000).toFixed(1);
+  try {
+    const result = await action();
+    process.stdout.write(`✓ ${label} (${seconds()} s)\n`);
+    return result;
+  } catch (error) {
+    process.stdout.write(`✗ ${label} (${seconds()} s)\n`);
+    throw error;
+  }
+}
+
+/**
+ * Runs a command's main: a {@link ToolError} prints as one line, anything else with its
+ * message only (no stack trace), and the exit code says which.
+ */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * `npm start`: deploys both stacks with real Terraform to a local AWS emulator, provisions
+ * their token, invokes each deployed function locally and prints a summary.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator } from './emulator';
+import { LocalDeployment, STACKS } from './local-deployment';
+import { invokeWithUpstream, printSummary } from './local-invocation';
+import { RUN_DIRECTORY, runMain, step, stopLocalRun, writeLocalRun } from './local-run';
+import { requireTerraform } from './terraform';
+import { startUpstream, tokenDigest } from './upstream';
+
+async function main(): Promise<number> {
+  const startedAt = performance.now();
+  await step('Stop any previous local run', () => stopLocalRun());
+  requireTerraform();
+  mkdirSync(RUN_DIRECTORY, { recursive: true });
+  const emulator = await step('Start the AWS emulator (moto_server on 127.0.0.1)', () =>
+    startEmulator({
+      port: process.env.MOTO_PORT ? Number(process.env.MOTO_PORT) : undefined,
+      logFile: join(RUN_DIRECTORY, 'emulator.log'),
+    }),
+  );
+  // A fresh random token per run: the upstream keeps only its digest, and nothing writes it to disk.
+  const token = randomBytes(32).toString('base64url');
+  const upstream = await step('Start the local upstream API', () => startUpstream(tokenDigest(token)));
+  writeLocalRun({ endpoint: emulator.endpoint, emulatorPid: emulator.pid, upstreamPort: upstream.port, tokenDigest: tokenDigest(token) });
+  try {
+    const deployment = new LocalDeployment({ directory: RUN_DIRECTORY, endpoint: emulator.endpoint, targetUrl: upstream.url });
+    const deployed = await step(`Deploy ${STACKS.join(' and ')} (cdktf deploy; method2-sample's token via TF_VAR_api_token)`, () =>
+      deployment.deploy(token),
+    );
+    writeFileSync(join(RUN_DIRECTORY, 'deploy.log'), deployed.output);
+    await step("Provision method1-sample's token (npm run secret -- set method1-sample)", () =>
+      deployment.secret('set', 'method1-sample', token),
+    );
+    const results = [];
+    for (const stack of STACKS) {
+      results.push(await step(`Invoke ${stack} with a function URL event`, () => invokeWithUpstream(deployment, upstream, stack)));
+    }
+    printSummary(results);
+    process.stdout.write(
+      `Total ${((performance.now() - startedAt) / 1000).toFixed(1)} s. The emulator keeps running at ${emulator.endpoint}: ` +
+        '`npm run invoke:local -- <stack>` calls a function again, `npm run local:down` stops everything.\n',
+    );
+    return results.every((result) => result.ok) ? 0 : 1;
+  } finally {
+    await upstream.close();
+  }
+}
+
+runMain(main);

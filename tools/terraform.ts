@@ -1,0 +1,126 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../lib/nodejs-bundle';
+import { CommandFailedError, MissingToolError } from './errors';
+
+const TERRAFORM_INSTALL = 'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install)';
+
+/** @throws MissingToolError when `terraform` is absent or older than 1.11 (write-only attributes) */
+export function requireTerraform(): void {
+  const probe = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) throw new MissingToolError('terraform', TERRAFORM_INSTALL);
+  const [major, minor] = String(JSON.parse(probe.stdout).terraform_version).split('.').map(Number);
+  if (major < 1 || (major === 1 && minor < 11)) {
+    throw new MissingToolError('terraform >= 1.11', TERRAFORM_INSTALL);
+  }
+}
+
+/** Where machines without registry access keep providers; the first that holds hashicorp/aws is used. */
+const MIRROR_CANDIDATES = [
+  process.env.TF_PROVIDER_MIRROR,
+  '/opt/tf-plugins',
+  '/usr/share/terraform/plugins',
+  '/usr/local/share/terraform/plugins',
+  join(homedir(), '.terraform.d/plugins'),
+  join(homedir(), '.local/share/terraform/plugins'),
+].filter((candidate): candidate is string => Boolean(candidate));
+
+/** The local filesystem mirror that holds hashicorp/aws, if this machine has one. */
+export function findProviderMirror(): string | undefined {
+  return MIRROR_CANDIDATES.find((dir) => existsSync(join(dir, 'registry.terraform.io/hashicorp/aws')));
+}
+
+/**
+ * Writes a Terraform CLI config that installs hashicorp/aws from the machine's mirror when it
+ * has one (no registry access needed) and everything else as usual.
+ * @returns the file, for TF_CLI_CONFIG_FILE
+ */
+export function writeTerraformCliConfig(file: string): string {
+  const mirror = findProviderMirror();
+  writeFileSync(
+    file,
+    mirror
+      ? `provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(mirror)}
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`
+      : '',
+  );
+  return file;
+}
+
+/** What a finished child process printed. */
+export interface CommandResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/**
+ * Runs a command, collecting stdout and stderr together.
+ * @param allowedCodes exit codes that are not a failure
+ * @throws CommandFailedError with the output's tail for any other exit code
+ */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; allowedCodes?: readonly number[] },
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', (error) => reject(new CommandFailedError(`${command} could not start: ${error.message}`, { cause: error })));
+    child.on('close', (code) => {
+      const output = Buffer.concat(chunks).toString('utf8');
+      if ((options.allowedCodes ?? [0]).includes(code ?? -1)) {
+        resolve({ code: code ?? -1, output });
+      } else {
+        const tail = output.trim().split('\n').slice(-25).join('\n');
+        reject(new CommandFailedError(`${command} ${args.join(' ')} exited with ${code}:\n${tail}`));
+      }
+    });
+  });
+}
+
+const CDKTF = join(PROJECT_ROOT, 'node_modules/.bin/cdktf');
+
+/** `cdktf deploy` of the given stacks, non-interactive, synthesizing into `outdir`. */
+export function cdktfDeploy(stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  return run(CDKTF, ['deploy', ...stacks, '--auto-approve', '--skip-provider-lock', '--no-color', '--output', outdir], { env });
+}
+
+/** `cdktf destroy` of the given stacks, reusing what was synthesized into `outdir`. */
+export function cdktfDestroy(stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  return run(CDKTF, ['destroy', ...stacks, '--auto-approve', '--skip-synth', '--no-color', '--output', outdir], { env });
+}
+
+/** The folder in which cdktf runs Terraform for `stack`. */
+export function stackDirectory(outdir: string, stack: string): string {
+  return join(outdir, 'stacks', stack);
+}
+
+/**
+ * `terraform plan -detailed-exitcode` in a deployed stack's folder.
+ * @returns code 0 when nothing would change, 2 when something would
+ */
+export function terraformPlan(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  return run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], {
+    cwd: stackDirectory(outdir, stack),
+    env,
+    allowedCodes: [0, 2],
+  });
+}
+
+/** `terraform show -json` of a deployed stack's state. */
+export async function terraformShowJson(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return (await run('terraform', ['show', '-json', '-no-color'], { cwd: stackDirectory(outdir, stack), env })).output;
+}
