@@ -1,0 +1,303 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { PromptAbortedError, UsageError } from '../../tools/secret-errors';
+import { formatStatus, parseArguments, promptHiddenToken, readPipedToken, USAGE } from '../../tools/secret';
+import {
+  decryptMethod1Token,
+  environmentOf,
+  NEW_TOKEN,
+  PARAMETER_NAME,
+  TOKEN,
+  useSampleAccount,
+} from './support/sample-account';
+
+const ROOT = resolve(__dirname, '../..');
+const QUESTION = 'API token (input hidden): ';
+
+/** A terminal: what is typed goes in `input`, and `shown()` is everything the prompt wrote. */
+function fakeTerminal() {
+  const rawMode: boolean[] = [];
+  const input = Object.assign(new PassThrough(), {
+    setRawMode(mode: boolean) {
+      rawMode.push(mode);
+    },
+  });
+  let shown = '';
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      shown += chunk.toString('utf8');
+      done();
+    },
+  });
+  return { input, output, rawMode, shown: () => shown };
+}
+
+/** Types `keys` at a fresh hidden prompt and settles as the prompt does. */
+async function typeAtPrompt(keys: string[]) {
+  const terminal = fakeTerminal();
+  const answer = promptHiddenToken(terminal.input, terminal.output, QUESTION);
+  for (const key of keys) terminal.input.write(key);
+  return { answer, terminal };
+}
+
+describe('parseArguments', () => {
+  it.each(['set', 'rotate', 'status'] as const)('reads the command %s and the stack', (command) => {
+    expect(parseArguments([command, 'method1-sample'])).toEqual({ command, stack: 'method1-sample' });
+  });
+
+  it.each(['--help', '-h'])('answers %s with help', (flag) => {
+    expect(parseArguments([flag])).toEqual({ command: 'help' });
+  });
+
+  it('answers help after a command too', () => {
+    expect(parseArguments(['set', 'method1-sample', '--help'])).toEqual({ command: 'help' });
+  });
+
+  it('refuses no arguments', () => {
+    expect(() => parseArguments([])).toThrow(UsageError);
+  });
+
+  it('refuses an unknown command without echoing it', () => {
+    expect(() => parseArguments([TOKEN, 'method1-sample'])).toThrow(
+      expect.objectContaining({ name: 'UsageError', message: expect.not.stringContaining(TOKEN) }),
+    );
+  });
+
+  it('refuses a missing stack, naming the known ones', () => {
+    expect(() => parseArguments(['set'])).toThrow('missing stack: expected one of method1-sample, method2-sample');
+  });
+
+  it('refuses a token given as an argument, without echoing it', () => {
+    expect(() => parseArguments(['set', 'method1-sample', TOKEN])).toThrow(
+      expect.objectContaining({ name: 'UsageError', message: expect.not.stringContaining(TOKEN) }),
+    );
+  });
+
+  it('ends every usage error with the synopsis', () => {
+    expect(() => parseArguments(['set'])).toThrow(
+      /; usage: npm run secret -- <set\|rotate\|status> <stack> \(see --help\)$/,
+    );
+  });
+});
+
+describe('readPipedToken', () => {
+  it('returns what was piped, less one trailing "\\n"', async () => {
+    await expect(readPipedToken(Readable.from([`${TOKEN}\n`]))).resolves.toBe(TOKEN);
+  });
+
+  it('drops one trailing "\\r\\n"', async () => {
+    await expect(readPipedToken(Readable.from([`${TOKEN}\r\n`]))).resolves.toBe(TOKEN);
+  });
+
+  it('drops only the last line ending', async () => {
+    await expect(readPipedToken(Readable.from([`${TOKEN}\n\n`]))).resolves.toBe(`${TOKEN}\n`);
+  });
+
+  it('keeps input without a line ending as it is, spaces included', async () => {
+    await expect(readPipedToken(Readable.from([` ${TOKEN} `]))).resolves.toBe(` ${TOKEN} `);
+  });
+
+  it('joins the chunks, even a character split between two of them', async () => {
+    const bytes = Buffer.from('tøken\n', 'utf8');
+    await expect(readPipedToken(Readable.from([bytes.subarray(0, 2), bytes.subarray(2)]))).resolves.toBe('tøken');
+  });
+
+  it('returns an empty string for empty input', async () => {
+    await expect(readPipedToken(Readable.from([]))).resolves.toBe('');
+  });
+});
+
+describe('promptHiddenToken', () => {
+  it('returns what was typed once Enter is pressed', async () => {
+    const { answer } = await typeAtPrompt([TOKEN, '\r']);
+    await expect(answer).resolves.toBe(TOKEN);
+  });
+
+  it('takes keystrokes one at a time', async () => {
+    const { answer } = await typeAtPrompt([...'tok', '\r']);
+    await expect(answer).resolves.toBe('tok');
+  });
+
+  it('erases the last character on Backspace', async () => {
+    const { answer } = await typeAtPrompt(['tokx', '\u007f', '\r']);
+    await expect(answer).resolves.toBe('tok');
+  });
+
+  it('erases a whole non-ASCII character on Backspace', async () => {
+    const { answer } = await typeAtPrompt(['tok😀', '\u007f', '\r']);
+    await expect(answer).resolves.toBe('tok');
+  });
+
+  it('ignores other control characters', async () => {
+    const { answer } = await typeAtPrompt(['to\u001bk', '\r']);
+    await expect(answer).resolves.toBe('tok');
+  });
+
+  it('shows the question and a final newline, never what is typed', async () => {
+    const { answer, terminal } = await typeAtPrompt([TOKEN, '\r']);
+    await answer;
+    expect(terminal.shown()).toBe(`${QUESTION}\n`);
+  });
+
+  it('aborts on Ctrl-C', async () => {
+    const { answer } = await typeAtPrompt(['tok', '\u0003']);
+    await expect(answer).rejects.toThrow(PromptAbortedError);
+  });
+
+  it('reads in raw mode and leaves it after Enter', async () => {
+    const { answer, terminal } = await typeAtPrompt(['tok\r']);
+    await answer;
+    expect(terminal.rawMode).toEqual([true, false]);
+  });
+
+  it('leaves raw mode after Ctrl-C', async () => {
+    const { answer, terminal } = await typeAtPrompt(['\u0003']);
+    await answer.catch(() => {});
+    expect(terminal.rawMode).toEqual([true, false]);
+  });
+});
+
+describe('formatStatus', () => {
+  it('prints the state, the location, the version and the date on one line', () => {
+    const status = {
+      provisioned: true,
+      location: `SSM parameter ${PARAMETER_NAME}`,
+      version: 2,
+      lastModified: new Date('2025-01-02T03:04:05.000Z'),
+    };
+    expect(formatStatus('method2-sample', status)).toBe(
+      `method2-sample: provisioned (SSM parameter ${PARAMETER_NAME}, version 2, last modified 2025-01-02T03:04:05.000Z)`,
+    );
+  });
+
+  it('leaves out what is unknown', () => {
+    expect(formatStatus('method2-sample', { provisioned: false, location: 'nowhere' })).toBe(
+      'method2-sample: not provisioned (nowhere)',
+    );
+  });
+});
+
+describe('the secret CLI', () => {
+  const account = useSampleAccount();
+
+  /** Runs `tsx tools/secret.ts <args>` with `stdin` piped in, against the emulator. */
+  function secret(args: string[], stdin = '') {
+    const run = spawnSync(resolve(ROOT, 'node_modules/.bin/tsx'), ['tools/secret.ts', ...args], {
+      cwd: ROOT,
+      env: process.env,
+      input: stdin,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (run.error) throw run.error;
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  }
+
+  beforeEach(() => account.deploy());
+
+  it('sets a piped token and confirms on stdout alone', () => {
+    expect(secret(['set', 'method1-sample'], `${TOKEN}\n`)).toEqual({
+      status: 0,
+      stdout: 'method1-sample: secret set (function environment updated)\n',
+      stderr: '',
+    });
+  });
+
+  it('stores the piped token less its trailing newline', async () => {
+    secret(['set', 'method1-sample'], `${TOKEN}\n`);
+    await expect(decryptMethod1Token(account.clients)).resolves.toBe(TOKEN);
+  });
+
+  it('rotates the parameter of method2-sample and names its new version', () => {
+    secret(['set', 'method2-sample'], TOKEN);
+    expect(secret(['rotate', 'method2-sample'], NEW_TOKEN)).toMatchObject({
+      status: 0,
+      stdout: `method2-sample: secret rotated (SSM parameter ${PARAMETER_NAME} is now version 3)\n`,
+    });
+  });
+
+  it('prints the status on one line', () => {
+    expect(secret(['status', 'method1-sample'])).toMatchObject({
+      status: 0,
+      stdout: expect.stringMatching(
+        /^method1-sample: not provisioned \(function method1-sample, environment variable ENCRYPTED_API_TOKEN, last modified \S+\)\n$/,
+      ),
+    });
+  });
+
+  it('reports a refusal as one error line on stderr, with exit status 1', () => {
+    secret(['set', 'method1-sample'], TOKEN);
+    expect(secret(['set', 'method1-sample'], NEW_TOKEN)).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'error: the secret of method1-sample is already provisioned (function method1-sample, environment ' +
+        'variable ENCRYPTED_API_TOKEN); use rotate to replace it\n',
+    });
+  });
+
+  it('reports an empty token with exit status 1', () => {
+    expect(secret(['set', 'method2-sample'], '\n')).toMatchObject({
+      status: 1,
+      stderr: 'error: the token is empty: pipe it on stdin or type it at the prompt\n',
+    });
+  });
+
+  it('reports a stack that is not deployed with exit status 1', async () => {
+    await account.reset();
+    expect(secret(['status', 'method2-sample'])).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(/^error: stack method2-sample is not deployed .*\n$/),
+    });
+  });
+
+  it('prints neither the token nor its ciphertext', async () => {
+    const runs = [
+      secret(['set', 'method1-sample'], TOKEN),
+      secret(['set', 'method1-sample'], TOKEN),
+      secret(['status', 'method1-sample']),
+      secret(['rotate', 'method1-sample'], TOKEN),
+    ];
+    const { [ENV.encryptedApiToken]: ciphertext } = await environmentOf(account.clients.lambda, 'method1-sample');
+    const printed = runs.map((run) => run.stdout + run.stderr).join('');
+    expect(printed).not.toContain(TOKEN);
+    expect(printed).not.toContain(ciphertext);
+  });
+
+  it('refuses a token given as an argument with a usage error, exit status 2, without printing it', () => {
+    const run = secret(['set', 'method1-sample', TOKEN]);
+    expect(run).toMatchObject({ status: 2, stdout: '', stderr: expect.stringMatching(/^error: too many arguments: /) });
+    expect(run.stderr).not.toContain(TOKEN);
+  });
+
+  it('writes nothing when the token is given as an argument', async () => {
+    secret(['set', 'method1-sample', TOKEN], TOKEN);
+    const environment = await environmentOf(account.clients.lambda, 'method1-sample');
+    expect(environment[ENV.encryptedApiToken]).toBe(SECRET_PLACEHOLDER);
+  });
+
+  it('refuses an unknown command with exit status 2', () => {
+    expect(secret(['show', 'method1-sample'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/^error: unknown command/),
+    });
+  });
+
+  it('refuses an unknown stack with exit status 2', () => {
+    expect(secret(['status', 'method3-sample'])).toMatchObject({
+      status: 2,
+      stderr: 'error: unknown stack: expected one of method1-sample, method2-sample\n',
+    });
+  });
+
+  it('refuses no arguments with exit status 2', () => {
+    expect(secret([])).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: missing command; usage: /) });
+  });
+
+  it('prints the usage on stdout for --help, with exit status 0', () => {
+    expect(secret(['--help'])).toEqual({ status: 0, stdout: USAGE, stderr: '' });
+  });
+});

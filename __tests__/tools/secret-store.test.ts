@@ -1,0 +1,453 @@
+import { EncryptCommand } from '@aws-sdk/client-kms';
+import {
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  UpdateFunctionConfigurationCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { DeleteParameterCommand, DescribeParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import {
+  EnvironmentTooLargeError,
+  environmentSize,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+} from '../../lib/lambda-environment';
+import {
+  AccessDeniedError,
+  ConcurrentChangeError,
+  EmptyTokenError,
+  FunctionNotConfiguredError,
+  FunctionUpdateError,
+  SecretAlreadyProvisionedError,
+  SecretNotYetProvisionedError,
+  StackNotDeployedError,
+  TokenTooLargeError,
+} from '../../tools/secret-errors';
+import { createSecretStore, SECRET_STACKS, type SecretStoreClients } from '../../tools/secret-store';
+import {
+  decryptMethod1Token,
+  environmentOf,
+  NEW_TOKEN,
+  PARAMETER_NAME,
+  parameterValue,
+  REGION,
+  TARGET_URL,
+  TOKEN,
+  useSampleAccount,
+} from './support/sample-account';
+
+const account = useSampleAccount();
+
+/** An error as the AWS SDK raises it: what matters to the store is its name. */
+function awsError(name: string, message = `${name} from a fake client`): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/**
+ * `client`, except that commands of class `commandClass` get `respond`'s answer; `forward` sends
+ * the command on to the real client.
+ */
+function intercept<Client extends object, Intercepted>(
+  client: Client,
+  commandClass: abstract new (...args: never[]) => Intercepted,
+  respond: (command: Intercepted, forward: () => Promise<unknown>) => Promise<unknown>,
+): Client {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      const send = Reflect.get(target, property, receiver) as (command: unknown) => Promise<unknown>;
+      return (command: unknown) =>
+        command instanceof commandClass
+          ? respond(command, () => send.call(target, command))
+          : send.call(target, command);
+    },
+  });
+}
+
+/** Clients whose every call fails, so a test can tell that none was made. */
+function unreachableClients(): SecretStoreClients {
+  const send = () => Promise.reject(new Error('AWS was called'));
+  return { lambda: { send }, kms: { send }, ssm: { send } } as unknown as SecretStoreClients;
+}
+
+/** Every message of `error` and of its causes. */
+function messages(error: unknown): string[] {
+  return error instanceof Error ? [error.message, ...messages(error.cause)] : [];
+}
+
+describe('createSecretStore', () => {
+  it('refuses an unknown stack, naming the known ones', () => {
+    expect(() => createSecretStore('method3-sample')).toThrow(
+      'unknown stack: expected one of method1-sample, method2-sample',
+    );
+  });
+
+  it('does not echo the unknown stack name, which could be a misplaced token', () => {
+    expect(() => createSecretStore(TOKEN)).toThrow(
+      expect.objectContaining({ name: 'UnknownStackError', message: expect.not.stringContaining(TOKEN) }),
+    );
+  });
+});
+
+describe.each(SECRET_STACKS)('the store of %s', (stack) => {
+  it('refuses an empty token before calling AWS', async () => {
+    await expect(createSecretStore(stack, unreachableClients()).provision('', 'set')).rejects.toThrow(EmptyTokenError);
+  });
+
+  it('refuses a 4097-byte token before calling AWS, giving its size', async () => {
+    await expect(createSecretStore(stack, unreachableClients()).provision('x'.repeat(4097), 'set')).rejects.toThrow(
+      "the token is 4097 bytes; at most 4096 bytes fit (the SSM standard tier and Lambda's environment quota are both 4 KB)",
+    );
+  });
+
+  it('measures the token in UTF-8 bytes', async () => {
+    await expect(createSecretStore(stack, unreachableClients()).provision('é'.repeat(2049), 'set')).rejects.toThrow(
+      TokenTooLargeError,
+    );
+  });
+
+  it.each(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation'])(
+    'reports %s as access denied, naming the action and the function',
+    async (name) => {
+      const lambda = { send: () => Promise.reject(awsError(name)) } as unknown as LambdaClient;
+      await expect(createSecretStore(stack, { lambda }).status()).rejects.toThrow(
+        `access denied to lambda:GetFunctionConfiguration on ${stack}: check your credentials' IAM permissions`,
+      );
+    },
+  );
+
+  it('keeps the AWS error as the cause of access denied', async () => {
+    const denial = awsError('AccessDeniedException');
+    const lambda = { send: () => Promise.reject(denial) } as unknown as LambdaClient;
+    await expect(createSecretStore(stack, { lambda }).status()).rejects.toSatisfy(
+      (error) => error instanceof AccessDeniedError && error.cause === denial,
+    );
+  });
+
+  it('names the action, the resource and the AWS error for any other failure', async () => {
+    const lambda = { send: () => Promise.reject(awsError('ThrottlingException', 'Rate exceeded')) };
+    await expect(createSecretStore(stack, { lambda: lambda as unknown as LambdaClient }).status()).rejects.toThrow(
+      `lambda:GetFunctionConfiguration on ${stack} failed: ThrottlingException: Rate exceeded`,
+    );
+  });
+
+  describe('when the stack is not deployed', () => {
+    beforeEach(() => account.reset());
+
+    it('set says so, with the region and the deploy command', async () => {
+      await expect(createSecretStore(stack).provision(TOKEN, 'set')).rejects.toThrow(
+        `stack ${stack} is not deployed (no function ${stack} in ${REGION}); run npx cdktf deploy ${stack}`,
+      );
+    });
+
+    it('status says so', async () => {
+      await expect(createSecretStore(stack).status()).rejects.toThrow(StackNotDeployedError);
+    });
+  });
+});
+
+describe('the store of method1-sample', () => {
+  const store = () => createSecretStore('method1-sample');
+
+  beforeEach(() => account.deploy());
+
+  describe('set', () => {
+    it('stores ciphertext that KMS decrypts to the token with the context LambdaFunctionName=method1-sample', async () => {
+      await store().provision(TOKEN, 'set');
+      await expect(decryptMethod1Token(account.clients)).resolves.toBe(TOKEN);
+    });
+
+    it('binds the ciphertext to the function: the context of another function cannot decrypt it', async () => {
+      await store().provision(TOKEN, 'set');
+      await expect(decryptMethod1Token(account.clients, 'method2-sample')).rejects.toThrow(
+        expect.objectContaining({ name: 'InvalidCiphertextException' }),
+      );
+    });
+
+    it('keeps the other environment variables', async () => {
+      await store().provision(TOKEN, 'set');
+      expect(await environmentOf(account.clients.lambda, 'method1-sample')).toMatchObject({
+        [ENV.targetUrl]: TARGET_URL,
+      });
+    });
+
+    it('does not put the token itself in the environment', async () => {
+      await store().provision(TOKEN, 'set');
+      expect(JSON.stringify(await environmentOf(account.clients.lambda, 'method1-sample'))).not.toContain(TOKEN);
+    });
+
+    it('says that the function environment was updated', async () => {
+      await expect(store().provision(TOKEN, 'set')).resolves.toBe('function environment updated');
+    });
+
+    it('refuses to overwrite a provisioned secret, pointing to rotate', async () => {
+      await store().provision(TOKEN, 'set');
+      await expect(store().provision(NEW_TOKEN, 'set')).rejects.toThrow(
+        'the secret of method1-sample is already provisioned (function method1-sample, environment variable ' +
+          'ENCRYPTED_API_TOKEN); use rotate to replace it',
+      );
+    });
+
+    it('sends the revision it read, so that a concurrent change is not overwritten', async () => {
+      const revisions: (string | undefined)[] = [];
+      const lambda = intercept(account.clients.lambda, UpdateFunctionConfigurationCommand, (command, forward) => {
+        revisions.push(command.input.RevisionId);
+        return forward();
+      });
+      const recorded = intercept(lambda, GetFunctionConfigurationCommand, async (_command, forward) => ({
+        ...((await forward()) as object),
+        RevisionId: 'revision-read',
+      }));
+      await createSecretStore('method1-sample', { lambda: recorded }).provision(TOKEN, 'set');
+      expect(revisions).toEqual(['revision-read']);
+    });
+
+    it('reports a revision mismatch as a concurrent change', async () => {
+      const lambda = intercept(account.clients.lambda, UpdateFunctionConfigurationCommand, () =>
+        Promise.reject(awsError('PreconditionFailedException')),
+      );
+      await expect(createSecretStore('method1-sample', { lambda }).provision(TOKEN, 'set')).rejects.toThrow(
+        ConcurrentChangeError,
+      );
+    });
+
+    it('reports access denied on kms:Encrypt with the key alias', async () => {
+      const kms = intercept(account.clients.kms, EncryptCommand, () =>
+        Promise.reject(awsError('AccessDeniedException')),
+      );
+      await expect(createSecretStore('method1-sample', { kms }).provision(TOKEN, 'set')).rejects.toThrow(
+        "access denied to kms:Encrypt on alias/method1-sample: check your credentials' IAM permissions",
+      );
+    });
+  });
+
+  describe('rotate', () => {
+    it('refuses while only the placeholder is in place, pointing to set', async () => {
+      await expect(store().provision(TOKEN, 'rotate')).rejects.toThrow(
+        'the secret of method1-sample is not provisioned yet (function method1-sample, environment variable ' +
+          'ENCRYPTED_API_TOKEN); use set to store it',
+      );
+    });
+
+    it('replaces a provisioned token', async () => {
+      await store().provision(TOKEN, 'set');
+      await store().provision(NEW_TOKEN, 'rotate');
+      await expect(decryptMethod1Token(account.clients)).resolves.toBe(NEW_TOKEN);
+    });
+  });
+
+  describe('status', () => {
+    it('reports not provisioned while the placeholder is in place', async () => {
+      await expect(store().status()).resolves.toMatchObject({ provisioned: false });
+    });
+
+    it('reports provisioned after set', async () => {
+      await store().provision(TOKEN, 'set');
+      await expect(store().status()).resolves.toMatchObject({ provisioned: true });
+    });
+
+    it('reports where the secret lives and when the function configuration last changed', async () => {
+      const { LastModified } = await account.clients.lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: 'method1-sample' }),
+      );
+      await expect(store().status()).resolves.toEqual({
+        provisioned: false,
+        location: 'function method1-sample, environment variable ENCRYPTED_API_TOKEN',
+        lastModified: new Date(LastModified!),
+      });
+    });
+  });
+
+  describe('when the ciphertext would not fit the 4 KB environment', () => {
+    // Just under the quota with the placeholder; the ciphertext is longer than the placeholder.
+    const nearlyFull = () => {
+      const base = { [ENV.targetUrl]: TARGET_URL, [ENV.encryptedApiToken]: SECRET_PLACEHOLDER, PADDING: '' };
+      return { PADDING: 'x'.repeat(LAMBDA_ENVIRONMENT_LIMIT_BYTES - environmentSize(base) - 8) };
+    };
+
+    beforeEach(() => account.deploy(nearlyFull()));
+
+    it('refuses, giving the size the environment would have', async () => {
+      await expect(store().provision(TOKEN, 'set')).rejects.toSatisfy(
+        (error) =>
+          error instanceof EnvironmentTooLargeError &&
+          error.size > LAMBDA_ENVIRONMENT_LIMIT_BYTES &&
+          error.message.includes(`is ${error.size} bytes`),
+      );
+    });
+
+    it('leaves the function environment as it was', async () => {
+      const before = await environmentOf(account.clients.lambda, 'method1-sample');
+      await store()
+        .provision(TOKEN, 'set')
+        .catch(() => {});
+      expect(await environmentOf(account.clients.lambda, 'method1-sample')).toEqual(before);
+    });
+  });
+
+  describe('keeps secrets out of its errors', () => {
+    it('removes the token from an AWS error that echoes it', async () => {
+      const kms = intercept(account.clients.kms, EncryptCommand, (command) =>
+        Promise.reject(awsError('ValidationException', `Value '${Buffer.from(command.input.Plaintext!)}' is invalid`)),
+      );
+      const error = await createSecretStore('method1-sample', { kms })
+        .provision(TOKEN, 'set')
+        .catch((e) => e);
+      expect(messages(error).join('\n')).not.toContain(TOKEN);
+    });
+
+    it('removes the ciphertext from a Lambda error that quotes the environment', async () => {
+      let ciphertext = '';
+      const lambda = intercept(account.clients.lambda, UpdateFunctionConfigurationCommand, (command) => {
+        ciphertext = command.input.Environment!.Variables![ENV.encryptedApiToken]!;
+        return Promise.reject(
+          awsError(
+            'InvalidParameterValueException',
+            `Lambda was unable to configure your environment variables. String measured: ${JSON.stringify(
+              command.input.Environment!.Variables,
+            )}`,
+          ),
+        );
+      });
+      const error = await createSecretStore('method1-sample', { lambda })
+        .provision(TOKEN, 'set')
+        .catch((e) => e);
+      expect(messages(error).join('\n')).not.toContain(ciphertext);
+    });
+
+    it('reports a failed update without the ciphertext that the waiter serialises', async () => {
+      const lambda = intercept(account.clients.lambda, GetFunctionCommand, async (_command, forward) => {
+        const response = (await forward()) as { Configuration: object };
+        return { ...response, Configuration: { ...response.Configuration, LastUpdateStatus: 'Failed' } };
+      });
+      const error = await createSecretStore('method1-sample', { lambda })
+        .provision(TOKEN, 'set')
+        .catch((e) => e);
+      const { [ENV.encryptedApiToken]: ciphertext } = await environmentOf(account.clients.lambda, 'method1-sample');
+      expect(error).toBeInstanceOf(FunctionUpdateError);
+      expect(messages(error).join('\n')).not.toContain(ciphertext);
+    });
+
+    it('never names the token in a refusal', async () => {
+      await store().provision(TOKEN, 'set');
+      const refusals = await Promise.all([
+        store()
+          .provision(TOKEN, 'set')
+          .catch((e) => e),
+        createSecretStore('method2-sample')
+          .provision(TOKEN, 'rotate')
+          .catch((e) => e),
+        createSecretStore('method1-sample', unreachableClients())
+          .provision(`${TOKEN}${'x'.repeat(4096)}`, 'set')
+          .catch((e) => e),
+      ]);
+      expect(refusals.flatMap(messages).join('\n')).not.toContain(TOKEN);
+    });
+  });
+});
+
+describe('the store of method2-sample', () => {
+  const store = () => createSecretStore('method2-sample');
+
+  beforeEach(() => account.deploy());
+
+  describe('set', () => {
+    it('writes the token to the parameter named by API_TOKEN_PARAMETER_NAME', async () => {
+      await store().provision(TOKEN, 'set');
+      await expect(parameterValue(account.clients.ssm)).resolves.toBe(TOKEN);
+    });
+
+    it('writes a SecureString under the key alias/method2-sample', async () => {
+      // Deleted first: moto keeps an overwritten parameter's key, so only a new one shows the key sent.
+      await account.clients.ssm.send(new DeleteParameterCommand({ Name: PARAMETER_NAME }));
+      await store().provision(TOKEN, 'set');
+      const { Parameters } = await account.clients.ssm.send(
+        new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: [PARAMETER_NAME] }] }),
+      );
+      expect(Parameters).toEqual([expect.objectContaining({ Type: 'SecureString', KeyId: 'alias/method2-sample' })]);
+    });
+
+    it('says which version of the parameter now holds the token', async () => {
+      await expect(store().provision(TOKEN, 'set')).resolves.toBe(`SSM parameter ${PARAMETER_NAME} is now version 2`);
+    });
+
+    it('accepts a token of exactly 4096 bytes', async () => {
+      await store().provision('x'.repeat(4096), 'set');
+      await expect(parameterValue(account.clients.ssm)).resolves.toHaveLength(4096);
+    });
+
+    it('refuses to overwrite a provisioned secret, pointing to rotate', async () => {
+      await store().provision(TOKEN, 'set');
+      await expect(store().provision(NEW_TOKEN, 'set')).rejects.toThrow(SecretAlreadyProvisionedError);
+    });
+
+    it('creates the parameter when it is missing', async () => {
+      await account.clients.ssm.send(new DeleteParameterCommand({ Name: PARAMETER_NAME }));
+      await store().provision(TOKEN, 'set');
+      await expect(parameterValue(account.clients.ssm)).resolves.toBe(TOKEN);
+    });
+
+    it('reports access denied on ssm:PutParameter with the parameter name', async () => {
+      const ssm = intercept(account.clients.ssm, PutParameterCommand, () =>
+        Promise.reject(awsError('AccessDeniedException')),
+      );
+      await expect(createSecretStore('method2-sample', { ssm }).provision(TOKEN, 'set')).rejects.toThrow(
+        `access denied to ssm:PutParameter on ${PARAMETER_NAME}: check your credentials' IAM permissions`,
+      );
+    });
+
+    it('refuses a function without API_TOKEN_PARAMETER_NAME, which this project did not deploy', async () => {
+      await account.clients.lambda.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: 'method2-sample',
+          Environment: { Variables: { [ENV.targetUrl]: TARGET_URL } },
+        }),
+      );
+      await expect(store().provision(TOKEN, 'set')).rejects.toThrow(FunctionNotConfiguredError);
+    });
+  });
+
+  describe('rotate', () => {
+    it('refuses while the parameter holds the placeholder, pointing to set', async () => {
+      await expect(store().provision(TOKEN, 'rotate')).rejects.toThrow(
+        `the secret of method2-sample is not provisioned yet (SSM parameter ${PARAMETER_NAME}); use set to store it`,
+      );
+    });
+
+    it('refuses while the parameter is missing', async () => {
+      await account.clients.ssm.send(new DeleteParameterCommand({ Name: PARAMETER_NAME }));
+      await expect(store().provision(TOKEN, 'rotate')).rejects.toThrow(SecretNotYetProvisionedError);
+    });
+
+    it('replaces a provisioned token', async () => {
+      await store().provision(TOKEN, 'set');
+      await store().provision(NEW_TOKEN, 'rotate');
+      await expect(parameterValue(account.clients.ssm)).resolves.toBe(NEW_TOKEN);
+    });
+  });
+
+  describe('status', () => {
+    it('reports not provisioned, with the version and date, while the placeholder is in place', async () => {
+      await expect(store().status()).resolves.toEqual({
+        provisioned: false,
+        location: `SSM parameter ${PARAMETER_NAME}`,
+        version: 1,
+        lastModified: expect.any(Date),
+      });
+    });
+
+    it('reports provisioned and the new version after set', async () => {
+      await store().provision(TOKEN, 'set');
+      await expect(store().status()).resolves.toMatchObject({ provisioned: true, version: 2 });
+    });
+
+    it('reports a missing parameter as not provisioned', async () => {
+      await account.clients.ssm.send(new DeleteParameterCommand({ Name: PARAMETER_NAME }));
+      await expect(store().status()).resolves.toEqual({
+        provisioned: false,
+        location: `SSM parameter ${PARAMETER_NAME}, which does not exist`,
+      });
+    });
+  });
+});

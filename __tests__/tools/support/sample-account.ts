@@ -1,0 +1,171 @@
+/**
+ * A moto account holding what the two sample stacks deploy (keys, aliases, functions, the
+ * parameter, each secret still the placeholder), for tests of the secret CLI and its library.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import AdmZip from 'adm-zip';
+import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
+import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../../../functions/shared/contract';
+import { emulatorEnvironment, startEmulator, stopEmulator, type Emulator } from '../../../tools/emulator';
+
+/** The region the tests' AWS environment names: the stacks' default. */
+export const REGION = 'ap-northeast-1';
+/** method2-sample's parameter, as the stack names it. */
+export const PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
+/** A variable both functions have besides the secret's. */
+export const TARGET_URL = 'https://example.com';
+/** A token that no output or error may contain. */
+export const TOKEN = 'tok_live_secretcli_7Qx9Vb2L';
+/** The token a rotation brings; no output or error may contain it either. */
+export const NEW_TOKEN = 'tok_live_rotated_Zp8Rc1Mx';
+
+/** Clients of the emulator, built from the standard environment as the CLI's are. */
+export interface AccountClients {
+  readonly lambda: LambdaClient;
+  readonly kms: KMSClient;
+  readonly ssm: SSMClient;
+  readonly iam: IAMClient;
+}
+
+/** What {@link useSampleAccount} gives a test file. */
+export interface SampleAccount {
+  /** The emulator's clients; valid once the file's beforeAll ran. */
+  readonly clients: AccountClients;
+  /** Empties the emulator, then deploys both samples; `method1Environment` is added to method1-sample's. */
+  deploy(method1Environment?: Record<string, string>): Promise<void>;
+  /** Empties the emulator: no stack is deployed. */
+  reset(): Promise<void>;
+}
+
+/**
+ * Starts one moto server for the calling test file and points the standard AWS environment at it.
+ * A missing moto fails every test of the file with MissingToolError: these tests never skip.
+ */
+export function useSampleAccount(): SampleAccount {
+  let directory: string | undefined;
+  let emulator: Emulator | undefined;
+  let clients: AccountClients | undefined;
+  let startFailure: unknown;
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'secret-cli-'));
+    try {
+      emulator = await startEmulator({ logFile: join(directory, 'moto.log') });
+    } catch (error) {
+      startFailure = error;
+      return;
+    }
+    for (const [name, value] of Object.entries(emulatorEnvironment(emulator.endpoint, REGION))) {
+      vi.stubEnv(name, value);
+    }
+    // The SDK warns on stderr about Node 20; the CLI tests read stderr line by line.
+    vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
+    clients = { lambda: new LambdaClient({}), kms: new KMSClient({}), ssm: new SSMClient({}), iam: new IAMClient({}) };
+  });
+
+  // vitest reports the tests of a failed beforeAll as skipped; rethrown here, each one fails with the reason.
+  beforeEach(() => {
+    if (startFailure) throw startFailure;
+  });
+
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    if (clients) Object.values(clients).forEach((client) => client.destroy());
+    if (emulator) stopEmulator(emulator.pid);
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  const running = () => {
+    if (!emulator || !clients) throw new Error('the emulator is not running');
+    return { emulator, clients };
+  };
+  const reset = async () => {
+    const response = await fetch(`${running().emulator.endpoint}/moto-api/reset`, { method: 'POST' });
+    if (!response.ok) throw new Error(`moto reset answered ${response.status}`);
+  };
+
+  return {
+    get clients() {
+      return running().clients;
+    },
+    reset,
+    async deploy(method1Environment = {}) {
+      await reset();
+      await deploySamples(running().clients, method1Environment);
+    },
+  };
+}
+
+async function deploySamples(clients: AccountClients, method1Environment: Record<string, string>): Promise<void> {
+  // moto checks that the execution role exists.
+  const { Role } = await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: 'sample-function',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
+  const code = new AdmZip();
+  code.addFile('index.js', Buffer.from('exports.handler = async () => ({ statusCode: 200 });'));
+  const deployFunction = async (name: string, environment: Record<string, string>) => {
+    const { KeyMetadata } = await clients.kms.send(
+      new CreateKeyCommand({ Description: `KMS key for ${name} function` }),
+    );
+    await clients.kms.send(new CreateAliasCommand({ AliasName: `alias/${name}`, TargetKeyId: KeyMetadata!.KeyId }));
+    await clients.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: Role!.Arn,
+        Code: { ZipFile: code.toBuffer() },
+        Environment: { Variables: { [ENV.targetUrl]: TARGET_URL, ...environment } },
+      }),
+    );
+  };
+  await deployFunction('method1-sample', { [ENV.encryptedApiToken]: SECRET_PLACEHOLDER, ...method1Environment });
+  await deployFunction('method2-sample', { [ENV.apiTokenParameterName]: PARAMETER_NAME });
+  await clients.ssm.send(
+    new PutParameterCommand({
+      Name: PARAMETER_NAME,
+      Type: 'SecureString',
+      KeyId: 'alias/method2-sample',
+      Value: SECRET_PLACEHOLDER,
+    }),
+  );
+}
+
+/** The environment of a function as Lambda holds it. */
+export async function environmentOf(lambda: LambdaClient, functionName: string): Promise<Record<string, string>> {
+  const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  return configuration.Environment?.Variables ?? {};
+}
+
+/** Decrypts method1-sample's ENCRYPTED_API_TOKEN as the function named `contextFunction` would. */
+export async function decryptMethod1Token(
+  clients: AccountClients,
+  contextFunction = 'method1-sample',
+): Promise<string> {
+  const ciphertext = (await environmentOf(clients.lambda, 'method1-sample'))[ENV.encryptedApiToken]!;
+  const { Plaintext } = await clients.kms.send(
+    new DecryptCommand({
+      CiphertextBlob: Buffer.from(ciphertext, 'base64'),
+      EncryptionContext: { [ENCRYPTION_CONTEXT_KEY]: contextFunction },
+    }),
+  );
+  return Buffer.from(Plaintext!).toString('utf8');
+}
+
+/** The decrypted value of method2-sample's parameter. */
+export async function parameterValue(ssm: SSMClient): Promise<string | undefined> {
+  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: PARAMETER_NAME, WithDecryption: true }));
+  return Parameter?.Value;
+}

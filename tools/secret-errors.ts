@@ -1,0 +1,123 @@
+/**
+ * Errors of the secret CLI and its library. None of them carries the token or its ciphertext
+ * in its message, so every one can be printed as it is.
+ */
+import { ToolError } from './errors';
+
+/** The command line is malformed; the message ends with the usage synopsis. */
+export class UsageError extends ToolError {
+  /** @param problem what is wrong, without echoing an argument (it could be a token) */
+  constructor(problem: string) {
+    super(`${problem}; usage: npm run secret -- <set|rotate|status> <stack> (see --help)`);
+  }
+}
+
+/** The stack is not one whose secret the CLI manages. */
+export class UnknownStackError extends ToolError {
+  /** @param known the stacks it manages */
+  constructor(readonly known: readonly string[]) {
+    // The rejected name is not echoed: a token typed in its place would land in the terminal log.
+    super(`unknown stack: expected one of ${known.join(', ')}`);
+  }
+}
+
+/** The stack's function does not exist in the account and region the credentials point at. */
+export class StackNotDeployedError extends ToolError {
+  /**
+   * @param stack the stack, whose function has the same name
+   * @param region where the function was looked for
+   */
+  constructor(readonly stack: string, readonly region: string, options?: { cause?: unknown }) {
+    super(`stack ${stack} is not deployed (no function ${stack} in ${region}); run npx cdktf deploy ${stack}`, options);
+  }
+}
+
+/** The function exists but lacks what the stack gives it, so it was not deployed from this project. */
+export class FunctionNotConfiguredError extends ToolError {
+  /**
+   * @param stack the stack and function
+   * @param variable the missing environment variable
+   */
+  constructor(stack: string, variable: string) {
+    super(`function ${stack} has no environment variable ${variable}; run npx cdktf deploy ${stack}`);
+  }
+}
+
+/** The token read is empty. */
+export class EmptyTokenError extends ToolError {
+  constructor() {
+    super('the token is empty: pipe it on stdin or type it at the prompt');
+  }
+}
+
+/** The token is larger than both stores accept. */
+export class TokenTooLargeError extends ToolError {
+  /**
+   * @param size the token's size in bytes (UTF-8)
+   * @param limit the largest size accepted
+   */
+  constructor(readonly size: number, readonly limit: number) {
+    super(
+      `the token is ${size} bytes; at most ${limit} bytes fit ` +
+        `(the SSM standard tier and Lambda's environment quota are both 4 KB)`,
+    );
+  }
+}
+
+/** `set` found a secret already in place; overwriting it must be asked for with `rotate`. */
+export class SecretAlreadyProvisionedError extends ToolError {
+  /**
+   * @param stack the stack
+   * @param location where its secret lives
+   */
+  constructor(stack: string, location: string) {
+    super(`the secret of ${stack} is already provisioned (${location}); use rotate to replace it`);
+  }
+}
+
+/** `rotate` found only the placeholder: there is nothing to replace yet. */
+export class SecretNotYetProvisionedError extends ToolError {
+  /**
+   * @param stack the stack
+   * @param location where its secret lives
+   */
+  constructor(stack: string, location: string) {
+    super(`the secret of ${stack} is not provisioned yet (${location}); use set to store it`);
+  }
+}
+
+/** AWS refused a call for lack of permission. */
+export class AccessDeniedError extends ToolError {
+  /**
+   * @param action the IAM action, e.g. `kms:Encrypt`
+   * @param resource what it was called on
+   */
+  constructor(readonly action: string, readonly resource: string, options?: { cause?: unknown }) {
+    super(`access denied to ${action} on ${resource}: check your credentials' IAM permissions`, options);
+  }
+}
+
+/** Any other failed AWS call; the message names the action, the resource and AWS's error. */
+export class AwsRequestError extends ToolError {}
+
+/** The function changed between reading and updating its configuration, so the update was refused. */
+export class ConcurrentChangeError extends ToolError {
+  /** @param functionName the function */
+  constructor(functionName: string, options?: { cause?: unknown }) {
+    super(
+      `function ${functionName} changed while its secret was being written (its revision no longer ` +
+        'matches); nothing was written: run the command again',
+      options,
+    );
+  }
+}
+
+/** Lambda accepted the new configuration but did not finish applying it. */
+export class FunctionUpdateError extends ToolError {}
+
+/** The user pressed Ctrl-C at the hidden prompt. */
+export class PromptAbortedError extends ToolError {
+  constructor() {
+    super('aborted at the prompt; nothing was written');
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The secret CLI: `npm run secret -- <set|rotate|status> <stack>`. Reads the token from piped
+ * stdin or a hidden prompt, never from the command line (where `ps` and shell history would
+ * keep it), and prints only confirmations and statuses, never the token or its ciphertext.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { PromptAbortedError, UnknownStackError, UsageError } from './secret-errors';
+import { createSecretStore, SECRET_STACKS, type ProvisionMode, type SecretStatus } from './secret-store';
+
+/** What the CLI prints for `--help`. */
+export const USAGE = `Usage: npm run secret -- <command> <stack>
+
+Stores the API token of a deployed stack outside Terraform, so it is in neither state nor plan.
+The token is read from stdin when stdin is piped (one trailing newline is dropped), otherwise
+from a hidden prompt; never from the command line.
+
+Commands
+  set <stack>      store the first token over the placeholder the stack deployed
+                   (refused when a token is already in place: use rotate)
+  rotate <stack>   replace the stored token (refused while none is in place: use set)
+  status <stack>   whether a token is in place and when its holder last changed
+
+Stacks
+  method1-sample   encrypts the token with alias/method1-sample, bound by the encryption context
+                   LambdaFunctionName=method1-sample, into the function's ENCRYPTED_API_TOKEN
+  method2-sample   writes the SSM SecureString named by the function's API_TOKEN_PARAMETER_NAME,
+                   encrypted with alias/method2-sample
+
+AWS
+  Credentials and region come from the standard chain (AWS_PROFILE, AWS_REGION, ...); the region
+  must be the stack's. AWS_ENDPOINT_URL points the CLI at an emulator.
+  method1-sample needs lambda:GetFunctionConfiguration, and to write also kms:Encrypt,
+  lambda:UpdateFunctionConfiguration and lambda:GetFunction (to wait for the update).
+  method2-sample needs lambda:GetFunctionConfiguration, ssm:GetParameter and kms:Decrypt, and to
+  write also ssm:PutParameter and kms:Encrypt.
+
+Exit status: 0 done, 1 failed, 2 bad command line.
+
+Examples
+  npm run secret -- set method1-sample                  (prompts for the token)
+  npm run secret -- rotate method2-sample < token.txt
+  npm run secret -- status method1-sample
+`;
+
+/** A command line the CLI understood. */
+export type Invocation = { readonly command: 'help' } | { readonly command: Command; readonly stack: string };
+
+/** A command that acts on a stack. */
+export type Command = ProvisionMode | 'status';
+
+const COMMANDS: readonly Command[] = ['set', 'rotate', 'status'];
+
+function isCommand(name: string): name is Command {
+  return (COMMANDS as readonly string[]).includes(name);
+}
+
+/**
+ * Parses the arguments after `npm run secret --`.
+ * @throws UsageError for a missing or unknown command, a missing stack or any further argument
+ */
+export function parseArguments(argv: readonly string[]): Invocation {
+  if (argv.includes('--help') || argv.includes('-h')) return { command: 'help' };
+  // No message echoes an argument: a token pasted onto the command line must not be printed again.
+  const [command, stack, ...extra] = argv;
+  if (command === undefined) throw new UsageError('missing command');
+  if (!isCommand(command)) throw new UsageError('unknown command: expected set, rotate or status');
+  if (stack === undefined) throw new UsageError(`missing stack: expected one of ${SECRET_STACKS.join(', ')}`);
+  if (extra.length > 0) {
+    throw new UsageError('too many arguments: the token is read from stdin or a prompt, never from the command line');
+  }
+  return { command, stack };
+}
+
+/** Reads a piped token: all of `input` as UTF-8, less exactly one trailing "\n" or "\r\n". */
+export async function readPipedToken(input: AsyncIterable<Buffer | string>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  // Without the m flag, $ matches only at the very end: one line ending goes, any before it stays.
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+/** A terminal's input, which can stop echoing and deliver each keystroke (raw mode). */
+export type TerminalInput = Readable & { setRawMode(mode: boolean): unknown };
+
+/**
+ * Asks for the token on a terminal without echoing it: Enter ends, Backspace erases the last
+ * character, Ctrl-C aborts. The terminal leaves raw mode however the prompt ends.
+ * @param output where the question goes (stderr, so stdout stays for results)
+ * @throws PromptAbortedError on Ctrl-C
+ */
+export function promptHiddenToken(input: TerminalInput, output: Writable, question: string): Promise<string> {
+  output.write(question);
+  input.setRawMode(true);
+  const decoder = new StringDecoder('utf8');
+  const typed: string[] = [];
+  return new Promise((resolve, reject) => {
+    const end = (settle: () => void) => {
+      input.off('data', onData);
+      input.setRawMode(false);
+      input.pause();
+      output.write('\n');
+      settle();
+    };
+    const onData = (chunk: Buffer | string) => {
+      // Iterating a string yields code points, so Backspace erases a whole non-ASCII character.
+      for (const char of typeof chunk === 'string' ? chunk : decoder.write(chunk)) {
+        if (char === '\r' || char === '\n') {
+          end(() => resolve(typed.join('')));
+          return;
+        }
+        if (char === '\u0003') {
+          end(() => reject(new PromptAbortedError()));
+          return;
+        }
+        if (char === '\u007f' || char === '\b') typed.pop();
+        else if (char >= ' ') typed.push(char);
+      }
+    };
+    input.on('data', onData);
+    input.resume();
+  });
+}
+
+/** One status line, e.g. `method2-sample: provisioned (SSM parameter /p, version 2, last modified …)`. */
+export function formatStatus(stack: string, status: SecretStatus): string {
+  const details = [
+    status.location,
+    ...(status.version === undefined ? [] : [`version ${status.version}`]),
+    ...(status.lastModified ? [`last modified ${status.lastModified.toISOString()}`] : []),
+  ];
+  return `${stack}: ${status.provisioned ? 'provisioned' : 'not provisioned'} (${details.join(', ')})`;
+}
+
+/**
+ * Runs the CLI with `argv` (the arguments after the script) on the process's streams.
+ * @returns the exit status: 0 done, 1 failed, 2 bad command line
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const invocation = parseArguments(argv);
+    if (invocation.command === 'help') {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const store = createSecretStore(invocation.stack);
+    if (invocation.command === 'status') {
+      process.stdout.write(`${formatStatus(store.stack, await store.status())}\n`);
+      return 0;
+    }
+    const token = process.stdin.isTTY
+      ? await promptHiddenToken(process.stdin, process.stderr, `API token for ${store.stack} (input hidden): `)
+      : await readPipedToken(process.stdin);
+    const change = await store.provision(token, invocation.command);
+    process.stdout.write(`${store.stack}: secret ${invocation.command === 'set' ? 'set' : 'rotated'} (${change})\n`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return error instanceof UsageError || error instanceof UnknownStackError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((status) => {
+    process.exitCode = status;
+  });
+}
