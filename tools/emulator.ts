@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { CommandFailedError, MissingToolError } from './errors';
+import { CommandFailedError, InvalidEnvironmentVariableError, MissingToolError } from './errors';
 
 /** How to get the emulator, for error messages. */
 const MOTO_INSTALL = 'pip install "moto[server]"';
@@ -18,6 +18,21 @@ export interface Emulator {
 export function requireMoto(): void {
   const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) throw new MissingToolError('moto_server', MOTO_INSTALL);
+}
+
+/**
+ * The port the user asked the emulator to listen on, from `MOTO_PORT`.
+ * @returns the port, or undefined when the variable is unset or empty (then a free port is used)
+ * @throws InvalidEnvironmentVariableError when it is not a port number
+ */
+export function requestedEmulatorPort(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.MOTO_PORT;
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new InvalidEnvironmentVariableError('MOTO_PORT', `a TCP port from 1 to 65535 (got ${JSON.stringify(value)})`);
+  }
+  return port;
 }
 
 /** A free TCP port on 127.0.0.1. */

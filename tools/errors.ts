@@ -24,3 +24,17 @@ export class MissingToolError extends ToolError {
 
 /** A child process (Terraform, cdktf, the emulator) failed. */
 export class CommandFailedError extends ToolError {}
+
+/** An environment variable a tool reads holds a value it cannot use. */
+export class InvalidEnvironmentVariableError extends ToolError {
+  /**
+   * @param variable the variable's name
+   * @param expected what it must hold
+   */
+  constructor(
+    readonly variable: string,
+    expected: string,
+  ) {
+    super(`${variable} must be ${expected}`);
+  }
+}

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator } from './emulator';
+import { requestedEmulatorPort, startEmulator } from './emulator';
 import { LocalDeployment, STACKS } from './local-deployment';
 import { invokeWithUpstream, printSummary } from './local-invocation';
 import { RUN_DIRECTORY, runMain, step, stopLocalRun, writeLocalRun } from './local-run';
@@ -14,12 +14,13 @@ import { startUpstream, tokenDigest } from './upstream';
 
 async function main(): Promise<number> {
   const startedAt = performance.now();
+  const port = requestedEmulatorPort(process.env);
   await step('Stop any previous local run', () => stopLocalRun());
   requireTerraform();
   mkdirSync(RUN_DIRECTORY, { recursive: true });
   const emulator = await step('Start the AWS emulator (moto_server on 127.0.0.1)', () =>
     startEmulator({
-      port: process.env.MOTO_PORT ? Number(process.env.MOTO_PORT) : undefined,
+      port,
       logFile: join(RUN_DIRECTORY, 'emulator.log'),
     }),
   );
