@@ -2,6 +2,7 @@
  * Errors of the secret CLI and its library. None of them carries the token or its ciphertext
  * in its message, so every one can be printed as it is.
  */
+import { BEARER_TOKEN_RULE } from '../functions/shared/contract';
 import { ToolError } from './errors';
 
 /** The command line is malformed; the message ends with the usage synopsis. */
@@ -47,6 +48,16 @@ export class FunctionNotConfiguredError extends ToolError {
 export class EmptyTokenError extends ToolError {
   constructor() {
     super('the token is empty: pipe it on stdin or type it at the prompt');
+  }
+}
+
+/** The token holds characters that cannot travel in an Authorization header. */
+export class MalformedTokenError extends ToolError {
+  constructor() {
+    super(
+      `the token cannot be sent as a Bearer token: it must be ${BEARER_TOKEN_RULE} ` +
+        '(a stray line break or a pasted space is the usual cause)',
+    );
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, PutParameterCommand, SSMClient, type Parameter } from '@aws-sdk/client-ssm';
-import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
+import { ENCRYPTION_CONTEXT_KEY, ENV, isBearerToken, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import { assertEnvironmentFits } from '../lib/lambda-environment';
 import {
   AccessDeniedError,
@@ -21,6 +21,7 @@ import {
   EmptyTokenError,
   FunctionNotConfiguredError,
   FunctionUpdateError,
+  MalformedTokenError,
   SecretAlreadyProvisionedError,
   SecretNotYetProvisionedError,
   StackNotDeployedError,
@@ -77,7 +78,7 @@ export interface SecretStore {
    * @returns a description of what changed, free of secrets, e.g. "function environment updated"
    * @throws SecretAlreadyProvisionedError for `set` when a secret is in place
    * @throws SecretNotYetProvisionedError for `rotate` when none is
-   * @throws EmptyTokenError, TokenTooLargeError before any AWS call
+   * @throws EmptyTokenError, TokenTooLargeError, MalformedTokenError before any AWS call
    */
   provision(token: string, mode: ProvisionMode): Promise<string>;
   /** Reads whether the secret is provisioned and when it last changed. */
@@ -280,6 +281,7 @@ function checkToken(token: string): void {
   if (token === '') throw new EmptyTokenError();
   const size = Buffer.byteLength(token, 'utf8');
   if (size > MAX_TOKEN_BYTES) throw new TokenTooLargeError(size, MAX_TOKEN_BYTES);
+  if (!isBearerToken(token)) throw new MalformedTokenError();
 }
 
 function checkMode(mode: ProvisionMode, provisioned: boolean, stack: SecretStack, location: string): void {

@@ -162,6 +162,12 @@ describe('createHandler', () => {
       await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
     });
 
+    it('answers 500 without calling the upstream when the token is not header-safe', async () => {
+      const { handler, upstream } = await method2('ok', fakeSsm(`${TOKEN}\nX-Injected: 1`));
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
+      expect(upstream.requests).toEqual([]);
+    });
+
     it('does not call the upstream', async () => {
       const { handler, upstream } = await method1('ok', { kms: fakeKms(denyDecrypt) });
       await handler(EVENT, CONTEXT);
@@ -276,6 +282,9 @@ describe('createHandler', () => {
           ),
       ],
       ['placeholder ciphertext', () => method1('ok', { ciphertext: SECRET_PLACEHOLDER })],
+      ['a token with a line break', () => method2('ok', fakeSsm(`${TOKEN}\nX-Injected: 1`))],
+      ['a token with a NUL byte', () => method2('ok', fakeSsm(`${TOKEN}\0`))],
+      ['a token beyond Latin-1', () => method2('ok', fakeSsm(`${TOKEN}\u20ac`))],
     ];
 
     it.each(scenarios)('in the response and logs of: %s', async (_name, scenario) => {

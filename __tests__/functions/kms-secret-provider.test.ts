@@ -17,11 +17,6 @@ describe('KmsSecretProvider', () => {
     await expect(new KmsSecretProvider(fakeKms(), CIPHERTEXT, FUNCTION_NAME).get()).resolves.toBe(TOKEN);
   });
 
-  it('decodes the plaintext as UTF-8', async () => {
-    const kms = fakeKms(async () => ({ Plaintext: Buffer.from('tøken-✓', 'utf8'), $metadata: {} }));
-    await expect(new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get()).resolves.toBe('tøken-✓');
-  });
-
   it('binds Decrypt to the function with the LambdaFunctionName encryption context', async () => {
     const kms = fakeKms();
     await new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get();

@@ -130,4 +130,22 @@ describe('SecretProvider', () => {
   it('rejects an empty secret with SecretRetrievalError', async () => {
     await expect(providerReturning('').get()).rejects.toBeInstanceOf(SecretRetrievalError);
   });
+
+  it.each([
+    ['a line break', `${TOKEN}\r\n`],
+    ['a space', `${TOKEN} ${TOKEN}`],
+    ['a NUL byte', `${TOKEN}\0`],
+    ['a character beyond ASCII', `${TOKEN}\u00e9`],
+  ])('rejects a secret containing %s, which cannot be a Bearer token', async (_name, value) => {
+    await expect(providerReturning(value).get()).rejects.toThrow(
+      'The secret held in the test store cannot be sent as a Bearer token: it must be printable ASCII without spaces or control characters',
+    );
+  });
+
+  it('does not cache a malformed secret, so a fix takes effect on the next call', async () => {
+    const provider = new StubProvider();
+    provider.fetchSecret.mockResolvedValueOnce(`${TOKEN}\n`).mockResolvedValueOnce(TOKEN);
+    await expect(provider.get()).rejects.toThrow(SecretRetrievalError);
+    await expect(provider.get()).resolves.toBe(TOKEN);
+  });
 });

@@ -19,6 +19,7 @@ import {
   EmptyTokenError,
   FunctionNotConfiguredError,
   FunctionUpdateError,
+  MalformedTokenError,
   SecretAlreadyProvisionedError,
   SecretNotYetProvisionedError,
   StackNotDeployedError,
@@ -104,6 +105,16 @@ describe.each(SECRET_STACKS)('the store of %s', (stack) => {
   it('measures the token in UTF-8 bytes', async () => {
     await expect(createSecretStore(stack, unreachableClients()).provision('é'.repeat(2049), 'set')).rejects.toThrow(
       TokenTooLargeError,
+    );
+  });
+
+  it.each([
+    ['a Windows line ending', 'tok_new\r'],
+    ['a space', 'tok new'],
+    ['a character beyond ASCII', 'tok_n\u00e9w'],
+  ])('refuses a token containing %s before calling AWS', async (_name, token) => {
+    await expect(createSecretStore(stack, unreachableClients()).provision(token, 'set')).rejects.toThrow(
+      MalformedTokenError,
     );
   });
 

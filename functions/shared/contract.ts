@@ -26,3 +26,16 @@ export const SECRET_PLACEHOLDER = 'provisioned-out-of-band';
 
 /** Encryption context key that Method 1 binds its ciphertext to, as the Lambda console does. */
 export const ENCRYPTION_CONTEXT_KEY = 'LambdaFunctionName';
+
+/** What a token must consist of to be sent as `Authorization: Bearer <token>`, for messages. */
+export const BEARER_TOKEN_RULE = 'printable ASCII without spaces or control characters';
+
+/**
+ * Whether `value` can travel as a Bearer token: visible ASCII only. A line break, a NUL or a
+ * character beyond Latin-1 makes fetch reject the whole header, and its error message quotes
+ * the header, token included, so such a value must be refused before it reaches fetch. The
+ * secret CLI applies the same rule, so it is refused when stored as well.
+ */
+export function isBearerToken(value: string): boolean {
+  return /^[\x21-\x7e]+$/.test(value);
+}

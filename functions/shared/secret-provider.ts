@@ -2,7 +2,7 @@
  * Caching and error handling for secrets, in the style of Powertools for AWS Lambda's
  * Parameters utility: the base class owns both, each subclass only fetches.
  */
-import { SECRET_PLACEHOLDER } from './contract';
+import { BEARER_TOKEN_RULE, isBearerToken, SECRET_PLACEHOLDER } from './contract';
 import { LambdaSecretsError, SecretNotProvisionedError, SecretRetrievalError } from './errors';
 
 /** How long a {@link SecretProvider} keeps a fetched secret. */
@@ -23,9 +23,9 @@ interface CacheEntry {
 
 /**
  * Fetches a secret once and shares it: concurrent callers await the same fetch, later
- * callers reuse its result until the TTL expires. Only successes are kept, so a failure, or
- * a secret that still holds {@link SECRET_PLACEHOLDER}, is retried on the next call and an
- * out-of-band fix takes effect without a cold start.
+ * callers reuse its result until the TTL expires. Only successes are kept, so a failure, a
+ * malformed secret or one that still holds {@link SECRET_PLACEHOLDER} is retried on the next
+ * call, and an out-of-band fix takes effect without a cold start.
  */
 export abstract class SecretProvider {
   /** Where the secret lives, for error messages; never the secret or its ciphertext. */
@@ -48,7 +48,8 @@ export abstract class SecretProvider {
    * Resolves to the secret.
    *
    * @throws {SecretNotProvisionedError} If the secret still holds {@link SECRET_PLACEHOLDER}.
-   * @throws {SecretRetrievalError} If fetching failed (AWS error as `cause`) or gave an empty value.
+   * @throws {SecretRetrievalError} If fetching failed (AWS error as `cause`), or gave an empty
+   *   value or one that cannot be a Bearer token (see {@link isBearerToken}).
    */
   get(): Promise<string> {
     const now = this.#now();
@@ -95,6 +96,11 @@ export abstract class SecretProvider {
     }
     if (value === '') {
       throw new SecretRetrievalError(`The secret held in ${this.source} is empty`);
+    }
+    if (!isBearerToken(value)) {
+      throw new SecretRetrievalError(
+        `The secret held in ${this.source} cannot be sent as a Bearer token: it must be ${BEARER_TOKEN_RULE}`,
+      );
     }
     return value;
   }
