@@ -3,7 +3,7 @@
  * reaches the Terraform state or plan. Method 1 encrypts it into the function's environment;
  * Method 2 writes it to the SSM SecureString that the function reads.
  */
-import { EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   GetFunctionConfigurationCommand,
   LambdaClient,
@@ -48,7 +48,7 @@ export const MAX_TOKEN_BYTES = 4096;
 export interface SecretStoreClients {
   /** Reads and (Method 1) updates the function's configuration. */
   readonly lambda: LambdaClient;
-  /** Method 1: encrypts the token. */
+  /** Method 1: encrypts the token. Method 2: finds the stack's key. */
   readonly kms: KMSClient;
   /** Method 2: reads and writes the parameter. */
   readonly ssm: SSMClient;
@@ -98,9 +98,10 @@ export function isSecretStack(name: string): name is SecretStack {
 export function createSecretStore(stack: string, clients: Partial<SecretStoreClients> = {}): SecretStore {
   if (!isSecretStack(stack)) throw new UnknownStackError(SECRET_STACKS);
   const lambda = clients.lambda ?? new LambdaClient({});
+  const kms = clients.kms ?? new KMSClient({});
   return stack === 'method1-sample'
-    ? new EnvironmentSecretStore(stack, lambda, clients.kms ?? new KMSClient({}))
-    : new ParameterSecretStore(stack, lambda, clients.ssm ?? new SSMClient({}));
+    ? new EnvironmentSecretStore(stack, lambda, kms)
+    : new ParameterSecretStore(stack, lambda, clients.ssm ?? new SSMClient({}), kms);
 }
 
 /** Seconds to wait for Lambda to apply a new environment; updates normally take a few. */
@@ -206,10 +207,12 @@ class EnvironmentSecretStore implements SecretStore {
 class ParameterSecretStore implements SecretStore {
   readonly #lambda: LambdaClient;
   readonly #ssm: SSMClient;
+  readonly #kms: KMSClient;
 
-  constructor(readonly stack: SecretStack, lambda: LambdaClient, ssm: SSMClient) {
+  constructor(readonly stack: SecretStack, lambda: LambdaClient, ssm: SSMClient, kms: KMSClient) {
     this.#lambda = lambda;
     this.#ssm = ssm;
+    this.#kms = kms;
   }
 
   async provision(token: string, mode: ProvisionMode): Promise<string> {
@@ -225,7 +228,7 @@ class ParameterSecretStore implements SecretStore {
           Value: token,
           Type: 'SecureString',
           Overwrite: true,
-          KeyId: keyAlias(this.stack),
+          KeyId: await this.#keyId(),
         }),
       ));
     } catch (error) {
@@ -244,6 +247,23 @@ class ParameterSecretStore implements SecretStore {
       lastModified: parameter.LastModifiedDate,
       version: parameter.Version,
     };
+  }
+
+  /**
+   * The id of the stack's key. The stack gives the parameter its key by id, and SSM reports
+   * back whatever form it was last given: the alias here would show in every later plan as a
+   * change of `key_id`.
+   */
+  async #keyId(): Promise<string> {
+    const alias = keyAlias(this.stack);
+    let keyId: string | undefined;
+    try {
+      keyId = (await this.#kms.send(new DescribeKeyCommand({ KeyId: alias }))).KeyMetadata?.KeyId;
+    } catch (error) {
+      throw awsError(error, 'kms:DescribeKey', alias);
+    }
+    if (!keyId) throw new AwsRequestError(`kms:DescribeKey on ${alias} returned no key id`);
+    return keyId;
   }
 
   async #parameterName(): Promise<string> {
