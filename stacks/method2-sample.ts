@@ -9,6 +9,14 @@ import { UrlFunction } from '../lib/url-function';
 /** Name of Method 2's SecureString parameter, as in the article. */
 export const API_TOKEN_PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
 
+/**
+ * Out-of-band delivery: Terraform writes the placeholder once and never again. It is written to
+ * `value_wo`, not `value` with `ignore_changes`: the provider refreshes `value` with decryption,
+ * so the token stored later would land in the state, while a write-only value is never read
+ * back. The fixed version means the placeholder is never rewritten over the token.
+ */
+const PLACEHOLDER_VALUE = { valueWo: SECRET_PLACEHOLDER, valueWoVersion: 1 };
+
 /** Method 2: the token is an SSM SecureString; the function's environment holds only its name. */
 export class Method2SampleStack extends SampleStack {
   /** The function with its log group, role and URL. */
@@ -22,9 +30,7 @@ export class Method2SampleStack extends SampleStack {
       name: API_TOKEN_PARAMETER_NAME,
       type: 'SecureString',
       keyId: this.secretKey.key.keyId,
-      ...(options.method2SecretDelivery === 'write-only'
-        ? this.writeOnlyValue()
-        : { value: SECRET_PLACEHOLDER, lifecycle: { ignoreChanges: ['value'] } }),
+      ...(options.method2SecretDelivery === 'write-only' ? this.writeOnlyValue() : PLACEHOLDER_VALUE),
     });
 
     this.urlFunction = new UrlFunction(this, 'function', {

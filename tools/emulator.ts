@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { CommandFailedError, InvalidEnvironmentVariableError, MissingToolError } from './errors';
 
@@ -64,7 +64,7 @@ export async function startEmulator(options: { port?: number; logFile: string })
   try {
     await waitUntilReady(emulator.endpoint, child);
   } catch (error) {
-    stopEmulator(emulator.pid);
+    await stopEmulator(emulator.pid);
     throw error;
   }
   return emulator;
@@ -88,10 +88,49 @@ async function waitUntilReady(endpoint: string, child: ReturnType<typeof spawn>,
   throw new CommandFailedError(`moto_server did not answer at ${endpoint} within ${timeoutMs / 1000} s`);
 }
 
-/** Stops the emulator started with {@link startEmulator}; a process already gone is fine. */
-export function stopEmulator(pid: number): void {
+/**
+ * Stops the emulator started with {@link startEmulator} and waits until it has exited, so its
+ * port is free again. `pid` usually comes from a file of an earlier run: if that process is
+ * gone, or the number now belongs to a program other than moto_server, nothing is signalled.
+ * @returns whether an emulator was running
+ */
+export async function stopEmulator(pid: number, timeoutMs = 10_000): Promise<boolean> {
+  if (!isMotoServer(pid)) return false;
+  // startEmulator made it a process group leader: signalling the group reaches any child too.
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      signalGroup(pid, 'SIGKILL');
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+function isMotoServer(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
+  // /proc on Linux; ps elsewhere (macOS).
+  const commandLine = existsSync(`/proc/${pid}/cmdline`)
+    ? readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    : spawnSync('ps', ['-p', String(pid), '-o', 'args='], { encoding: 'utf8' }).stdout ?? '';
+  return commandLine.includes('moto_server');
+}
+
+function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }

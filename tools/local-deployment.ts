@@ -2,17 +2,39 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DEFAULT_OPTIONS, optionEnvName, SampleOptions } from '../lib/config';
+import { DEFAULT_OPTIONS, OPTION_ENV_PREFIX, optionEnvName, SampleOptions } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/nodejs-bundle';
 import { emulatorEnvironment } from './emulator';
 import { CommandFailedError } from './errors';
 import { invokeDeployed } from './invoke';
-import { cdktfDeploy, cdktfDestroy, CommandResult, terraformPlan, terraformShowJson, writeTerraformCliConfig } from './terraform';
+import {
+  cdktfDeploy,
+  cdktfDestroy,
+  CommandResult,
+  terraformPlan,
+  terraformRefresh,
+  terraformShowJson,
+  writeTerraformCliConfig,
+} from './terraform';
 
 /** The project's stacks, in deployment order. */
 export const STACKS = ['method1-sample', 'method2-sample'] as const;
 /** A stack of the project. */
 export type StackName = (typeof STACKS)[number];
+
+/**
+ * Variables a local run must not inherit from the user's shell: AWS credentials, profiles and
+ * endpoints (they could send a call to a real account), the stacks' options (e.g.
+ * `method1SecretDelivery=terraform` would put the token in the local state) and Terraform's own
+ * (`TF_CLI_ARGS*`, `TF_VAR_*`, `TF_LOG*` change what runs or what it prints). The AWS SDK's
+ * behaviour switches (`AWS_SDK_JS_*`) hold neither credentials nor endpoints and stay.
+ */
+const NOT_INHERITED = [/^AWS_(?!SDK_JS_)/, new RegExp(`^${OPTION_ENV_PREFIX}`), /^TF_/];
+
+/** `env` without the variables in {@link NOT_INHERITED}. */
+export function inheritedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !NOT_INHERITED.some((pattern) => pattern.test(name))));
+}
 
 /** Where a local deployment keeps its files and what it points at. */
 export interface LocalDeploymentSettings {
@@ -56,7 +78,7 @@ export class LocalDeployment {
       ...settings.options,
     };
     this.#environment = {
-      ...process.env,
+      ...inheritedEnvironment(process.env),
       ...this.awsEnvironment,
       ...Object.fromEntries(Object.entries(options).map(([key, value]) => [optionEnvName(key as keyof SampleOptions), value])),
       TF_CLI_CONFIG_FILE: writeTerraformCliConfig(join(settings.directory, 'terraform.rc')),
@@ -89,6 +111,11 @@ export class LocalDeployment {
     return terraformPlan(this.outdir, stack, this.#withToken(apiToken));
   }
 
+  /** Refreshes a deployed stack's state from the emulator (`terraform apply -refresh-only`). */
+  refresh(stack: StackName, apiToken: string): Promise<CommandResult> {
+    return terraformRefresh(this.outdir, stack, this.#withToken(apiToken));
+  }
+
   /** `terraform show -json` of a deployed stack. */
   showJson(stack: StackName): Promise<string> {
     return terraformShowJson(this.outdir, stack, this.#environment);
@@ -107,7 +134,7 @@ export class LocalDeployment {
     return new Promise((resolve, reject) => {
       const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['tools/secret.ts', command, stack], {
         cwd: PROJECT_ROOT,
-        env: { ...process.env, ...this.awsEnvironment },
+        env: { ...inheritedEnvironment(process.env), ...this.awsEnvironment },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       const output: Buffer[] = [];

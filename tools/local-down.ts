@@ -2,6 +2,6 @@
 import { runMain, stopLocalRun } from './local-run';
 
 runMain(async () => {
-  process.stdout.write(stopLocalRun() ? 'Local run stopped and removed.\n' : 'No local run to stop.\n');
+  process.stdout.write((await stopLocalRun()) ? 'Local run stopped and removed.\n' : 'No local run to stop.\n');
   return 0;
 });

@@ -16,28 +16,45 @@ export interface LocalRun {
   readonly tokenDigest: string;
 }
 
-/** Records the run for `invoke:local`, `secret` and `local:down`. */
+/** Records the run for `invoke:local` and `local:down`. */
 export function writeLocalRun(run: LocalRun): void {
   mkdirSync(RUN_DIRECTORY, { recursive: true });
   writeFileSync(RUN_FILE, `${JSON.stringify(run, null, 2)}\n`);
 }
 
-/** @throws ToolError when there is no local run */
+/** @throws ToolError when there is no local run, or its record is unreadable */
 export function readLocalRun(): LocalRun {
   if (!existsSync(RUN_FILE)) throw new ToolError('No local run found: start one with `npm start`');
-  return JSON.parse(readFileSync(RUN_FILE, 'utf8')) as LocalRun;
+  let run: Partial<LocalRun>;
+  try {
+    run = JSON.parse(readFileSync(RUN_FILE, 'utf8')) as Partial<LocalRun>;
+  } catch (error) {
+    throw new UnreadableLocalRunError({ cause: error });
+  }
+  if (typeof run?.endpoint !== 'string' || !Number.isInteger(run.emulatorPid)) throw new UnreadableLocalRunError();
+  return run as LocalRun;
+}
+
+/** The record of the local run is damaged, so its emulator cannot be found. */
+export class UnreadableLocalRunError extends ToolError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      `${RUN_FILE} is not a record of a local run; stop moto_server yourself if it still runs, then delete ${RUN_DIRECTORY}`,
+      options,
+    );
+  }
 }
 
 /**
- * Stops the emulator of the local run and removes its files; the emulator holds every resource
- * in memory, so the Terraform state must go with it.
- * @returns whether there was anything to stop
+ * Stops the emulator of the local run, waiting until it has exited, and removes the run's
+ * files; the emulator holds every resource in memory, so the Terraform state must go with it.
+ * @returns whether there was a local run
  */
-export function stopLocalRun(): boolean {
-  const found = existsSync(RUN_FILE);
-  if (found) stopEmulator(readLocalRun().emulatorPid);
+export async function stopLocalRun(): Promise<boolean> {
+  const existed = existsSync(RUN_DIRECTORY);
+  if (existsSync(RUN_FILE)) await stopEmulator(readLocalRun().emulatorPid);
   rmSync(RUN_DIRECTORY, { recursive: true, force: true });
-  return found || existsSync(RUN_DIRECTORY);
+  return existed;
 }
 
 /** Runs one step of a command, printing it and its duration. */

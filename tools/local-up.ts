@@ -18,17 +18,15 @@ async function main(): Promise<number> {
   await step('Stop any previous local run', () => stopLocalRun());
   requireTerraform();
   mkdirSync(RUN_DIRECTORY, { recursive: true });
-  const emulator = await step('Start the AWS emulator (moto_server on 127.0.0.1)', () =>
-    startEmulator({
-      port,
-      logFile: join(RUN_DIRECTORY, 'emulator.log'),
-    }),
-  );
   // A fresh random token per run: the upstream keeps only its digest, and nothing writes it to disk.
   const token = randomBytes(32).toString('base64url');
   const upstream = await step('Start the local upstream API', () => startUpstream(tokenDigest(token)));
-  writeLocalRun({ endpoint: emulator.endpoint, emulatorPid: emulator.pid, upstreamPort: upstream.port, tokenDigest: tokenDigest(token) });
   try {
+    const emulator = await step('Start the AWS emulator (moto_server on 127.0.0.1)', () =>
+      startEmulator({ port, logFile: join(RUN_DIRECTORY, 'emulator.log') }),
+    );
+    // Recorded at once, so that whatever fails next, `npm run local:down` can still stop it.
+    writeLocalRun({ endpoint: emulator.endpoint, emulatorPid: emulator.pid, upstreamPort: upstream.port, tokenDigest: tokenDigest(token) });
     const deployment = new LocalDeployment({ directory: RUN_DIRECTORY, endpoint: emulator.endpoint, targetUrl: upstream.url });
     const deployed = await step(`Deploy ${STACKS.join(' and ')} (cdktf deploy; method2-sample's token via TF_VAR_api_token)`, () =>
       deployment.deploy(token),

@@ -120,6 +120,17 @@ export function terraformPlan(outdir: string, stack: string, env: NodeJS.Process
   });
 }
 
+/**
+ * `terraform apply -refresh-only` in a deployed stack's folder: reads every resource back from
+ * AWS into the state, as any later plan or apply does, without changing anything.
+ */
+export function terraformRefresh(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  return run('terraform', ['apply', '-refresh-only', '-auto-approve', '-input=false', '-no-color'], {
+    cwd: stackDirectory(outdir, stack),
+    env,
+  });
+}
+
 /** `terraform show -json` of a deployed stack's state. */
 export async function terraformShowJson(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<string> {
   return (await run('terraform', ['show', '-json', '-no-color'], { cwd: stackDirectory(outdir, stack), env })).output;

@@ -34,11 +34,16 @@ const transcript: string[] = [];
 const firstInvocations = new Map<StackName, Observed>();
 let unprovisioned: Invocation;
 
-async function invoke(stack: StackName, functionName?: string): Promise<Observed> {
+/** Invokes a function of `target`, noting what it printed and whether the upstream saw the token. */
+async function invokeIn(target: LocalDeployment, stack: StackName, functionName?: string): Promise<Observed> {
   const before = upstream.authorized.length;
-  const invocation = await deployment.invoke(stack, functionName);
+  const invocation = await target.invoke(stack, functionName);
   transcript.push(invocation.body, invocation.output, JSON.stringify(invocation.deployed));
   return { ...invocation, upstreamSawToken: upstream.authorized.slice(before).includes(true) };
+}
+
+function invoke(stack: StackName, functionName?: string): Promise<Observed> {
+  return invokeIn(deployment, stack, functionName);
 }
 
 beforeAll(async () => {
@@ -57,7 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await upstream?.close();
-  if (emulator) stopEmulator(emulator.pid);
+  if (emulator) await stopEmulator(emulator.pid);
   if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
 });
 
@@ -165,35 +170,65 @@ describe('destroy', () => {
   });
 });
 
-describe('control: method1-sample in the article’s terraform mode', () => {
-  let control: LocalDeployment;
+describe('the other secret deliveries, deployed side by side', () => {
+  let other: LocalDeployment;
 
   beforeAll(async () => {
-    control = new LocalDeployment({
-      directory: join(workDirectory, 'article'),
+    other = new LocalDeployment({
+      directory: join(workDirectory, 'other-deliveries'),
       endpoint: deployment.settings.endpoint,
       targetUrl: upstream.url,
-      options: { method1SecretDelivery: 'terraform' },
+      options: { method1SecretDelivery: 'terraform', method2SecretDelivery: 'out-of-band' },
     });
-    await control.deploy(token, ['method1-sample']);
+    await other.deploy(token);
   }, TIMEOUT);
 
   afterAll(async () => {
-    await control?.destroy(token, ['method1-sample']);
+    await other?.destroy(token);
   }, TIMEOUT);
 
-  it('works: the function answers 200 with the token Terraform encrypted', async () => {
-    const invocation = await control.invoke('method1-sample');
-    expect(invocation.statusCode).toBe(200);
+  describe('control: method1-sample in the article’s terraform mode', () => {
+    it('works: the function answers 200 with the token Terraform encrypted', async () => {
+      const invocation = await other.invoke('method1-sample');
+      expect(invocation.statusCode).toBe(200);
+    });
+
+    it('the same scan finds the plaintext token in the state', () => {
+      expect(containsAny(readFileSync(other.stateFile('method1-sample'), 'utf8'), [token])).toBe(true);
+    });
+
+    it('the same second plan shows a change (the perpetual diff)', async () => {
+      const plan = await other.plan('method1-sample', token);
+      expect(plan.code).toBe(2);
+      expect(plan.output).toContain('ENCRYPTED_API_TOKEN');
+    });
   });
 
-  it('the same scan finds the plaintext token in the state', () => {
-    expect(containsAny(readFileSync(control.stateFile('method1-sample'), 'utf8'), [token])).toBe(true);
-  });
+  describe('method2-sample with method2SecretDelivery=out-of-band', () => {
+    let invocation: Observed;
+    let refreshOutput: string;
 
-  it('the same second plan shows a change (the perpetual diff)', async () => {
-    const plan = await control.plan('method1-sample', token);
-    expect(plan.code).toBe(2);
-    expect(plan.output).toContain('ENCRYPTED_API_TOKEN');
+    beforeAll(async () => {
+      transcript.push(await other.secret('set', 'method2-sample', token));
+      invocation = await invokeIn(other, 'method2-sample');
+      // The provider reads the parameter back with decryption on every refresh: this is where
+      // a token set out of band would enter the state if the stack kept it in `value`.
+      refreshOutput = (await other.refresh('method2-sample', token)).output;
+    }, TIMEOUT);
+
+    it('answers 200 with the token stored by `secret set`', () => {
+      expect(invocation).toMatchObject({ statusCode: 200, upstreamSawToken: true });
+    });
+
+    it('keeps the token out of the state after Terraform refreshed the parameter', () => {
+      expect(refreshOutput).toContain('aws_ssm_parameter');
+      expect(containsAny(readFileSync(other.stateFile('method2-sample'), 'utf8'), [token])).toBe(false);
+    });
+
+    it('plans no change afterwards: the placeholder is never written over the token', async () => {
+      const plan = await other.plan('method2-sample', token);
+      expect(containsAny(plan.output, [token])).toBe(false);
+      expect(plan.code).toBe(0);
+    });
   });
 });

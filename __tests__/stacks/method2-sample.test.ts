@@ -97,11 +97,15 @@ describe('method2-sample stack (defaults)', () => {
 describe('method2-sample stack with method2SecretDelivery=out-of-band', () => {
   const { json } = synthStack('method2-sample', { method2SecretDelivery: 'out-of-band' });
 
-  it('creates the parameter with a placeholder that Terraform never reverts', () => {
+  it('writes the placeholder once, at a fixed version, so Terraform never reverts the token', () => {
     const parameter = single(json, 'aws_ssm_parameter');
-    expect(parameter.value).toBe(SECRET_PLACEHOLDER);
-    expect(parameter.value_wo).toBeUndefined();
-    expect(parameter.lifecycle).toEqual({ ignore_changes: ['value'] });
+    expect(parameter).toMatchObject({ value_wo: SECRET_PLACEHOLDER, value_wo_version: 1 });
+  });
+
+  it('leaves `value` unset, which the provider would refresh into the state with the token', () => {
+    const parameter = single(json, 'aws_ssm_parameter');
+    expect(parameter.value).toBeUndefined();
+    expect(parameter.lifecycle).toBeUndefined();
   });
 
   it('declares no token variable', () => {

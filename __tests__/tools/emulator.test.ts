@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { requestedEmulatorPort } from '../../tools/emulator';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { requestedEmulatorPort, startEmulator, stopEmulator } from '../../tools/emulator';
 import { InvalidEnvironmentVariableError } from '../../tools/errors';
 
 describe('requestedEmulatorPort', () => {
@@ -23,5 +27,42 @@ describe('requestedEmulatorPort', () => {
         message: expect.stringContaining('MOTO_PORT must be a TCP port from 1 to 65535'),
       }),
     );
+  });
+});
+
+describe('stopEmulator', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'lambda-secrets-emulator-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  const isAlive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('stops a running emulator and returns once its port is free', async () => {
+    const emulator = await startEmulator({ logFile: join(directory, 'emulator.log') });
+    await expect(stopEmulator(emulator.pid)).resolves.toBe(true);
+    expect(isAlive(emulator.pid)).toBe(false);
+    await expect(fetch(`${emulator.endpoint}/moto-api/`)).rejects.toThrow();
+  });
+
+  it('leaves alone a process that is not moto_server, as when a stale pid was reused', async () => {
+    const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    try {
+      await expect(stopEmulator(other.pid!)).resolves.toBe(false);
+      expect(isAlive(other.pid!)).toBe(true);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('reports nothing to stop for a process that is gone', async () => {
+    const gone = spawn('true');
+    await new Promise((resolve) => gone.once('exit', resolve));
+    await expect(stopEmulator(gone.pid!)).resolves.toBe(false);
   });
 });

@@ -74,10 +74,10 @@ export function useSampleAccount(): SampleAccount {
     if (startFailure) throw startFailure;
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     vi.unstubAllEnvs();
     if (clients) Object.values(clients).forEach((client) => client.destroy());
-    if (emulator) stopEmulator(emulator.pid);
+    if (emulator) await stopEmulator(emulator.pid);
     if (directory) rmSync(directory, { recursive: true, force: true });
   });
 

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { inheritedEnvironment } from '../../tools/local-deployment';
+
+describe('inheritedEnvironment', () => {
+  it('keeps ordinary variables such as PATH and HOME', () => {
+    expect(inheritedEnvironment({ PATH: '/usr/bin', HOME: '/home/user' })).toEqual({ PATH: '/usr/bin', HOME: '/home/user' });
+  });
+
+  it.each(['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL_KMS', 'AWS_CONFIG_FILE'])(
+    'drops %s, which could reach a real AWS account',
+    (name) => {
+      expect(inheritedEnvironment({ [name]: 'x' })).toEqual({});
+    },
+  );
+
+  it("drops the stacks' options, so a shell's LAMBDA_SECRETS_METHOD1_SECRET_DELIVERY=terraform cannot put the token in state", () => {
+    expect(inheritedEnvironment({ LAMBDA_SECRETS_METHOD1_SECRET_DELIVERY: 'terraform' })).toEqual({});
+  });
+
+  it.each(['TF_LOG', 'TF_CLI_ARGS_apply', 'TF_VAR_api_token_version', 'TF_CLI_CONFIG_FILE'])("drops Terraform's %s", (name) => {
+    expect(inheritedEnvironment({ [name]: 'x' })).toEqual({});
+  });
+
+  it("keeps the AWS SDK's behaviour switches", () => {
+    expect(inheritedEnvironment({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' })).toEqual({
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
+  });
+});
