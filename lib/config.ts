@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { SECRET_FETCH_TIMEOUT_MS } from '../functions/shared/contract';
 
 /** How the function's deployment package is produced from the esbuild bundle. */
 export type Packaging = 'archive' | 'asset';
@@ -38,7 +39,7 @@ export interface SampleOptions {
    */
   readonly packaging: Packaging;
   /**
-   * Milliseconds the functions wait for the upstream; below the function timeout.
+   * Milliseconds the functions wait for the upstream, at most {@link MAX_UPSTREAM_TIMEOUT_MS}.
    * @default 5000
    */
   readonly upstreamTimeoutMs: number;
@@ -71,6 +72,13 @@ export const LOG_RETENTION_DAYS = [
 
 /** The function timeout; the upstream timeout must leave room under it. */
 export const FUNCTION_TIMEOUT_SECONDS = 10;
+
+/**
+ * The longest upstream timeout: the secret fetch's timeout and the upstream's, plus a second
+ * for the rest, must fit in the function timeout, so that every failure is still answered by
+ * the handler (500 or 504) rather than cut off by Lambda.
+ */
+export const MAX_UPSTREAM_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS * 1000 - SECRET_FETCH_TIMEOUT_MS - 1000;
 
 /** Defaults: the article's choices, except where the article is unsafe or broken today. */
 export const DEFAULT_OPTIONS: SampleOptions = {
@@ -153,7 +161,7 @@ const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> }
   functionUrlAuthType: oneOf(['AWS_IAM', 'NONE'] as const),
   logRetentionDays: oneOf(LOG_RETENTION_DAYS),
   packaging: oneOf(['archive', 'asset'] as const),
-  upstreamTimeoutMs: integer(1, FUNCTION_TIMEOUT_SECONDS * 1000 - 1000),
+  upstreamTimeoutMs: integer(1, MAX_UPSTREAM_TIMEOUT_MS),
   secretCacheTtlSeconds: integer(0, 86_400),
   method1SecretDelivery: oneOf(['out-of-band', 'terraform'] as const),
   method2SecretDelivery: oneOf(['write-only', 'out-of-band'] as const),

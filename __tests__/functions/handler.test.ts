@@ -162,6 +162,13 @@ describe('createHandler', () => {
       await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
     });
 
+    it('answers 500 when KMS does not answer within the secret fetch timeout', async () => {
+      const hangingKms = fakeKms(() => new Promise(() => {}));
+      const { handler, logs } = await method1('ok', { kms: hangingKms, cache: { timeoutMs: 20 } });
+      await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
+      expect(logs.entries()[0]).toMatchObject({ error: { message: expect.stringContaining('took longer than 20 ms') } });
+    });
+
     it('answers 500 without calling the upstream when the token is not header-safe', async () => {
       const { handler, upstream } = await method2('ok', fakeSsm(`${TOKEN}\nX-Injected: 1`));
       await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));

@@ -23,6 +23,12 @@ describe('KmsSecretProvider', () => {
     expect(kms.send.mock.calls[0]![0].input.EncryptionContext).toEqual({ LambdaFunctionName: FUNCTION_NAME });
   });
 
+  it('lets the request be cancelled: Decrypt gets an abort signal', async () => {
+    const kms = fakeKms();
+    await new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get();
+    expect(kms.send.mock.calls[0]![1]?.abortSignal).toBeInstanceOf(AbortSignal);
+  });
+
   it('sends the base64-decoded ciphertext bytes to Decrypt', async () => {
     const kms = fakeKms();
     await new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get();

@@ -6,14 +6,14 @@ import { deferred, TOKEN } from './support/fakes';
 
 /** A provider whose fetch is a mock, so the tests see exactly when the base class fetches. */
 class StubProvider extends SecretProvider {
-  readonly fetchSecret = vi.fn<() => Promise<string>>();
+  readonly fetchSecret = vi.fn<(signal: AbortSignal) => Promise<string>>();
 
   constructor(options?: SecretProviderOptions) {
     super('the test store', options);
   }
 
-  protected fetch(): Promise<string> {
-    return this.fetchSecret();
+  protected fetch(signal: AbortSignal): Promise<string> {
+    return this.fetchSecret(signal);
   }
 }
 
@@ -147,5 +147,32 @@ describe('SecretProvider', () => {
     provider.fetchSecret.mockResolvedValueOnce(`${TOKEN}\n`).mockResolvedValueOnce(TOKEN);
     await expect(provider.get()).rejects.toThrow(SecretRetrievalError);
     await expect(provider.get()).resolves.toBe(TOKEN);
+  });
+
+  describe('when the store does not answer', () => {
+    const hangingProvider = () => {
+      const provider = new StubProvider({ timeoutMs: 20 });
+      provider.fetchSecret.mockReturnValue(new Promise<string>(() => {}));
+      return provider;
+    };
+
+    it('gives up after timeoutMs with a SecretRetrievalError naming the store and the limit', async () => {
+      await expect(hangingProvider().get()).rejects.toThrow(
+        new SecretRetrievalError('Retrieving the secret held in the test store took longer than 20 ms'),
+      );
+    });
+
+    it('aborts the signal it gave the fetch, so the request is cancelled too', async () => {
+      const provider = hangingProvider();
+      await provider.get().catch(() => {});
+      expect(provider.fetchSecret.mock.calls[0]![0].aborted).toBe(true);
+    });
+
+    it('does not cache the timeout: the next call fetches again', async () => {
+      const provider = hangingProvider();
+      await provider.get().catch(() => {});
+      provider.fetchSecret.mockResolvedValue(TOKEN);
+      await expect(provider.get()).resolves.toBe(TOKEN);
+    });
   });
 });

@@ -15,6 +15,12 @@ describe('SsmSecretProvider', () => {
     expect(ssm.send.mock.calls[0]![0].input).toEqual({ Name: PARAMETER_NAME, WithDecryption: true });
   });
 
+  it('lets the request be cancelled: GetParameter gets an abort signal', async () => {
+    const ssm = fakeSsm();
+    await new SsmSecretProvider(ssm, PARAMETER_NAME).get();
+    expect(ssm.send.mock.calls[0]![1]?.abortSignal).toBeInstanceOf(AbortSignal);
+  });
+
   it('rejects with SecretNotProvisionedError while the parameter holds the placeholder', async () => {
     await expect(new SsmSecretProvider(fakeSsm(SECRET_PLACEHOLDER), PARAMETER_NAME).get()).rejects.toBeInstanceOf(
       SecretNotProvisionedError,

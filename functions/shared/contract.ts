@@ -24,6 +24,12 @@ export const ENV = {
  */
 export const SECRET_PLACEHOLDER = 'provisioned-out-of-band';
 
+/**
+ * Milliseconds a function may spend fetching its secret, retries included. The stacks keep
+ * the upstream timeout small enough that both fit in the function timeout.
+ */
+export const SECRET_FETCH_TIMEOUT_MS = 3000;
+
 /** Encryption context key that Method 1 binds its ciphertext to, as the Lambda console does. */
 export const ENCRYPTION_CONTEXT_KEY = 'LambdaFunctionName';
 

@@ -6,7 +6,7 @@ import { SecretProvider, type SecretProviderOptions } from './secret-provider';
 
 /** The part of `KMSClient` this provider uses, so tests can pass a fake with `send`. */
 export interface KmsDecryptClient {
-  send(command: DecryptCommand): Promise<DecryptCommandOutput>;
+  send(command: DecryptCommand, options?: { abortSignal?: AbortSignal }): Promise<DecryptCommandOutput>;
 }
 
 /**
@@ -22,7 +22,7 @@ export class KmsSecretProvider extends SecretProvider {
    * @param client - A `KMSClient`, or a fake with the same `send`.
    * @param ciphertextBase64 - The ciphertext as base64, or {@link SECRET_PLACEHOLDER}.
    * @param functionName - The function's name, which the ciphertext's encryption context must match.
-   * @param options - Cache settings.
+   * @param options - Cache and timeout settings.
    */
   constructor(
     client: KmsDecryptClient,
@@ -36,7 +36,7 @@ export class KmsSecretProvider extends SecretProvider {
     this.#functionName = functionName;
   }
 
-  protected async fetch(): Promise<string> {
+  protected async fetch(signal: AbortSignal): Promise<string> {
     // The placeholder is not ciphertext; sending it to KMS would only add a confusing
     // InvalidCiphertextException to the real problem.
     if (this.#ciphertextBase64 === SECRET_PLACEHOLDER) {
@@ -47,6 +47,7 @@ export class KmsSecretProvider extends SecretProvider {
         CiphertextBlob: Buffer.from(this.#ciphertextBase64, 'base64'),
         EncryptionContext: { [ENCRYPTION_CONTEXT_KEY]: this.#functionName },
       }),
+      { abortSignal: signal },
     );
     if (!Plaintext) {
       throw new SecretRetrievalError(`KMS Decrypt returned no plaintext for ${this.source}`);

@@ -2,10 +2,10 @@
  * Caching and error handling for secrets, in the style of Powertools for AWS Lambda's
  * Parameters utility: the base class owns both, each subclass only fetches.
  */
-import { BEARER_TOKEN_RULE, isBearerToken, SECRET_PLACEHOLDER } from './contract';
+import { BEARER_TOKEN_RULE, isBearerToken, SECRET_FETCH_TIMEOUT_MS, SECRET_PLACEHOLDER } from './contract';
 import { LambdaSecretsError, SecretNotProvisionedError, SecretRetrievalError } from './errors';
 
-/** How long a {@link SecretProvider} keeps a fetched secret. */
+/** How long a {@link SecretProvider} keeps a fetched secret, and how long it waits for one. */
 export interface SecretProviderOptions {
   /**
    * Seconds a fetched secret is reused. 0 (the default) keeps it for the execution
@@ -14,6 +14,13 @@ export interface SecretProviderOptions {
   readonly ttlSeconds?: number;
   /** Clock in milliseconds, injectable so tests can expire the cache without waiting. */
   readonly now?: () => number;
+  /**
+   * Milliseconds a fetch may take, retries included, before it is abandoned. Keeps a hung
+   * store from running the function into its own timeout, which would end the invocation
+   * without a response of ours and without a log line.
+   * @default SECRET_FETCH_TIMEOUT_MS
+   */
+  readonly timeoutMs?: number;
 }
 
 interface CacheEntry {
@@ -32,6 +39,7 @@ export abstract class SecretProvider {
   protected readonly source: string;
   readonly #ttlMs: number;
   readonly #now: () => number;
+  readonly #timeoutMs: number;
   #cache: CacheEntry | undefined;
 
   /**
@@ -42,14 +50,16 @@ export abstract class SecretProvider {
     this.source = source;
     this.#ttlMs = (options.ttlSeconds ?? 0) * 1000;
     this.#now = options.now ?? Date.now;
+    this.#timeoutMs = options.timeoutMs ?? SECRET_FETCH_TIMEOUT_MS;
   }
 
   /**
    * Resolves to the secret.
    *
    * @throws {SecretNotProvisionedError} If the secret still holds {@link SECRET_PLACEHOLDER}.
-   * @throws {SecretRetrievalError} If fetching failed (AWS error as `cause`), or gave an empty
-   *   value or one that cannot be a Bearer token (see {@link isBearerToken}).
+   * @throws {SecretRetrievalError} If fetching failed (AWS error as `cause`), took longer than
+   *   the timeout, or gave an empty value or one that cannot be a Bearer token (see
+   *   {@link isBearerToken}).
    */
   get(): Promise<string> {
     const now = this.#now();
@@ -76,14 +86,24 @@ export abstract class SecretProvider {
    * Fetches the secret from its store. Called only on a cache miss; may throw anything,
    * which {@link get} wraps in a {@link SecretRetrievalError} unless it is already one of
    * this project's errors.
+   *
+   * @param signal - Aborted when the fetch has taken too long; pass it to the AWS SDK's `send`
+   *   as `abortSignal` so the request is cancelled too. {@link get} gives up then either way.
    */
-  protected abstract fetch(): Promise<string>;
+  protected abstract fetch(signal: AbortSignal): Promise<string>;
 
   async #load(): Promise<string> {
+    const signal = AbortSignal.timeout(this.#timeoutMs);
     let value: string;
     try {
-      value = await this.fetch();
+      value = await untilAborted(this.fetch(signal), signal);
     } catch (error) {
+      if (signal.aborted) {
+        throw new SecretRetrievalError(
+          `Retrieving the secret held in ${this.source} took longer than ${this.#timeoutMs} ms`,
+          { cause: error },
+        );
+      }
       if (error instanceof LambdaSecretsError) {
         throw error;
       }
@@ -104,4 +124,13 @@ export abstract class SecretProvider {
     }
     return value;
   }
+}
+
+/** Settles as `promise` does, or rejects with the abort reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }

@@ -5,7 +5,7 @@ import { SecretProvider, type SecretProviderOptions } from './secret-provider';
 
 /** The part of `SSMClient` this provider uses, so tests can pass a fake with `send`. */
 export interface SsmGetParameterClient {
-  send(command: GetParameterCommand): Promise<GetParameterCommandOutput>;
+  send(command: GetParameterCommand, options?: { abortSignal?: AbortSignal }): Promise<GetParameterCommandOutput>;
 }
 
 /** Reads a SecureString parameter, decrypted by SSM with the parameter's KMS key. */
@@ -16,7 +16,7 @@ export class SsmSecretProvider extends SecretProvider {
   /**
    * @param client - An `SSMClient`, or a fake with the same `send`.
    * @param parameterName - Name or ARN of the SecureString parameter.
-   * @param options - Cache settings.
+   * @param options - Cache and timeout settings.
    */
   constructor(client: SsmGetParameterClient, parameterName: string, options?: SecretProviderOptions) {
     super(`SSM parameter ${parameterName}`, options);
@@ -24,9 +24,10 @@ export class SsmSecretProvider extends SecretProvider {
     this.#parameterName = parameterName;
   }
 
-  protected async fetch(): Promise<string> {
+  protected async fetch(signal: AbortSignal): Promise<string> {
     const { Parameter } = await this.#client.send(
       new GetParameterCommand({ Name: this.#parameterName, WithDecryption: true }),
+      { abortSignal: signal },
     );
     if (Parameter?.Value === undefined) {
       throw new SecretRetrievalError(`${this.source} has no value`);
