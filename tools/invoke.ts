@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import AdmZip from 'adm-zip';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lib/config';
 import { CommandFailedError, ToolError } from './errors';
@@ -35,7 +35,16 @@ export interface Invocation {
 
 /** Reads a function's configuration back from the (emulated) Lambda API. */
 export async function readDeployedFunction(lambda: LambdaClient, name: string): Promise<DeployedFunction> {
-  const { Configuration: config } = await lambda.send(new GetFunctionCommand({ FunctionName: name }));
+  let config: FunctionConfiguration | undefined;
+  try {
+    ({ Configuration: config } = await lambda.send(new GetFunctionCommand({ FunctionName: name })));
+  } catch (error) {
+    const problem =
+      error instanceof Error && error.name === 'ResourceNotFoundException'
+        ? `function ${name} is not deployed`
+        : `reading function ${name} failed: ${error instanceof Error ? error.message : String(error)}`;
+    throw new ToolError(`${problem}; is the local run up? Start one with \`npm start\``, { cause: error });
+  }
   if (!config?.Handler || !config.Runtime || !config.CodeSha256) {
     throw new ToolError(`Lambda returned no handler, runtime or code hash for ${name}`);
   }
@@ -103,17 +112,20 @@ export async function invokeArtifact(options: {
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => result.push(chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), (FUNCTION_TIMEOUT_SECONDS + 5) * 1000);
-    child.stdin?.end(
-      JSON.stringify({
-        event: functionUrlEvent(options.functionName),
-        context: { awsRequestId: randomUUID(), functionName: options.functionName },
-      }),
-    );
-    await new Promise<void>((resolve, reject) => {
-      child.once('error', (error) => reject(new CommandFailedError(`node could not start: ${error.message}`)));
-      child.once('close', () => resolve());
-    });
-    clearTimeout(timer);
+    try {
+      child.stdin?.end(
+        JSON.stringify({
+          event: functionUrlEvent(options.functionName),
+          context: { awsRequestId: randomUUID(), functionName: options.functionName },
+        }),
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.once('error', (error) => reject(new CommandFailedError(`node could not start: ${error.message}`, { cause: error })));
+        child.once('close', () => resolve());
+      });
+    } finally {
+      clearTimeout(timer);
+    }
     const durationMs = Math.round(performance.now() - startedAt);
     const answer = result.length > 0 ? JSON.parse(Buffer.concat(result).toString('utf8')) : undefined;
     const text = Buffer.concat(output).toString('utf8');

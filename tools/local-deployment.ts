@@ -26,10 +26,11 @@ export type StackName = (typeof STACKS)[number];
  * Variables a local run must not inherit from the user's shell: AWS credentials, profiles and
  * endpoints (they could send a call to a real account), the stacks' options (e.g.
  * `method1SecretDelivery=terraform` would put the token in the local state) and Terraform's own
- * (`TF_CLI_ARGS*`, `TF_VAR_*`, `TF_LOG*` change what runs or what it prints). The AWS SDK's
- * behaviour switches (`AWS_SDK_JS_*`) hold neither credentials nor endpoints and stay.
+ * (`TF_CLI_ARGS*`, `TF_VAR_*`, `TF_LOG*` change what runs or what it prints). Staying: the AWS
+ * SDK's behaviour switches (`AWS_SDK_JS_*`), and where Terraform finds its CLI config and
+ * provider cache, which hold neither credentials for AWS nor options of the stacks.
  */
-const NOT_INHERITED = [/^AWS_(?!SDK_JS_)/, new RegExp(`^${OPTION_ENV_PREFIX}`), /^TF_/];
+const NOT_INHERITED = [/^AWS_(?!SDK_JS_)/, new RegExp(`^${OPTION_ENV_PREFIX}`), /^TF_(?!CLI_CONFIG_FILE$|PLUGIN_CACHE_DIR$)/];
 
 /** `env` without the variables in {@link NOT_INHERITED}. */
 export function inheritedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -77,11 +78,12 @@ export class LocalDeployment {
       packaging: 'asset',
       ...settings.options,
     };
+    const cliConfig = writeTerraformCliConfig(join(settings.directory, 'terraform.rc'));
     this.#environment = {
       ...inheritedEnvironment(process.env),
       ...this.awsEnvironment,
       ...Object.fromEntries(Object.entries(options).map(([key, value]) => [optionEnvName(key as keyof SampleOptions), value])),
-      TF_CLI_CONFIG_FILE: writeTerraformCliConfig(join(settings.directory, 'terraform.rc')),
+      ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
       TF_IN_AUTOMATION: '1',
       CHECKPOINT_DISABLE: '1',
     };

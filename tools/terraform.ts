@@ -33,16 +33,17 @@ export function findProviderMirror(): string | undefined {
 }
 
 /**
- * Writes a Terraform CLI config that installs hashicorp/aws from the machine's mirror when it
- * has one (no registry access needed) and everything else as usual.
- * @returns the file, for TF_CLI_CONFIG_FILE
+ * Writes a Terraform CLI config that installs hashicorp/aws from the machine's mirror (no
+ * registry access needed) and everything else as usual.
+ * @returns the file, for TF_CLI_CONFIG_FILE; undefined when the machine has no mirror, so that
+ *   Terraform keeps the user's own configuration
  */
-export function writeTerraformCliConfig(file: string): string {
+export function writeTerraformCliConfig(file: string): string | undefined {
   const mirror = findProviderMirror();
+  if (!mirror) return undefined;
   writeFileSync(
     file,
-    mirror
-      ? `provider_installation {
+    `provider_installation {
   filesystem_mirror {
     path    = ${JSON.stringify(mirror)}
     include = ["registry.terraform.io/hashicorp/aws"]
@@ -51,8 +52,7 @@ export function writeTerraformCliConfig(file: string): string {
     exclude = ["registry.terraform.io/hashicorp/aws"]
   }
 }
-`
-      : '',
+`,
   );
   return file;
 }

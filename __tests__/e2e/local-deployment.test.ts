@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../lib/config';
 import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/emulator';
-import type { Invocation } from '../../tools/invoke';
 import { LocalDeployment, STACKS, StackName } from '../../tools/local-deployment';
 import { requireTerraform } from '../../tools/terraform';
 import { startUpstream, tokenDigest, Upstream } from '../../tools/upstream';
@@ -23,7 +22,11 @@ const token = `e2e-token-${randomBytes(24).toString('base64url')}`;
 const rotatedToken = `e2e-rotated-${randomBytes(24).toString('base64url')}`;
 const secrets = [token, rotatedToken];
 
-type Observed = Awaited<ReturnType<LocalDeployment['invoke']>> & { readonly upstreamSawToken: boolean };
+type Observed = Awaited<ReturnType<LocalDeployment['invoke']>> & {
+  /** Requests the upstream received during the invocation. */
+  readonly upstreamCalls: number;
+  readonly upstreamSawToken: boolean;
+};
 
 let workDirectory: string;
 let emulator: Emulator | undefined;
@@ -32,14 +35,23 @@ let deployment: LocalDeployment;
 /** Everything Terraform, cdktf, the CLI, the emulator and the functions printed or answered. */
 const transcript: string[] = [];
 const firstInvocations = new Map<StackName, Observed>();
-let unprovisioned: Invocation;
+let unprovisioned: Observed;
 
 /** Invokes a function of `target`, noting what it printed and whether the upstream saw the token. */
 async function invokeIn(target: LocalDeployment, stack: StackName, functionName?: string): Promise<Observed> {
   const before = upstream.authorized.length;
   const invocation = await target.invoke(stack, functionName);
   transcript.push(invocation.body, invocation.output, JSON.stringify(invocation.deployed));
-  return { ...invocation, upstreamSawToken: upstream.authorized.slice(before).includes(true) };
+  const calls = upstream.authorized.slice(before);
+  return { ...invocation, upstreamCalls: calls.length, upstreamSawToken: calls.includes(true) };
+}
+
+/** The JSON log lines a function printed. */
+function logEntries(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 function invoke(stack: StackName, functionName?: string): Promise<Observed> {
@@ -70,6 +82,7 @@ describe('both stacks deployed to the emulator', () => {
   it('method1-sample answers 503 while its token is not provisioned, without calling the upstream', () => {
     expect(unprovisioned.statusCode).toBe(503);
     expect(unprovisioned.body).toBe('Secret not provisioned');
+    expect(unprovisioned.upstreamCalls).toBe(0);
   });
 
   it.each(STACKS)('%s answers 200 Succeeded through its function URL event', (stack) => {
@@ -145,7 +158,11 @@ describe('a ciphertext is bound to its function', () => {
     expect(ciphertext).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(invocation.statusCode).toBe(500);
     expect(invocation.body).toBe('Internal Server Error');
-    expect(invocation.upstreamSawToken).toBe(false);
+    expect(invocation.upstreamCalls).toBe(0);
+    // KMS itself refused: the encryption context no longer matches the one the ciphertext was made with.
+    expect(logEntries(invocation.output)).toContainEqual(
+      expect.objectContaining({ status: 500, error: expect.objectContaining({ cause: expect.objectContaining({ name: 'InvalidCiphertextException' }) }) }),
+    );
     expect(containsAny(invocation.body + invocation.output, [...secrets, ciphertext])).toBe(false);
   });
 });

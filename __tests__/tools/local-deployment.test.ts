@@ -17,8 +17,12 @@ describe('inheritedEnvironment', () => {
     expect(inheritedEnvironment({ LAMBDA_SECRETS_METHOD1_SECRET_DELIVERY: 'terraform' })).toEqual({});
   });
 
-  it.each(['TF_LOG', 'TF_CLI_ARGS_apply', 'TF_VAR_api_token_version', 'TF_CLI_CONFIG_FILE'])("drops Terraform's %s", (name) => {
+  it.each(['TF_LOG', 'TF_CLI_ARGS_apply', 'TF_VAR_api_token_version', 'TF_WORKSPACE'])("drops Terraform's %s", (name) => {
     expect(inheritedEnvironment({ [name]: 'x' })).toEqual({});
+  });
+
+  it.each(['TF_CLI_CONFIG_FILE', 'TF_PLUGIN_CACHE_DIR'])("keeps Terraform's %s, where it finds providers", (name) => {
+    expect(inheritedEnvironment({ [name]: 'x' })).toEqual({ [name]: 'x' });
   });
 
   it("keeps the AWS SDK's behaviour switches", () => {
