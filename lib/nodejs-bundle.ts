@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Construct } from 'constructs';
 import { AssetType, Fn, TerraformAsset, TerraformStack } from 'cdktf';
@@ -24,6 +23,9 @@ export interface NodejsBundleProps {
    */
   readonly packaging?: Packaging;
 }
+
+/** Where bundles are built, one folder per content digest; ignored by git. */
+const BUNDLES_DIRECTORY = join(PROJECT_ROOT, '.local', 'bundles');
 
 /** The bundle file's name inside the zip. */
 export const BUNDLE_FILE = 'index.js';
@@ -67,9 +69,11 @@ export class NodejsBundle extends Construct {
 }
 
 /**
- * Bundles `entry` into a content-addressed folder under the OS temp dir: concurrent synths of
- * the same code write the same bytes, and the absolute path never reaches the synthesized JSON
- * because TerraformAsset copies the folder into the stack's output.
+ * Bundles `entry` into a content-addressed folder under the project's `.local/bundles`:
+ * concurrent synths of the same code write the same bytes, and the absolute path never reaches
+ * the synthesized JSON because TerraformAsset copies the folder into the stack's output. Not
+ * the OS temp dir: on a shared machine another user could plant a folder there under the
+ * next digest, and it would be deployed.
  */
 function bundle(entry: string): string {
   const result = buildSync({
@@ -87,7 +91,7 @@ function bundle(entry: string): string {
   });
   const code = result.outputFiles[0].contents;
   const digest = createHash('sha256').update(code).digest('hex').slice(0, 32);
-  const directory = join(tmpdir(), 'lambda-secrets-bundles', digest);
+  const directory = join(BUNDLES_DIRECTORY, digest);
   if (!existsSync(directory)) {
     const staging = `${directory}.${process.pid}`;
     mkdirSync(staging, { recursive: true });
