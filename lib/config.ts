@@ -1,5 +1,11 @@
 import { Construct } from 'constructs';
-import { SECRET_FETCH_TIMEOUT_MS } from '../functions/shared/contract';
+import {
+  DEFAULT_SECRET_CACHE_TTL_SECONDS,
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
+  isTargetUrl,
+  SECRET_FETCH_TIMEOUT_MS,
+  TARGET_URL_RULE,
+} from '../functions/shared/contract';
 
 /** How the function's deployment package is produced from the esbuild bundle. */
 export type Packaging = 'archive' | 'asset';
@@ -87,8 +93,8 @@ export const DEFAULT_OPTIONS: SampleOptions = {
   functionUrlAuthType: 'AWS_IAM',
   logRetentionDays: 30,
   packaging: 'archive',
-  upstreamTimeoutMs: 5000,
-  secretCacheTtlSeconds: 0,
+  upstreamTimeoutMs: DEFAULT_UPSTREAM_TIMEOUT_MS,
+  secretCacheTtlSeconds: DEFAULT_SECRET_CACHE_TTL_SECONDS,
   method1SecretDelivery: 'out-of-band',
   method2SecretDelivery: 'write-only',
 };
@@ -147,17 +153,16 @@ const region: Parser<string> = (option, raw) => {
   return raw;
 };
 
-const httpUrl: Parser<string> = (option, raw) => {
-  const url = typeof raw === 'string' && URL.canParse(raw) ? new URL(raw) : undefined;
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
-    throw new InvalidOptionError(option, 'an absolute http(s) URL without credentials', raw);
+const targetUrl: Parser<string> = (option, raw) => {
+  if (typeof raw !== 'string' || !isTargetUrl(raw)) {
+    throw new InvalidOptionError(option, TARGET_URL_RULE, raw);
   }
-  return raw as string;
+  return raw;
 };
 
 const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> } = {
   region,
-  targetUrl: httpUrl,
+  targetUrl,
   functionUrlAuthType: oneOf(['AWS_IAM', 'NONE'] as const),
   logRetentionDays: oneOf(LOG_RETENTION_DAYS),
   packaging: oneOf(['archive', 'asset'] as const),

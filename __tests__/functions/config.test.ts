@@ -50,6 +50,11 @@ describe('readHttpUrl', () => {
       expect(error.message).toContain(url);
     },
   );
+
+  it('rejects a URL with credentials without echoing them', () => {
+    const error = configurationErrorOf(() => readHttpUrl({ URL: 'https://user:s3cret@api.example.com' }, 'URL'));
+    expect(error.message).toBe('URL must be an absolute http(s) URL without credentials');
+  });
 });
 
 describe('readInteger', () => {

@@ -3,7 +3,14 @@
  * deployment fails at init with an error naming the variable, not on every request.
  * Each reader takes the environment as an argument so tests need not touch `process.env`.
  */
-import { ENV, SECRET_PLACEHOLDER } from './contract';
+import {
+  DEFAULT_SECRET_CACHE_TTL_SECONDS,
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
+  ENV,
+  isTargetUrl,
+  SECRET_PLACEHOLDER,
+  TARGET_URL_RULE,
+} from './contract';
 import { ConfigurationError } from './errors';
 
 /** The shape of `process.env`: variable name to value, any of which may be unset. */
@@ -18,9 +25,6 @@ export interface UpstreamConfig {
   /** Seconds a fetched secret is reused; 0 keeps it for the execution environment's life. */
   readonly secretCacheTtlSeconds: number;
 }
-
-const DEFAULT_UPSTREAM_TIMEOUT_MS = 5000;
-const DEFAULT_SECRET_CACHE_TTL_SECONDS = 0;
 
 // Standard alphabet with padding, which is what KMS and `aws kms encrypt` produce.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -40,23 +44,17 @@ export function readRequiredString(env: Environment, name: string): string {
 }
 
 /**
- * Reads a variable that must hold an absolute http: or https: URL.
+ * Reads a variable that must hold {@link TARGET_URL_RULE | an absolute http(s) URL without credentials}.
  *
  * @returns The URL as written (trimmed).
  * @throws {ConfigurationError} If the variable is unset, blank, or not such a URL.
  */
 export function readHttpUrl(env: Environment, name: string): string {
   const value = readRequiredString(env, name);
-  // A URL is configuration, not a secret, so echoing it helps the operator spot the typo.
-  const problem = `must be an absolute http(s) URL, got "${value}"`;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError(name, problem);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(name, problem);
+  if (!isTargetUrl(value)) {
+    // Echoing the value helps the operator spot a typo, unless it may hold a password.
+    const echo = value.includes('@') ? '' : `, got "${value}"`;
+    throw new ConfigurationError(name, `must be ${TARGET_URL_RULE}${echo}`);
   }
   return value;
 }

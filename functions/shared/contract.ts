@@ -18,6 +18,26 @@ export const ENV = {
   secretCacheTtlSeconds: 'SECRET_CACHE_TTL_SECONDS',
 } as const;
 
+/** Default of {@link ENV.upstreamTimeoutMs}, for the stacks and the functions alike. */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5000;
+
+/** Default of {@link ENV.secretCacheTtlSeconds}: keep the secret for the execution environment's life. */
+export const DEFAULT_SECRET_CACHE_TTL_SECONDS = 0;
+
+/** What {@link ENV.targetUrl} must hold, for messages. */
+export const TARGET_URL_RULE = 'an absolute http(s) URL without credentials';
+
+/**
+ * Whether `value` can be the target URL: absolute, http or https, and without a user name or
+ * password, which would sit in plain text in the function's configuration beside the token
+ * this project takes such care of. Checked at synth and again when the function starts.
+ */
+export function isTargetUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+}
+
 /**
  * Stands in for a secret that is provisioned outside Terraform. A handler that finds it
  * answers 503 instead of sending it upstream.
