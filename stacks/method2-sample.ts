@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import type { SampleOptions } from '../lib/config';
@@ -33,6 +34,7 @@ export class Method2SampleStack extends SampleStack {
       ...(options.method2SecretDelivery === 'write-only' ? this.writeOnlyValue() : PLACEHOLDER_VALUE),
     });
 
+    const partition = new DataAwsPartition(this, 'partition');
     this.urlFunction = new UrlFunction(this, 'function', {
       functionName,
       entry: 'functions/method2-sample/index.ts',
@@ -54,7 +56,8 @@ export class Method2SampleStack extends SampleStack {
           resources: [this.secretKey.key.arn],
           // Only through SSM, and only for this parameter (SSM's encryption context).
           condition: [
-            { test: 'StringEquals', variable: 'kms:ViaService', values: [`ssm.${options.region}.amazonaws.com`] },
+            // The partition's DNS suffix: amazonaws.com, but amazonaws.com.cn in China.
+            { test: 'StringEquals', variable: 'kms:ViaService', values: [`ssm.${options.region}.${partition.dnsSuffix}`] },
             { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: [this.parameter.arn] },
           ],
         },

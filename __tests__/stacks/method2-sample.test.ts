@@ -56,7 +56,11 @@ describe('method2-sample stack (defaults)', () => {
     const statement = statementGranting(json, 'kms:Decrypt');
     expect(statement.resources).toEqual([expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/)]);
     expect(statement.condition).toEqual([
-      { test: 'StringEquals', variable: 'kms:ViaService', values: ['ssm.ap-northeast-1.amazonaws.com'] },
+      {
+        test: 'StringEquals',
+        variable: 'kms:ViaService',
+        values: [expect.stringMatching(/^ssm\.ap-northeast-1\.\$\{data\.aws_partition\.[\w-]+\.dns_suffix\}$/)],
+      },
       {
         test: 'StringEquals',
         variable: 'kms:EncryptionContext:PARAMETER_ARN',
