@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_OPTIONS, OPTION_ENV_PREFIX, optionEnvName, SampleOptions } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/nodejs-bundle';
+import { STACK_NAMES, type StackName } from '../lib/stack-names';
 import { emulatorEnvironment } from './emulator';
 import { CommandFailedError } from './errors';
 import { invokeDeployed } from './invoke';
@@ -17,10 +18,6 @@ import {
   writeTerraformCliConfig,
 } from './terraform';
 
-/** The project's stacks, in deployment order. */
-export const STACKS = ['method1-sample', 'method2-sample'] as const;
-/** A stack of the project. */
-export type StackName = (typeof STACKS)[number];
 
 /**
  * Variables a local run must not inherit from the user's shell: AWS credentials, profiles and
@@ -99,12 +96,12 @@ export class LocalDeployment {
    * `cdktf deploy` of the stacks. `apiToken` feeds the `api_token` variable (method2-sample's
    * write-only value, or method1-sample's in the article's terraform mode).
    */
-  deploy(apiToken: string, stacks: readonly StackName[] = STACKS): Promise<CommandResult> {
+  deploy(apiToken: string, stacks: readonly StackName[] = STACK_NAMES): Promise<CommandResult> {
     return cdktfDeploy(stacks, this.outdir, this.#withToken(apiToken));
   }
 
   /** `cdktf destroy` of the stacks. */
-  destroy(apiToken: string, stacks: readonly StackName[] = STACKS): Promise<CommandResult> {
+  destroy(apiToken: string, stacks: readonly StackName[] = STACK_NAMES): Promise<CommandResult> {
     return cdktfDestroy(stacks, this.outdir, this.#withToken(apiToken));
   }
 

@@ -1,4 +1,5 @@
-import type { LocalDeployment, StackName } from './local-deployment';
+import type { StackName } from '../lib/stack-names';
+import type { LocalDeployment } from './local-deployment';
 import type { Upstream } from './upstream';
 
 /** One line of the local run's summary. */

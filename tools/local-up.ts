@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requestedEmulatorPort, startEmulator } from './emulator';
-import { LocalDeployment, STACKS } from './local-deployment';
+import { STACK_NAMES } from '../lib/stack-names';
+import { LocalDeployment } from './local-deployment';
 import { invokeWithUpstream, printSummary } from './local-invocation';
 import { RUN_DIRECTORY, runMain, step, stopLocalRun, writeLocalRun } from './local-run';
 import { requireTerraform } from './terraform';
@@ -28,7 +29,7 @@ async function main(): Promise<number> {
     // Recorded at once, so that whatever fails next, `npm run local:down` can still stop it.
     writeLocalRun({ endpoint: emulator.endpoint, emulatorPid: emulator.pid, upstreamPort: upstream.port, tokenDigest: tokenDigest(token) });
     const deployment = new LocalDeployment({ directory: RUN_DIRECTORY, endpoint: emulator.endpoint, targetUrl: upstream.url });
-    const deployed = await step(`Deploy ${STACKS.join(' and ')} (cdktf deploy; method2-sample's token via TF_VAR_api_token)`, () =>
+    const deployed = await step(`Deploy ${STACK_NAMES.join(' and ')} (cdktf deploy; method2-sample's token via TF_VAR_api_token)`, () =>
       deployment.deploy(token),
     );
     writeFileSync(join(RUN_DIRECTORY, 'deploy.log'), deployed.output);
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
       deployment.secret('set', 'method1-sample', token),
     );
     const results = [];
-    for (const stack of STACKS) {
+    for (const stack of STACK_NAMES) {
       results.push(await step(`Invoke ${stack} with a function URL event`, () => invokeWithUpstream(deployment, upstream, stack)));
     }
     printSummary(results);

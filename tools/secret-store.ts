@@ -14,6 +14,7 @@ import {
 import { GetParameterCommand, PutParameterCommand, SSMClient, type Parameter } from '@aws-sdk/client-ssm';
 import { ENCRYPTION_CONTEXT_KEY, ENV, isBearerToken, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import { assertEnvironmentFits } from '../lib/lambda-environment';
+import { isStackName, STACK_NAMES, type StackName } from '../lib/stack-names';
 import {
   AccessDeniedError,
   AwsRequestError,
@@ -28,12 +29,6 @@ import {
   TokenTooLargeError,
   UnknownStackError,
 } from './secret-errors';
-
-/** The stacks whose secret the CLI manages; each stack's function has the stack's name. */
-export const SECRET_STACKS = ['method1-sample', 'method2-sample'] as const;
-
-/** A stack whose secret the CLI manages. */
-export type SecretStack = (typeof SECRET_STACKS)[number];
 
 /** `set` stores a first secret over the placeholder; `rotate` replaces a provisioned one. */
 export type ProvisionMode = 'set' | 'rotate';
@@ -72,7 +67,7 @@ export interface SecretStatus {
 /** The secret of one deployed stack. */
 export interface SecretStore {
   /** The stack, which is also its function's name. */
-  readonly stack: SecretStack;
+  readonly stack: StackName;
   /**
    * Stores `token` (used in memory only) where the stack's function reads it.
    * @returns a description of what changed, free of secrets, e.g. "function environment updated"
@@ -85,18 +80,13 @@ export interface SecretStore {
   status(): Promise<SecretStatus>;
 }
 
-/** Whether `name` is one of {@link SECRET_STACKS}. */
-export function isSecretStack(name: string): name is SecretStack {
-  return (SECRET_STACKS as readonly string[]).includes(name);
-}
-
 /**
  * The store for `stack`'s secret. Without `clients` it talks to whatever the standard AWS
  * environment names: real AWS, or an emulator through `AWS_ENDPOINT_URL`.
- * @throws UnknownStackError when `stack` is not one of {@link SECRET_STACKS}
+ * @throws UnknownStackError when `stack` is not one of {@link STACK_NAMES}
  */
 export function createSecretStore(stack: string, clients: Partial<SecretStoreClients> = {}): SecretStore {
-  if (!isSecretStack(stack)) throw new UnknownStackError(SECRET_STACKS);
+  if (!isStackName(stack)) throw new UnknownStackError(STACK_NAMES);
   const lambda = clients.lambda ?? new LambdaClient({});
   const kms = clients.kms ?? new KMSClient({});
   return stack === 'method1-sample'
@@ -116,7 +106,7 @@ class EnvironmentSecretStore implements SecretStore {
   readonly #kms: KMSClient;
   readonly #location: string;
 
-  constructor(readonly stack: SecretStack, lambda: LambdaClient, kms: KMSClient) {
+  constructor(readonly stack: StackName, lambda: LambdaClient, kms: KMSClient) {
     this.#lambda = lambda;
     this.#kms = kms;
     this.#location = `function ${stack}, environment variable ${ENV.encryptedApiToken}`;
@@ -209,7 +199,7 @@ class ParameterSecretStore implements SecretStore {
   readonly #ssm: SSMClient;
   readonly #kms: KMSClient;
 
-  constructor(readonly stack: SecretStack, lambda: LambdaClient, ssm: SSMClient, kms: KMSClient) {
+  constructor(readonly stack: StackName, lambda: LambdaClient, ssm: SSMClient, kms: KMSClient) {
     this.#lambda = lambda;
     this.#ssm = ssm;
     this.#kms = kms;
@@ -285,7 +275,7 @@ class ParameterSecretStore implements SecretStore {
 }
 
 /** @throws StackNotDeployedError when the stack's function does not exist */
-async function readFunction(lambda: LambdaClient, stack: SecretStack): Promise<FunctionConfiguration> {
+async function readFunction(lambda: LambdaClient, stack: StackName): Promise<FunctionConfiguration> {
   try {
     return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: stack }));
   } catch (error) {
@@ -304,7 +294,7 @@ function checkToken(token: string): void {
   if (!isBearerToken(token)) throw new MalformedTokenError();
 }
 
-function checkMode(mode: ProvisionMode, provisioned: boolean, stack: SecretStack, location: string): void {
+function checkMode(mode: ProvisionMode, provisioned: boolean, stack: StackName, location: string): void {
   if (mode === 'set' && provisioned) throw new SecretAlreadyProvisionedError(stack, location);
   if (mode === 'rotate' && !provisioned) throw new SecretNotYetProvisionedError(stack, location);
 }
@@ -314,7 +304,7 @@ function isProvisioned(value: string | undefined): boolean {
 }
 
 /** The stack's KMS key, by the alias the stack gives it. */
-function keyAlias(stack: SecretStack): string {
+function keyAlias(stack: StackName): string {
   return `alias/${stack}`;
 }
 

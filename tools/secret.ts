@@ -6,7 +6,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { PromptAbortedError, UnknownStackError, UsageError } from './secret-errors';
-import { createSecretStore, SECRET_STACKS, type ProvisionMode, type SecretStatus } from './secret-store';
+import { STACK_NAMES } from '../lib/stack-names';
+import { createSecretStore, type ProvisionMode, type SecretStatus } from './secret-store';
 
 /** What the CLI prints for `--help`. */
 export const USAGE = `Usage: npm run secret -- <command> <stack>
@@ -65,7 +66,7 @@ export function parseArguments(argv: readonly string[]): Invocation {
   const [command, stack, ...extra] = argv;
   if (command === undefined) throw new UsageError('missing command');
   if (!isCommand(command)) throw new UsageError('unknown command: expected set, rotate or status');
-  if (stack === undefined) throw new UsageError(`missing stack: expected one of ${SECRET_STACKS.join(', ')}`);
+  if (stack === undefined) throw new UsageError(`missing stack: expected one of ${STACK_NAMES.join(', ')}`);
   if (extra.length > 0) {
     throw new UsageError('too many arguments: the token is read from stdin or a prompt, never from the command line');
   }

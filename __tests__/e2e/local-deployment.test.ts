@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../lib/config';
 import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/emulator';
-import { LocalDeployment, STACKS, StackName } from '../../tools/local-deployment';
+import { STACK_NAMES, type StackName } from '../../lib/stack-names';
+import { LocalDeployment } from '../../tools/local-deployment';
 import { requireTerraform } from '../../tools/terraform';
 import { startUpstream, tokenDigest, Upstream } from '../../tools/upstream';
 import { Inventory, inventory } from '../support/inventory';
@@ -69,7 +70,7 @@ beforeAll(async () => {
   transcript.push((await deployment.deploy(token)).output);
   unprovisioned = await invoke('method1-sample');
   transcript.push(await deployment.secret('set', 'method1-sample', token));
-  for (const stack of STACKS) firstInvocations.set(stack, await invoke(stack));
+  for (const stack of STACK_NAMES) firstInvocations.set(stack, await invoke(stack));
 }, TIMEOUT);
 
 afterAll(async () => {
@@ -85,25 +86,25 @@ describe('both stacks deployed to the emulator', () => {
     expect(unprovisioned.upstreamCalls).toBe(0);
   });
 
-  it.each(STACKS)('%s answers 200 Succeeded through its function URL event', (stack) => {
+  it.each(STACK_NAMES)('%s answers 200 Succeeded through its function URL event', (stack) => {
     expect(firstInvocations.get(stack)).toMatchObject({ statusCode: 200, body: 'Succeeded', functionError: false });
   });
 
-  it.each(STACKS)('%s sent the upstream exactly the token', (stack) => {
+  it.each(STACK_NAMES)('%s sent the upstream exactly the token', (stack) => {
     expect(firstInvocations.get(stack)?.upstreamSawToken).toBe(true);
   });
 
-  it.each(STACKS)('%s runs the deployed code with the deployed configuration', (stack) => {
+  it.each(STACK_NAMES)('%s runs the deployed code with the deployed configuration', (stack) => {
     expect(firstInvocations.get(stack)?.deployed).toMatchObject({ handler: 'index.handler', runtime: 'nodejs22.x' });
   });
 });
 
 describe('the token appears nowhere', () => {
-  it.each(STACKS)('not in the state file of %s', (stack) => {
+  it.each(STACK_NAMES)('not in the state file of %s', (stack) => {
     expect(containsAny(readFileSync(deployment.stateFile(stack), 'utf8'), secrets)).toBe(false);
   });
 
-  it.each(STACKS)('not in `terraform show -json` of %s', async (stack) => {
+  it.each(STACK_NAMES)('not in `terraform show -json` of %s', async (stack) => {
     const shown = await deployment.showJson(stack);
     expect(shown).toContain('aws_lambda_function');
     expect(containsAny(shown, secrets)).toBe(false);
@@ -121,7 +122,7 @@ describe('the token appears nowhere', () => {
 });
 
 describe('a second plan after apply', () => {
-  it.each(STACKS)('reports no changes for %s', async (stack) => {
+  it.each(STACK_NAMES)('reports no changes for %s', async (stack) => {
     const plan = await deployment.plan(stack, token);
     transcript.push(plan.output);
     expect(plan.output).toContain('No changes');
@@ -134,7 +135,7 @@ describe('a second plan after apply', () => {
 });
 
 describe('secret rotate', () => {
-  it.each(STACKS)('%s: after `secret rotate`, the upstream sees the new token', async (stack) => {
+  it.each(STACK_NAMES)('%s: after `secret rotate`, the upstream sees the new token', async (stack) => {
     upstream.acceptOnly(tokenDigest(rotatedToken));
     try {
       transcript.push(await deployment.secret('rotate', stack, rotatedToken));

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/contract';
 import { EnvironmentTooLargeError } from '../../lib/lambda-environment';
-import { dataSources, resources, single, StackName, synthStack } from '../support/synth';
+import { STACK_NAMES } from '../../lib/stack-names';
+import { dataSources, resources, single, synthStack } from '../support/synth';
 
-const STACKS: StackName[] = ['method1-sample', 'method2-sample'];
-
-describe.each(STACKS)('%s options', (name) => {
+describe.each(STACK_NAMES)('%s options', (name) => {
   it('sets the region on the provider', () => {
     const { json } = synthStack(name, { region: 'eu-west-1' });
     expect(json.provider?.aws).toEqual([{ region: 'eu-west-1' }]);

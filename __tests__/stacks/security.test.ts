@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/nodejs-bundle';
-import { dataSources, resources, StackName, synthStack } from '../support/synth';
+import { STACK_NAMES } from '../../lib/stack-names';
+import { dataSources, resources, synthStack } from '../support/synth';
 
-const STACKS: StackName[] = ['method1-sample', 'method2-sample'];
 const EVERY_OPTION_VARIANT = [
   {},
   { packaging: 'asset' },
@@ -12,7 +12,7 @@ const EVERY_OPTION_VARIANT = [
   { method2SecretDelivery: 'out-of-band' },
 ];
 
-describe.each(STACKS)('%s security rules', (name) => {
+describe.each(STACK_NAMES)('%s security rules', (name) => {
   describe.each(EVERY_OPTION_VARIANT)('with %o', (overrides) => {
     const { json, text } = synthStack(name, overrides);
 

@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { parseOptions, SampleOptions } from '../../lib/config';
 import type { SampleStack } from '../../lib/sample-stack';
+import type { StackName } from '../../lib/stack-names';
 import { Method1SampleStack } from '../../stacks/method1-sample';
 import { Method2SampleStack } from '../../stacks/method2-sample';
 
@@ -21,18 +22,15 @@ export interface TerraformJson {
   readonly terraform?: any;
 }
 
-const STACKS = {
+const STACK_CLASSES: Readonly<Record<StackName, typeof Method1SampleStack | typeof Method2SampleStack>> = {
   'method1-sample': Method1SampleStack,
   'method2-sample': Method2SampleStack,
-} as const;
-
-/** The names of the project's stacks. */
-export type StackName = keyof typeof STACKS;
+};
 
 /** Builds one stack in a test app with the given option values and returns its Terraform JSON. */
 export function synthStack(name: StackName, overrides: Partial<Record<keyof SampleOptions, unknown>> = {}): Synthesized {
   const app = Testing.app();
-  const stack: SampleStack = new STACKS[name](app, parseOptions(overrides));
+  const stack: SampleStack = new STACK_CLASSES[name](app, parseOptions(overrides));
   const text = Testing.synth(stack);
   const warnings = stack.node
     .findAll()

@@ -25,7 +25,8 @@ import {
   StackNotDeployedError,
   TokenTooLargeError,
 } from '../../tools/secret-errors';
-import { createSecretStore, SECRET_STACKS, type SecretStoreClients } from '../../tools/secret-store';
+import { STACK_NAMES } from '../../lib/stack-names';
+import { createSecretStore, type SecretStoreClients } from '../../tools/secret-store';
 import {
   decryptMethod1Token,
   environmentOf,
@@ -91,7 +92,7 @@ describe('createSecretStore', () => {
   });
 });
 
-describe.each(SECRET_STACKS)('the store of %s', (stack) => {
+describe.each(STACK_NAMES)('the store of %s', (stack) => {
   it('refuses an empty token before calling AWS', async () => {
     await expect(createSecretStore(stack, unreachableClients()).provision('', 'set')).rejects.toThrow(EmptyTokenError);
   });
