@@ -136,6 +136,14 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Dummy credentials: the emulator accepts any, and real AWS none of these. */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
+/** Configuration for an AWS SDK client that talks to the emulator, whatever the environment says. */
+export function emulatorClientConfig(endpoint: string, region: string) {
+  return { endpoint, region, credentials: EMULATOR_CREDENTIALS };
+}
+
 /**
  * The environment that points the AWS SDK, the Terraform AWS provider and the CLIs at the
  * emulator: the standard endpoint variable plus dummy credentials; nothing emulator-specific.
@@ -143,8 +151,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export function emulatorEnvironment(endpoint: string, region: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
   };

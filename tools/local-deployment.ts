@@ -1,23 +1,20 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_OPTIONS, OPTION_ENV_PREFIX, optionEnvName, SampleOptions } from '../lib/config';
 import { PROJECT_ROOT } from '../lib/nodejs-bundle';
 import { STACK_NAMES, type StackName } from '../lib/stack-names';
-import { emulatorEnvironment } from './emulator';
-import { CommandFailedError } from './errors';
+import { emulatorClientConfig, emulatorEnvironment } from './emulator';
 import { invokeDeployed } from './invoke';
+import { run, type CommandResult } from './run-command';
 import {
   cdktfDeploy,
   cdktfDestroy,
-  CommandResult,
   terraformPlan,
   terraformRefresh,
   terraformShowJson,
   writeTerraformCliConfig,
 } from './terraform';
-
 
 /**
  * Variables a local run must not inherit from the user's shell: AWS credentials, profiles and
@@ -84,7 +81,7 @@ export class LocalDeployment {
       TF_IN_AUTOMATION: '1',
       CHECKPOINT_DISABLE: '1',
     };
-    this.lambda = new LambdaClient({ endpoint: settings.endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    this.lambda = new LambdaClient(emulatorClientConfig(settings.endpoint, region));
   }
 
   /** The environment of every Terraform run; the token rides only in TF_VAR_api_token, never on disk. */
@@ -129,25 +126,14 @@ export class LocalDeployment {
    * Runs the secret CLI as a user would (`npm run secret -- <command> <stack>`), the token on stdin.
    * @returns what the CLI printed
    */
-  secret(command: 'set' | 'rotate', stack: StackName, apiToken: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['tools/secret.ts', command, stack], {
-        cwd: PROJECT_ROOT,
-        env: { ...inheritedEnvironment(process.env), ...this.awsEnvironment },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      const output: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
-      child.once('error', reject);
-      child.once('close', (code) => {
-        const text = Buffer.concat(output).toString('utf8');
-        if (code === 0) resolve(text);
-        else reject(new CommandFailedError(`secret ${command} ${stack} exited with ${code}: ${text.trim()}`));
-      });
-      child.stdin.end(apiToken);
+  async secret(command: 'set' | 'rotate', stack: StackName, apiToken: string): Promise<string> {
+    const result = await run(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['tools/secret.ts', command, stack], {
+      env: { ...inheritedEnvironment(process.env), ...this.awsEnvironment },
+      input: apiToken,
     });
+    return result.output;
   }
+
 
   /** Invokes a deployed function locally with a function URL event (see {@link invokeDeployed}). */
   invoke(stack: StackName, functionName?: string): ReturnType<typeof invokeDeployed> {

@@ -13,23 +13,38 @@ export interface InvocationSummary {
   readonly ok: boolean;
 }
 
-/** Invokes a deployed function and reports what the upstream saw meanwhile. */
+/** An invocation of a deployed function, with what the upstream received meanwhile. */
+export type ObservedInvocation = Awaited<ReturnType<LocalDeployment['invoke']>> & {
+  /** Requests the upstream received during the invocation. */
+  readonly upstreamCalls: number;
+  /** Whether one of them carried exactly the expected token. */
+  readonly upstreamSawToken: boolean;
+};
+
+/**
+ * Invokes a deployed function and notes what the upstream received meanwhile.
+ * @param functionName run under another name than the deployed one (see LocalDeployment.invoke)
+ */
+export async function invokeObserved(
+  deployment: LocalDeployment,
+  upstream: Upstream,
+  stack: StackName,
+  functionName?: string,
+): Promise<ObservedInvocation> {
+  const before = upstream.authorized.length;
+  const invocation = await deployment.invoke(stack, functionName);
+  const calls = upstream.authorized.slice(before);
+  return { ...invocation, upstreamCalls: calls.length, upstreamSawToken: calls.includes(true) };
+}
+
+/** Invokes a deployed function for the summary: it passed if it answered 200 and the upstream saw the token. */
 export async function invokeWithUpstream(
   deployment: LocalDeployment,
   upstream: Upstream,
   stack: StackName,
 ): Promise<InvocationSummary> {
-  const before = upstream.authorized.length;
-  const invocation = await deployment.invoke(stack);
-  const upstreamSawToken = upstream.authorized.slice(before).includes(true);
-  return {
-    stack,
-    statusCode: invocation.statusCode,
-    body: invocation.body,
-    upstreamSawToken,
-    durationMs: invocation.durationMs,
-    ok: invocation.statusCode === 200 && upstreamSawToken,
-  };
+  const { statusCode, body, upstreamSawToken, durationMs } = await invokeObserved(deployment, upstream, stack);
+  return { stack, statusCode, body, upstreamSawToken, durationMs, ok: statusCode === 200 && upstreamSawToken };
 }
 
 /** Prints the summary as an aligned table. */

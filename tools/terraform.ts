@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../lib/nodejs-bundle';
-import { CommandFailedError, MissingToolError } from './errors';
+import { MissingToolError } from './errors';
+import { run, type CommandResult } from './run-command';
 
 const TERRAFORM_INSTALL = 'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install)';
 
@@ -55,40 +56,6 @@ export function writeTerraformCliConfig(file: string): string | undefined {
 `,
   );
   return file;
-}
-
-/** What a finished child process printed. */
-export interface CommandResult {
-  readonly code: number;
-  readonly output: string;
-}
-
-/**
- * Runs a command, collecting stdout and stderr together.
- * @param allowedCodes exit codes that are not a failure
- * @throws CommandFailedError with the output's tail for any other exit code
- */
-export function run(
-  command: string,
-  args: readonly string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv; allowedCodes?: readonly number[] },
-): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.on('error', (error) => reject(new CommandFailedError(`${command} could not start: ${error.message}`, { cause: error })));
-    child.on('close', (code) => {
-      const output = Buffer.concat(chunks).toString('utf8');
-      if ((options.allowedCodes ?? [0]).includes(code ?? -1)) {
-        resolve({ code: code ?? -1, output });
-      } else {
-        const tail = output.trim().split('\n').slice(-25).join('\n');
-        reject(new CommandFailedError(`${command} ${args.join(' ')} exited with ${code}:\n${tail}`));
-      }
-    });
-  });
 }
 
 const CDKTF = join(PROJECT_ROOT, 'node_modules/.bin/cdktf');

@@ -13,6 +13,7 @@ import { DEFAULT_OPTIONS } from '../../lib/config';
 import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/emulator';
 import { STACK_NAMES, type StackName } from '../../lib/stack-names';
 import { LocalDeployment } from '../../tools/local-deployment';
+import { invokeObserved, type ObservedInvocation } from '../../tools/local-invocation';
 import { requireTerraform } from '../../tools/terraform';
 import { startUpstream, tokenDigest, Upstream } from '../../tools/upstream';
 import { Inventory, inventory } from '../support/inventory';
@@ -23,28 +24,20 @@ const token = `e2e-token-${randomBytes(24).toString('base64url')}`;
 const rotatedToken = `e2e-rotated-${randomBytes(24).toString('base64url')}`;
 const secrets = [token, rotatedToken];
 
-type Observed = Awaited<ReturnType<LocalDeployment['invoke']>> & {
-  /** Requests the upstream received during the invocation. */
-  readonly upstreamCalls: number;
-  readonly upstreamSawToken: boolean;
-};
-
 let workDirectory: string;
 let emulator: Emulator | undefined;
 let upstream: Upstream;
 let deployment: LocalDeployment;
 /** Everything Terraform, cdktf, the CLI, the emulator and the functions printed or answered. */
 const transcript: string[] = [];
-const firstInvocations = new Map<StackName, Observed>();
-let unprovisioned: Observed;
+const firstInvocations = new Map<StackName, ObservedInvocation>();
+let unprovisioned: ObservedInvocation;
 
-/** Invokes a function of `target`, noting what it printed and whether the upstream saw the token. */
-async function invokeIn(target: LocalDeployment, stack: StackName, functionName?: string): Promise<Observed> {
-  const before = upstream.authorized.length;
-  const invocation = await target.invoke(stack, functionName);
+/** Invokes a function of `target`, keeping what it printed and answered for the leak scans. */
+async function invokeIn(target: LocalDeployment, stack: StackName, functionName?: string): Promise<ObservedInvocation> {
+  const invocation = await invokeObserved(target, upstream, stack, functionName);
   transcript.push(invocation.body, invocation.output, JSON.stringify(invocation.deployed));
-  const calls = upstream.authorized.slice(before);
-  return { ...invocation, upstreamCalls: calls.length, upstreamSawToken: calls.includes(true) };
+  return invocation;
 }
 
 /** The JSON log lines a function printed. */
@@ -55,7 +48,7 @@ function logEntries(output: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-function invoke(stack: StackName, functionName?: string): Promise<Observed> {
+function invoke(stack: StackName, functionName?: string): Promise<ObservedInvocation> {
   return invokeIn(deployment, stack, functionName);
 }
 
@@ -223,7 +216,7 @@ describe('the other secret deliveries, deployed side by side', () => {
   });
 
   describe('method2-sample with method2SecretDelivery=out-of-band', () => {
-    let invocation: Observed;
+    let invocation: ObservedInvocation;
     let refreshOutput: string;
 
     beforeAll(async () => {

@@ -3,6 +3,7 @@ import { IAMClient, ListPoliciesCommand, ListRolesCommand } from '@aws-sdk/clien
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { emulatorClientConfig } from '../../tools/emulator';
 
 /** What an account holds of the kinds the stacks create. */
 export interface Inventory {
@@ -16,7 +17,7 @@ export interface Inventory {
 
 /** Lists the account's functions, roles, customer-managed policies, parameters, log groups and enabled keys. */
 export async function inventory(endpoint: string, region: string): Promise<Inventory> {
-  const config = { endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const config = emulatorClientConfig(endpoint, region);
   const kms = new KMSClient(config);
   const keys = (await kms.send(new ListKeysCommand({}))).Keys ?? [];
   const states = await Promise.all(

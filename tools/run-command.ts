@@ -1,0 +1,40 @@
+/** Runs the child processes of the local run (Terraform, cdktf, the secret CLI) and collects what they print. */
+import { spawn } from 'node:child_process';
+import { PROJECT_ROOT } from '../lib/nodejs-bundle';
+import { CommandFailedError } from './errors';
+
+/** What a finished child process printed. */
+export interface CommandResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/**
+ * Runs a command, collecting stdout and stderr together.
+ * @param allowedCodes exit codes that are not a failure
+ * @param input written to its stdin (e.g. a token, which must never be an argument)
+ * @throws CommandFailedError with the output's tail for any other exit code
+ */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; allowedCodes?: readonly number[]; input?: string },
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(options.input ?? '');
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', (error) => reject(new CommandFailedError(`${command} could not start: ${error.message}`, { cause: error })));
+    child.on('close', (code) => {
+      const output = Buffer.concat(chunks).toString('utf8');
+      if ((options.allowedCodes ?? [0]).includes(code ?? -1)) {
+        resolve({ code: code ?? -1, output });
+      } else {
+        const tail = output.trim().split('\n').slice(-25).join('\n');
+        reject(new CommandFailedError(`${command} ${args.join(' ')} exited with ${code}:\n${tail}`));
+      }
+    });
+  });
+}
