@@ -5,6 +5,7 @@ import {
   isTargetUrl,
   SECRET_FETCH_TIMEOUT_MS,
   TARGET_URL_RULE,
+  targetUrlForMessage,
 } from '../functions/shared/contract';
 
 /** How the function's deployment package is produced from the esbuild bundle. */
@@ -155,7 +156,7 @@ const region: Parser<string> = (option, raw) => {
 
 const targetUrl: Parser<string> = (option, raw) => {
   if (typeof raw !== 'string' || !isTargetUrl(raw)) {
-    throw new InvalidOptionError(option, TARGET_URL_RULE, raw);
+    throw new InvalidOptionError(option, TARGET_URL_RULE, typeof raw === 'string' ? targetUrlForMessage(raw) : raw);
   }
   return raw;
 };

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { devNull } from 'node:os';
 import { CommandFailedError, InvalidEnvironmentVariableError, MissingToolError } from './errors';
 
 /** How to get the emulator, for error messages. */
@@ -49,8 +50,14 @@ export async function freePort(): Promise<number> {
  * `invoke:local` or `secret` command uses it), and waits until it answers.
  * @param port the port, or a free one
  * @param logFile where the server's output goes
+ * @param onSpawn called as soon as the process exists, before it answers: the moment to record
+ *   its pid, so that it can be stopped even if this process is interrupted while waiting
  */
-export async function startEmulator(options: { port?: number; logFile: string }): Promise<Emulator> {
+export async function startEmulator(options: {
+  port?: number;
+  logFile: string;
+  onSpawn?: (emulator: Emulator) => void;
+}): Promise<Emulator> {
   requireMoto();
   const port = options.port ?? (await freePort());
   const log = openSync(options.logFile, 'a');
@@ -62,6 +69,7 @@ export async function startEmulator(options: { port?: number; logFile: string })
   child.unref();
   const emulator = { endpoint: `http://127.0.0.1:${port}`, pid: child.pid as number };
   try {
+    options.onSpawn?.(emulator);
     await waitUntilReady(emulator.endpoint, child);
   } catch (error) {
     await stopEmulator(emulator.pid);
@@ -98,12 +106,17 @@ export async function stopEmulator(pid: number, timeoutMs = 10_000): Promise<boo
   if (!isMotoServer(pid)) return false;
   // startEmulator made it a process group leader: signalling the group reaches any child too.
   signalGroup(pid, 'SIGTERM');
+  if (!(await exited(pid, timeoutMs))) {
+    signalGroup(pid, 'SIGKILL');
+    if (!(await exited(pid, 2_000))) throw new CommandFailedError(`moto_server (pid ${pid}) did not exit after SIGKILL`);
+  }
+  return true;
+}
+
+async function exited(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
-    if (Date.now() > deadline) {
-      signalGroup(pid, 'SIGKILL');
-      break;
-    }
+    if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return true;
@@ -121,18 +134,24 @@ function isMotoServer(pid: number): boolean {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A zombie has exited and only waits to be reaped, which a container's init may never do.
+  const stat = `/proc/${pid}/stat`;
+  return !existsSync(stat) || readFileSync(stat, 'utf8').split(') ').at(-1)?.[0] !== 'Z';
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EPERM') {
+      throw new CommandFailedError(`not allowed to stop moto_server (pid ${pid}): it belongs to another user`, { cause: error });
+    }
+    if (code !== 'ESRCH') throw error;
   }
 }
 
@@ -155,5 +174,9 @@ export function emulatorEnvironment(endpoint: string, region: string): Record<st
     AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
+    // No shared config or credentials file: a profile there could name other credentials or
+    // endpoints, or tell a tool to ignore AWS_ENDPOINT_URL, and reach a real account.
+    AWS_CONFIG_FILE: devNull,
+    AWS_SHARED_CREDENTIALS_FILE: devNull,
   };
 }

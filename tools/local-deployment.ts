@@ -134,7 +134,6 @@ export class LocalDeployment {
     return result.output;
   }
 
-
   /** Invokes a deployed function locally with a function URL event (see {@link invokeDeployed}). */
   invoke(stack: StackName, functionName?: string): ReturnType<typeof invokeDeployed> {
     return invokeDeployed({ lambda: this.lambda, stack, outdir: this.outdir, awsEnvironment: this.awsEnvironment, functionName });

@@ -31,7 +31,12 @@ export function readLocalRun(): LocalRun {
   } catch (error) {
     throw new UnreadableLocalRunError({ cause: error });
   }
-  if (typeof run?.endpoint !== 'string' || !Number.isInteger(run.emulatorPid)) throw new UnreadableLocalRunError();
+  const complete =
+    typeof run?.endpoint === 'string' &&
+    Number.isInteger(run.emulatorPid) &&
+    Number.isInteger(run.upstreamPort) &&
+    typeof run.tokenDigest === 'string';
+  if (!complete) throw new UnreadableLocalRunError();
   return run as LocalRun;
 }
 

@@ -24,10 +24,14 @@ async function main(): Promise<number> {
   const upstream = await step('Start the local upstream API', () => startUpstream(tokenDigest(token)));
   try {
     const emulator = await step('Start the AWS emulator (moto_server on 127.0.0.1)', () =>
-      startEmulator({ port, logFile: join(RUN_DIRECTORY, 'emulator.log') }),
+      startEmulator({
+        port,
+        logFile: join(RUN_DIRECTORY, 'emulator.log'),
+        // Recorded at once, so that whatever fails or interrupts next, `npm run local:down` can stop it.
+        onSpawn: ({ endpoint, pid }) =>
+          writeLocalRun({ endpoint, emulatorPid: pid, upstreamPort: upstream.port, tokenDigest: tokenDigest(token) }),
+      }),
     );
-    // Recorded at once, so that whatever fails next, `npm run local:down` can still stop it.
-    writeLocalRun({ endpoint: emulator.endpoint, emulatorPid: emulator.pid, upstreamPort: upstream.port, tokenDigest: tokenDigest(token) });
     const deployment = new LocalDeployment({ directory: RUN_DIRECTORY, endpoint: emulator.endpoint, targetUrl: upstream.url });
     const deployed = await step(`Deploy ${STACK_NAMES.join(' and ')} (cdktf deploy; method2-sample's token via TF_VAR_api_token)`, () =>
       deployment.deploy(token),

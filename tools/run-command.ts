@@ -21,11 +21,18 @@ export function run(
   options: { cwd?: string; env: NodeJS.ProcessEnv; allowedCodes?: readonly number[]; input?: string },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin.end(options.input ?? '');
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: options.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    // A child that exits without reading its input makes the write fail with EPIPE; its exit
+    // code tells what happened, so that error must not crash this process.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(options.input);
     const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', (error) => reject(new CommandFailedError(`${command} could not start: ${error.message}`, { cause: error })));
     child.on('close', (code) => {
       const output = Buffer.concat(chunks).toString('utf8');

@@ -210,6 +210,7 @@ class ParameterSecretStore implements SecretStore {
     const name = await this.#parameterName();
     const parameter = await this.#read(name);
     checkMode(mode, isProvisioned(parameter?.Value), this.stack, `SSM parameter ${name}`);
+    const keyId = await this.#keyId();
     let version: number | undefined;
     try {
       ({ Version: version } = await this.#ssm.send(
@@ -218,7 +219,7 @@ class ParameterSecretStore implements SecretStore {
           Value: token,
           Type: 'SecureString',
           Overwrite: true,
-          KeyId: await this.#keyId(),
+          KeyId: keyId,
         }),
       ));
     } catch (error) {

@@ -181,7 +181,8 @@ describe('destroy', () => {
   });
 });
 
-describe('the other secret deliveries, deployed side by side', () => {
+// The same names as the first deployment's resources: this runs after its destroy.
+describe('the other secret deliveries, in a second deployment of both stacks', () => {
   let other: LocalDeployment;
 
   beforeAll(async () => {
@@ -234,6 +235,12 @@ describe('the other secret deliveries, deployed side by side', () => {
     it('keeps the token out of the state after Terraform refreshed the parameter', () => {
       expect(refreshOutput).toContain('aws_ssm_parameter');
       expect(containsAny(readFileSync(other.stateFile('method2-sample'), 'utf8'), [token])).toBe(false);
+    });
+
+    it('keeps the token out of the refresh output and `terraform show -json`', async () => {
+      const shown = await other.showJson('method2-sample');
+      expect(shown).toContain('aws_ssm_parameter');
+      expect(containsAny(refreshOutput + shown, [token])).toBe(false);
     });
 
     it('plans no change afterwards: the placeholder is never written over the token', async () => {

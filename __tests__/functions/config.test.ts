@@ -53,7 +53,9 @@ describe('readHttpUrl', () => {
 
   it('rejects a URL with credentials without echoing them', () => {
     const error = configurationErrorOf(() => readHttpUrl({ URL: 'https://user:s3cret@api.example.com' }, 'URL'));
-    expect(error.message).toBe('URL must be an absolute http(s) URL without credentials');
+    expect(error.message).toBe(
+      'URL must be an absolute http(s) URL without credentials, got "(withheld: it may hold a password)"',
+    );
   });
 });
 

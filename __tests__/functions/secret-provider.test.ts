@@ -168,6 +168,16 @@ describe('SecretProvider', () => {
       expect(provider.fetchSecret.mock.calls[0]![0].aborted).toBe(true);
     });
 
+    it('ignores a fetch that succeeds only after the timeout: the next call fetches again', async () => {
+      const late = deferred<string>();
+      const provider = new StubProvider({ timeoutMs: 20 });
+      provider.fetchSecret.mockReturnValueOnce(late.promise).mockResolvedValueOnce('fresh-token');
+      await expect(provider.get()).rejects.toThrow(SecretRetrievalError);
+      late.resolve(TOKEN);
+      await expect(provider.get()).resolves.toBe('fresh-token');
+      expect(provider.fetchSecret).toHaveBeenCalledTimes(2);
+    });
+
     it('does not cache the timeout: the next call fetches again', async () => {
       const provider = hangingProvider();
       await provider.get().catch(() => {});

@@ -42,6 +42,12 @@ describe('parseOptions', () => {
     expect(() => parseOptions({ [option]: value })).toThrow(InvalidOptionError);
     expect(() => parseOptions({ [option]: value })).toThrow(message);
   });
+
+  it('does not repeat a target URL that may hold a password', () => {
+    expect(() => parseOptions({ targetUrl: 'https://user:s3cret@example.com' })).toThrow(
+      'Invalid option "targetUrl": expected an absolute http(s) URL without credentials, got "(withheld: it may hold a password)"',
+    );
+  });
 });
 
 describe('optionEnvName', () => {

@@ -50,6 +50,13 @@ describe('stopEmulator', () => {
     await expect(fetch(`${emulator.endpoint}/moto-api/`)).rejects.toThrow();
   });
 
+  it('hands over the pid as soon as the process exists, so a caller can record it before waiting', async () => {
+    let spawned: { endpoint: string; pid: number } | undefined;
+    const emulator = await startEmulator({ logFile: join(directory, 'emulator.log'), onSpawn: (e) => (spawned = e) });
+    await stopEmulator(emulator.pid);
+    expect(spawned).toEqual(emulator);
+  });
+
   it('leaves alone a process that is not moto_server, as when a stale pid was reused', async () => {
     const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
     try {

@@ -10,6 +10,7 @@ import {
   isTargetUrl,
   SECRET_PLACEHOLDER,
   TARGET_URL_RULE,
+  targetUrlForMessage,
 } from './contract';
 import { ConfigurationError } from './errors';
 
@@ -52,9 +53,7 @@ export function readRequiredString(env: Environment, name: string): string {
 export function readHttpUrl(env: Environment, name: string): string {
   const value = readRequiredString(env, name);
   if (!isTargetUrl(value)) {
-    // Echoing the value helps the operator spot a typo, unless it may hold a password.
-    const echo = value.includes('@') ? '' : `, got "${value}"`;
-    throw new ConfigurationError(name, `must be ${TARGET_URL_RULE}${echo}`);
+    throw new ConfigurationError(name, `must be ${TARGET_URL_RULE}, got "${targetUrlForMessage(value)}"`);
   }
   return value;
 }

@@ -39,6 +39,14 @@ export function isTargetUrl(value: string): boolean {
 }
 
 /**
+ * A target URL as an error message may repeat it: repeating helps to spot a typo, but one with
+ * an "@" may hold a password, which is withheld.
+ */
+export function targetUrlForMessage(value: string): string {
+  return value.includes('@') ? '(withheld: it may hold a password)' : value;
+}
+
+/**
  * Stands in for a secret that is provisioned outside Terraform. A handler that finds it
  * answers 503 instead of sending it upstream.
  */
