@@ -1,6 +1,6 @@
 /** `npm run invoke:local -- <stack>`: invokes a function of the running local deployment again. */
-import { ToolError } from './errors';
 import { isStackName, STACK_NAMES } from '../lib/stack-names';
+import { ToolError } from './errors';
 import { LocalDeployment } from './local-deployment';
 import { invokeWithUpstream, printSummary } from './local-invocation';
 import { readLocalRun, RUN_DIRECTORY, runMain } from './local-run';

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requestedEmulatorPort, startEmulator } from './emulator';
 import { STACK_NAMES } from '../lib/stack-names';
+import { requestedEmulatorPort, startEmulator } from './emulator';
 import { LocalDeployment } from './local-deployment';
 import { invokeWithUpstream, printSummary } from './local-invocation';
 import { RUN_DIRECTORY, runMain, step, stopLocalRun, writeLocalRun } from './local-run';
