@@ -5,8 +5,8 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { PromptAbortedError, UnknownStackError, UsageError } from './secret-errors';
 import { STACK_NAMES } from '../lib/stack-names';
+import { PromptAbortedError, UnknownStackError, UsageError } from './secret-errors';
 import { createSecretStore, type ProvisionMode, type SecretStatus } from './secret-store';
 
 /** What the CLI prints for `--help`. */
