@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['__tests__/**/*.test.ts'],
+    // A test that asserts nothing cannot fail: vitest fails it instead of passing it.
+    expect: { requireAssertions: true },
     // Synthesis bundles both handlers with esbuild; give it room on 2-core machines.
     testTimeout: 60_000,
     hookTimeout: 60_000,

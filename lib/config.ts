@@ -7,6 +7,7 @@ import {
   TARGET_URL_RULE,
   targetUrlForMessage,
 } from '../functions/shared/contract';
+import { parseWholeNumber } from '../functions/shared/whole-number';
 
 /** How the function's deployment package is produced from the esbuild bundle. */
 export type Packaging = 'archive' | 'asset';
@@ -102,6 +103,8 @@ export const DEFAULT_OPTIONS: SampleOptions = {
 
 /** Thrown when an option is not one the stacks accept; the message names it and what is. */
 export class InvalidOptionError extends Error {
+  override name = 'InvalidOptionError';
+
   /**
    * @param option the option's context key
    * @param expected what the option accepts
@@ -113,7 +116,6 @@ export class InvalidOptionError extends Error {
     received: unknown,
   ) {
     super(`Invalid option "${option}": expected ${expected}, got ${JSON.stringify(received)}`);
-    this.name = 'InvalidOptionError';
   }
 }
 
@@ -127,9 +129,14 @@ export function optionEnvName(option: keyof SampleOptions): string {
 
 type Parser<T> = (option: keyof SampleOptions, raw: unknown) => T;
 
+/** A number from JSON context as it is, or one from an environment variable by the project's one integer rule. */
+function numberOf(raw: unknown): unknown {
+  return typeof raw === 'string' ? parseWholeNumber(raw) : raw;
+}
+
 function oneOf<T extends string | number>(values: readonly T[]): Parser<T> {
   return (option, raw) => {
-    const value = typeof values[0] === 'number' && typeof raw === 'string' ? Number(raw) : raw;
+    const value = typeof values[0] === 'number' ? numberOf(raw) : raw;
     if (!values.includes(value as T)) {
       throw new InvalidOptionError(option, `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, raw);
     }
@@ -139,8 +146,8 @@ function oneOf<T extends string | number>(values: readonly T[]): Parser<T> {
 
 function integer(min: number, max: number): Parser<number> {
   return (option, raw) => {
-    const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const value = numberOf(raw);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
       throw new InvalidOptionError(option, `an integer from ${min} to ${max}`, raw);
     }
     return value;

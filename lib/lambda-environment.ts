@@ -11,6 +11,8 @@ export function environmentSize(variables: Readonly<Record<string, string>>): nu
 
 /** Thrown when an environment would not fit Lambda's 4 KB quota. */
 export class EnvironmentTooLargeError extends Error {
+  override name = 'EnvironmentTooLargeError';
+
   /**
    * @param functionName the function whose environment is too large
    * @param size its measured size in bytes
@@ -23,7 +25,6 @@ export class EnvironmentTooLargeError extends Error {
       `Environment of function "${functionName}" is ${size} bytes; Lambda allows at most ` +
         `${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes (keep large secrets in SSM Parameter Store: method2-sample)`,
     );
-    this.name = 'EnvironmentTooLargeError';
   }
 }
 

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { AssetType, Fn, TerraformAsset, TerraformStack } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { buildSync } from 'esbuild';
 import type { Packaging } from './config';
-
-/** The project root: entries are resolved against it, so the synthesized paths never depend on the machine. */
-export const PROJECT_ROOT = resolve(__dirname, '..');
+import { esbuildTarget, type NodejsRuntime } from './lambda-runtime';
+import { PROJECT_ROOT } from './project-root';
 
 /** Properties of a {@link NodejsBundle}. */
 export interface NodejsBundleProps {
@@ -17,6 +16,8 @@ export interface NodejsBundleProps {
   readonly entry: string;
   /** Name of the deployment package; the zip of the `archive` packaging is `dist/<name>.zip`. */
   readonly name: string;
+  /** The Lambda runtime that runs the bundle; the bundle is compiled for its Node.js version. */
+  readonly runtime: NodejsRuntime;
   /**
    * How the bundle becomes a zip.
    * @default 'archive'
@@ -48,7 +49,7 @@ export class NodejsBundle extends Construct {
 
   constructor(scope: Construct, id: string, props: NodejsBundleProps) {
     super(scope, id);
-    const directory = bundle(props.entry);
+    const directory = bundle(props.entry, props.runtime);
     if ((props.packaging ?? 'archive') === 'asset') {
       const asset = new TerraformAsset(this, 'asset', { path: directory, type: AssetType.ARCHIVE });
       this.filename = asset.path;
@@ -75,13 +76,13 @@ export class NodejsBundle extends Construct {
  * the OS temp dir: on a shared machine another user could plant a folder there under the
  * next digest, and it would be deployed.
  */
-function bundle(entry: string): string {
+function bundle(entry: string, runtime: NodejsRuntime): string {
   const result = buildSync({
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: esbuildTarget(runtime),
     format: 'cjs',
     minify: true,
     legalComments: 'none',

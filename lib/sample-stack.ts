@@ -3,6 +3,7 @@ import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ENV } from '../functions/shared/contract';
 import type { SampleOptions } from './config';
+import type { MethodDefinition } from './methods';
 import { SecretKey } from './secret-key';
 import type { UrlFunction } from './url-function';
 
@@ -13,16 +14,20 @@ import type { UrlFunction } from './url-function';
 export abstract class SampleStack extends TerraformStack {
   /** The function's name, equal to the stack's. */
   readonly functionName: string;
+  /** The method this stack shows, from the registry. */
+  readonly method: MethodDefinition;
   /** The key that protects the function's secret. */
   readonly secretKey: SecretKey;
 
   protected constructor(
     scope: Construct,
-    functionName: string,
+    method: MethodDefinition,
     protected readonly options: SampleOptions,
   ) {
+    const functionName = method.stackName;
     super(scope, functionName);
     this.functionName = functionName;
+    this.method = method;
     // cdktf's default local backend writes this machine's absolute path into the JSON; Terraform
     // runs in cdktf.out/stacks/<stack>, so this keeps the state beside cdktf.json instead.
     new LocalBackend(this, { path: `../../../terraform.${functionName}.tfstate` });

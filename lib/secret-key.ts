@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { keyAliasName } from './methods';
 
 /** Properties of a {@link SecretKey}. */
 export interface SecretKeyProps {
@@ -23,7 +24,7 @@ export class SecretKey extends Construct {
       enableKeyRotation: true,
     });
     this.alias = new KmsAlias(this, 'alias', {
-      name: `alias/${props.functionName}`,
+      name: keyAliasName(props.functionName),
       targetKeyId: this.key.keyId,
     });
   }

@@ -13,10 +13,8 @@ import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { FUNCTION_TIMEOUT_SECONDS, FunctionUrlAuthType, Packaging } from './config';
 import { assertEnvironmentFits } from './lambda-environment';
+import { LAMBDA_RUNTIME } from './lambda-runtime';
 import { BUNDLE_HANDLER, NodejsBundle } from './nodejs-bundle';
-
-/** Lambda runtime of both functions; the article's nodejs16.x is refused for new functions. */
-export const RUNTIME = 'nodejs22.x';
 
 /** Properties of a {@link UrlFunction}. */
 export interface UrlFunctionProps {
@@ -105,6 +103,7 @@ export class UrlFunction extends Construct {
     const code = new NodejsBundle(this, 'bundle', {
       entry: props.entry,
       name: functionName,
+      runtime: LAMBDA_RUNTIME,
       packaging: props.packaging,
     });
     const externallyManaged = props.externallyManagedEnvironment ?? [];
@@ -114,7 +113,7 @@ export class UrlFunction extends Construct {
       functionName,
       role: role.arn,
       handler: BUNDLE_HANDLER,
-      runtime: RUNTIME,
+      runtime: LAMBDA_RUNTIME,
       filename: code.filename,
       sourceCodeHash: code.sourceCodeHash,
       timeout: FUNCTION_TIMEOUT_SECONDS,

@@ -3,6 +3,7 @@ import { Annotations, TerraformVariable } from 'cdktf';
 import { DataAwsKmsCiphertext } from '@cdktf/provider-aws/lib/data-aws-kms-ciphertext';
 import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import type { SampleOptions } from '../lib/config';
+import { isDeliveredOutOfBand, methodOf } from '../lib/methods';
 import { SampleStack } from '../lib/sample-stack';
 import { UrlFunction } from '../lib/url-function';
 
@@ -11,14 +12,15 @@ export class Method1SampleStack extends SampleStack {
   /** The function with its log group, role and URL. */
   readonly urlFunction: UrlFunction;
 
-  constructor(scope: Construct, options: SampleOptions, functionName = 'method1-sample') {
-    super(scope, functionName, options);
+  constructor(scope: Construct, options: SampleOptions) {
+    super(scope, methodOf('method1-sample'), options);
+    const { functionName } = this;
     const encryptionContext = { [ENCRYPTION_CONTEXT_KEY]: functionName };
-    const outOfBand = options.method1SecretDelivery === 'out-of-band';
+    const outOfBand = isDeliveredOutOfBand(this.method, options);
 
     this.urlFunction = new UrlFunction(this, 'function', {
       functionName,
-      entry: 'functions/method1-sample/index.ts',
+      entry: this.method.entry,
       packaging: options.packaging,
       logRetentionDays: options.logRetentionDays,
       authType: options.functionUrlAuthType,

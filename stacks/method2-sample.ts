@@ -4,11 +4,9 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import type { SampleOptions } from '../lib/config';
+import { API_TOKEN_PARAMETER_NAME, isDeliveredOutOfBand, methodOf } from '../lib/methods';
 import { SampleStack } from '../lib/sample-stack';
 import { UrlFunction } from '../lib/url-function';
-
-/** Name of Method 2's SecureString parameter, as in the article. */
-export const API_TOKEN_PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
 
 /**
  * Out-of-band delivery: Terraform writes the placeholder once and never again. It is written to
@@ -25,19 +23,20 @@ export class Method2SampleStack extends SampleStack {
   /** The SecureString parameter that holds the token. */
   readonly parameter: SsmParameter;
 
-  constructor(scope: Construct, options: SampleOptions, functionName = 'method2-sample') {
-    super(scope, functionName, options);
+  constructor(scope: Construct, options: SampleOptions) {
+    super(scope, methodOf('method2-sample'), options);
+    const { functionName } = this;
     this.parameter = new SsmParameter(this, 'api-token', {
       name: API_TOKEN_PARAMETER_NAME,
       type: 'SecureString',
       keyId: this.secretKey.key.keyId,
-      ...(options.method2SecretDelivery === 'write-only' ? this.writeOnlyValue() : PLACEHOLDER_VALUE),
+      ...(isDeliveredOutOfBand(this.method, options) ? PLACEHOLDER_VALUE : this.writeOnlyValue()),
     });
 
     const partition = new DataAwsPartition(this, 'partition');
     this.urlFunction = new UrlFunction(this, 'function', {
       functionName,
-      entry: 'functions/method2-sample/index.ts',
+      entry: this.method.entry,
       packaging: options.packaging,
       logRetentionDays: options.logRetentionDays,
       authType: options.functionUrlAuthType,

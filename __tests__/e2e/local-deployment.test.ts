@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../lib/config';
-import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/emulator';
-import { STACK_NAMES, type StackName } from '../../lib/stack-names';
-import { LocalDeployment } from '../../tools/local-deployment';
-import { invokeObserved, type ObservedInvocation } from '../../tools/local-invocation';
-import { requireTerraform } from '../../tools/terraform';
-import { startUpstream, tokenDigest, Upstream } from '../../tools/upstream';
+import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/local/emulator';
+import { STACK_NAMES, type StackName } from '../../lib/methods';
+import { LocalDeployment } from '../../tools/local/deployment';
+import { invokeObserved, type ObservedInvocation } from '../../tools/local/summary';
+import { requireTerraform } from '../../tools/local/terraform';
+import { startUpstream, tokenDigest, Upstream } from '../../tools/local/upstream';
 import { Inventory, inventory } from '../support/inventory';
 import { containsAny, filesContaining } from '../support/scan';
 

@@ -4,16 +4,13 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOptions } from '../../lib/config';
-import { PROJECT_ROOT } from '../../lib/nodejs-bundle';
-import { STACK_NAMES } from '../../lib/stack-names';
-import { Method1SampleStack } from '../../stacks/method1-sample';
-import { Method2SampleStack } from '../../stacks/method2-sample';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { STACK_NAMES } from '../../lib/methods';
+import { addSampleStacks } from '../../stacks';
 
 function synthApp(outdir: string): void {
   const app = new App({ outdir });
-  const options = parseOptions({ packaging: 'asset' });
-  new Method1SampleStack(app, options);
-  new Method2SampleStack(app, options);
+  addSampleStacks(app, parseOptions({ packaging: 'asset' }));
   app.synth();
 }
 
@@ -25,22 +22,17 @@ describe('full synthesis of both stacks', () => {
   let first: string;
   let second: string;
 
-  const originalTmpdir = process.env.TMPDIR;
-
-  // Each synth bundles into its own fresh temp dir, more than the zip format's 2-second time
-  // resolution apart, as two machines or two days would.
+  // Two synths into their own output folders, more than the zip format's 2-second time
+  // resolution apart, as two machines or two days would be: file times must not reach the zip.
   beforeAll(async () => {
     first = mkdtempSync(join(tmpdir(), 'synth-a-'));
     second = mkdtempSync(join(tmpdir(), 'synth-b-'));
-    process.env.TMPDIR = first;
     synthApp(first);
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    process.env.TMPDIR = second;
     synthApp(second);
   });
 
   afterAll(() => {
-    process.env.TMPDIR = originalTmpdir;
     rmSync(first, { recursive: true, force: true });
     rmSync(second, { recursive: true, force: true });
   });

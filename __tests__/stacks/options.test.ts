@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/contract';
 import { EnvironmentTooLargeError } from '../../lib/lambda-environment';
-import { STACK_NAMES } from '../../lib/stack-names';
+import { STACK_NAMES } from '../../lib/methods';
 import { dataSources, resources, single, synthStack } from '../support/synth';
 
 describe.each(STACK_NAMES)('%s options', (name) => {

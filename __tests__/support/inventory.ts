@@ -3,7 +3,7 @@ import { IAMClient, ListPoliciesCommand, ListRolesCommand } from '@aws-sdk/clien
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { emulatorClientConfig } from '../../tools/emulator';
+import { emulatorClientConfig } from '../../tools/local/emulator';
 
 /** What an account holds of the kinds the stacks create. */
 export interface Inventory {

@@ -1,9 +1,8 @@
 import { Testing } from 'cdktf';
 import { parseOptions, SampleOptions } from '../../lib/config';
 import type { SampleStack } from '../../lib/sample-stack';
-import type { StackName } from '../../lib/stack-names';
-import { Method1SampleStack } from '../../stacks/method1-sample';
-import { Method2SampleStack } from '../../stacks/method2-sample';
+import type { StackName } from '../../lib/methods';
+import { STACK_CLASSES } from '../../stacks';
 
 /** A synthesized stack: its Terraform JSON, parsed, and the warnings synthesis attached. */
 export interface Synthesized {
@@ -21,11 +20,6 @@ export interface TerraformJson {
   readonly provider?: Record<string, any[]>;
   readonly terraform?: any;
 }
-
-const STACK_CLASSES: Readonly<Record<StackName, typeof Method1SampleStack | typeof Method2SampleStack>> = {
-  'method1-sample': Method1SampleStack,
-  'method2-sample': Method2SampleStack,
-};
 
 /** Builds one stack in a test app with the given option values and returns its Terraform JSON. */
 export function synthStack(name: StackName, overrides: Partial<Record<keyof SampleOptions, unknown>> = {}): Synthesized {

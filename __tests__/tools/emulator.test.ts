@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { requestedEmulatorPort, startEmulator, stopEmulator } from '../../tools/emulator';
-import { InvalidEnvironmentVariableError } from '../../tools/errors';
+import { requestedEmulatorPort, startEmulator, stopEmulator } from '../../tools/local/emulator';
+import { InvalidEnvironmentVariableError } from '../../tools/common/errors';
 
 describe('requestedEmulatorPort', () => {
   it('leaves the port to the system when MOTO_PORT is unset', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inheritedEnvironment } from '../../tools/local-deployment';
+import { inheritedEnvironment } from '../../tools/local/deployment';
 
 describe('inheritedEnvironment', () => {
   it('keeps ordinary variables such as PATH and HOME', () => {

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
-import { PromptAbortedError, UsageError } from '../../tools/secret-errors';
-import { formatStatus, parseArguments, promptHiddenToken, readPipedToken, USAGE } from '../../tools/secret';
+import { PromptAbortedError, SecretUsageError } from '../../tools/secret/errors';
+import { formatStatus, parseArguments, promptHiddenToken, readPipedToken, USAGE } from '../../tools/secret/cli';
 import {
   decryptMethod1Token,
   environmentOf,
@@ -57,12 +57,12 @@ describe('parseArguments', () => {
   });
 
   it('refuses no arguments', () => {
-    expect(() => parseArguments([])).toThrow(UsageError);
+    expect(() => parseArguments([])).toThrow(SecretUsageError);
   });
 
   it('refuses an unknown command without echoing it', () => {
     expect(() => parseArguments([TOKEN, 'method1-sample'])).toThrow(
-      expect.objectContaining({ name: 'UsageError', message: expect.not.stringContaining(TOKEN) }),
+      expect.objectContaining({ name: 'SecretUsageError', message: expect.not.stringContaining(TOKEN) }),
     );
   });
 
@@ -72,7 +72,7 @@ describe('parseArguments', () => {
 
   it('refuses a token given as an argument, without echoing it', () => {
     expect(() => parseArguments(['set', 'method1-sample', TOKEN])).toThrow(
-      expect.objectContaining({ name: 'UsageError', message: expect.not.stringContaining(TOKEN) }),
+      expect.objectContaining({ name: 'SecretUsageError', message: expect.not.stringContaining(TOKEN) }),
     );
   });
 
@@ -183,9 +183,9 @@ describe('formatStatus', () => {
 describe('the secret CLI', () => {
   const account = useSampleAccount();
 
-  /** Runs `tsx tools/secret.ts <args>` with `stdin` piped in, against the emulator. */
+  /** Runs `tsx tools/scripts/secret.ts <args>` with `stdin` piped in, against the emulator. */
   function secret(args: string[], stdin = '') {
-    const run = spawnSync(resolve(ROOT, 'node_modules/.bin/tsx'), ['tools/secret.ts', ...args], {
+    const run = spawnSync(resolve(ROOT, 'node_modules/.bin/tsx'), ['tools/scripts/secret.ts', ...args], {
       cwd: ROOT,
       env: process.env,
       input: stdin,

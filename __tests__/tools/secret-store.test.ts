@@ -24,9 +24,10 @@ import {
   SecretNotYetProvisionedError,
   StackNotDeployedError,
   TokenTooLargeError,
-} from '../../tools/secret-errors';
-import { STACK_NAMES } from '../../lib/stack-names';
-import { createSecretStore, type SecretStoreClients } from '../../tools/secret-store';
+} from '../../tools/secret/errors';
+import { STACK_NAMES } from '../../lib/methods';
+import type { SecretStoreClients } from '../../tools/secret/store';
+import { createSecretStore } from '../../tools/secret/stores';
 import {
   decryptMethod1Token,
   environmentOf,

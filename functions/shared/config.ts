@@ -13,6 +13,7 @@ import {
   targetUrlForMessage,
 } from './contract';
 import { ConfigurationError } from './errors';
+import { parseWholeNumber } from './whole-number';
 
 /** The shape of `process.env`: variable name to value, any of which may be unset. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -74,9 +75,8 @@ export function readInteger(
   if (!raw) {
     return options.defaultValue;
   }
-  const value = Number(raw);
-  // The regex rejects what Number() would accept silently: "1e3", "0x10", "2.5", "-0".
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < options.minimum) {
+  const value = parseWholeNumber(raw);
+  if (value === undefined || value < options.minimum) {
     throw new ConfigurationError(name, `must be an integer >= ${options.minimum}, got "${raw}"`);
   }
   return value;

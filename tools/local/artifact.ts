@@ -1,3 +1,4 @@
+/** A deployed function run locally: its configuration read back, its zip checked and run in a child Node.js process. */
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -5,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import AdmZip from 'adm-zip';
-import { FUNCTION_TIMEOUT_SECONDS } from '../lib/config';
-import { CommandFailedError, ToolError } from './errors';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/config';
+import { isAwsError } from '../common/aws-errors';
+import { CommandFailedError, ToolError } from '../common/errors';
 import { functionUrlEvent } from './function-url-event';
 import { stackDirectory } from './terraform';
 
@@ -20,7 +22,9 @@ export interface DeployedFunction {
 }
 
 /** The deployed code is not the artifact this machine synthesized. */
-export class ArtifactMismatchError extends ToolError {}
+export class ArtifactMismatchError extends ToolError {
+  override name = 'ArtifactMismatchError';
+}
 
 /** What an invocation answered and printed. */
 export interface Invocation {
@@ -39,8 +43,7 @@ export async function readDeployedFunction(lambda: LambdaClient, name: string): 
   try {
     ({ Configuration: config } = await lambda.send(new GetFunctionCommand({ FunctionName: name })));
   } catch (error) {
-    const problem =
-      error instanceof Error && error.name === 'ResourceNotFoundException'
+    const problem = isAwsError(error, 'ResourceNotFoundException')
         ? `function ${name} is not deployed`
         : `reading function ${name} failed: ${error instanceof Error ? error.message : String(error)}`;
     throw new ToolError(`${problem}; is the local run up? Start one with \`npm start\``, { cause: error });

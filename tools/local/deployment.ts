@@ -1,12 +1,12 @@
+/** Both stacks deployed with real Terraform to the emulator, and what a local run does with them. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DEFAULT_OPTIONS, OPTION_ENV_PREFIX, optionEnvName, SampleOptions } from '../lib/config';
-import { PROJECT_ROOT } from '../lib/nodejs-bundle';
-import { STACK_NAMES, type StackName } from '../lib/stack-names';
+import { DEFAULT_OPTIONS, OPTION_ENV_PREFIX, optionEnvName, parseOptions, type SampleOptions } from '../../lib/config';
+import { isDeliveredOutOfBand, METHODS, STACK_NAMES, type StackName } from '../../lib/methods';
+import { projectBinary, run, type CommandResult } from '../common/run-command';
+import { invokeDeployed } from './artifact';
 import { emulatorClientConfig, emulatorEnvironment } from './emulator';
-import { invokeDeployed } from './invoke';
-import { run, type CommandResult } from './run-command';
 import {
   cdktfDeploy,
   cdktfDestroy,
@@ -57,6 +57,8 @@ export class LocalDeployment {
   /** AWS_ENDPOINT_URL, credentials and region for the emulator. */
   readonly awsEnvironment: Readonly<Record<string, string>>;
   readonly lambda: LambdaClient;
+  /** The options the stacks are synthesized with. */
+  readonly options: SampleOptions;
   readonly #environment: NodeJS.ProcessEnv;
 
   constructor(readonly settings: LocalDeploymentSettings) {
@@ -72,6 +74,7 @@ export class LocalDeployment {
       packaging: 'asset',
       ...settings.options,
     };
+    this.options = parseOptions(options);
     const cliConfig = writeTerraformCliConfig(join(settings.directory, 'terraform.rc'));
     this.#environment = {
       ...inheritedEnvironment(process.env),
@@ -127,11 +130,23 @@ export class LocalDeployment {
    * @returns what the CLI printed
    */
   async secret(command: 'set' | 'rotate', stack: StackName, apiToken: string): Promise<string> {
-    const result = await run(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['tools/secret.ts', command, stack], {
+    const result = await run(projectBinary('tsx'), ['tools/scripts/secret.ts', command, stack], {
       env: { ...inheritedEnvironment(process.env), ...this.awsEnvironment },
       input: apiToken,
     });
     return result.output;
+  }
+
+  /**
+   * Stores the token of every stack whose options leave it to the secret CLI (out-of-band
+   * delivery), as a user would after `cdktf deploy`; the others got it from Terraform.
+   * @returns the stacks provisioned, and what the CLI printed
+   */
+  async provisionOutOfBand(apiToken: string): Promise<{ stacks: StackName[]; output: string }> {
+    const stacks = METHODS.filter((method) => isDeliveredOutOfBand(method, this.options)).map((method) => method.stackName);
+    const outputs: string[] = [];
+    for (const stack of stacks) outputs.push(await this.secret('set', stack, apiToken));
+    return { stacks, output: outputs.join('') };
   }
 
   /** Invokes a deployed function locally with a function URL event (see {@link invokeDeployed}). */

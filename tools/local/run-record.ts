@@ -1,8 +1,9 @@
+/** The record of the local run (`.local/run/run.json`): how later commands find its emulator and upstream. */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../lib/nodejs-bundle';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { ToolError } from '../common/errors';
 import { stopEmulator } from './emulator';
-import { ToolError } from './errors';
 
 /** Everything `npm start` leaves on disk: cdktf.out, state, logs; `npm run local:down` removes it. */
 export const RUN_DIRECTORY = join(PROJECT_ROOT, '.local', 'run');
@@ -42,6 +43,8 @@ export function readLocalRun(): LocalRun {
 
 /** The record of the local run is damaged, so its emulator cannot be found. */
 export class UnreadableLocalRunError extends ToolError {
+  override name = 'UnreadableLocalRunError';
+
   constructor(options?: { cause?: unknown }) {
     super(
       `${RUN_FILE} is not a record of a local run; stop moto_server yourself if it still runs, then delete ${RUN_DIRECTORY}`,
@@ -60,33 +63,4 @@ export async function stopLocalRun(): Promise<boolean> {
   if (existsSync(RUN_FILE)) await stopEmulator(readLocalRun().emulatorPid);
   rmSync(RUN_DIRECTORY, { recursive: true, force: true });
   return existed;
-}
-
-/** Runs one step of a command, printing it and its duration. */
-export async function step<T>(label: string, action: () => T | Promise<T>): Promise<T> {
-  process.stdout.write(`▶ ${label}\n`);
-  const startedAt = performance.now();
-  const seconds = () => ((performance.now() - startedAt) / 1000).toFixed(1);
-  try {
-    const result = await action();
-    process.stdout.write(`✓ ${label} (${seconds()} s)\n`);
-    return result;
-  } catch (error) {
-    process.stdout.write(`✗ ${label} (${seconds()} s)\n`);
-    throw error;
-  }
-}
-
-/**
- * Runs a command's main: a {@link ToolError} prints as one line, anything else with its
- * message only (no stack trace), and the exit code says which.
- */
-export function runMain(main: () => Promise<number>): void {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
 }

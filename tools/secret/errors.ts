@@ -2,11 +2,13 @@
  * Errors of the secret CLI and its library. None of them carries the token or its ciphertext
  * in its message, so every one can be printed as it is.
  */
-import { BEARER_TOKEN_RULE } from '../functions/shared/contract';
-import { ToolError } from './errors';
+import { BEARER_TOKEN_RULE } from '../../functions/shared/contract';
+import { ToolError, UsageError } from '../common/errors';
 
-/** The command line is malformed; the message ends with the usage synopsis. */
-export class UsageError extends ToolError {
+/** The secret CLI's command line is malformed; the message ends with the usage synopsis. */
+export class SecretUsageError extends UsageError {
+  override name = 'SecretUsageError';
+
   /** @param problem what is wrong, without echoing an argument (it could be a token) */
   constructor(problem: string) {
     super(`${problem}; usage: npm run secret -- <set|rotate|status> <stack> (see --help)`);
@@ -14,7 +16,9 @@ export class UsageError extends ToolError {
 }
 
 /** The stack is not one whose secret the CLI manages. */
-export class UnknownStackError extends ToolError {
+export class UnknownStackError extends UsageError {
+  override name = 'UnknownStackError';
+
   /** @param known the stacks it manages */
   constructor(readonly known: readonly string[]) {
     // The rejected name is not echoed: a token typed in its place would land in the terminal log.
@@ -24,6 +28,8 @@ export class UnknownStackError extends ToolError {
 
 /** The stack's function does not exist in the account and region the credentials point at. */
 export class StackNotDeployedError extends ToolError {
+  override name = 'StackNotDeployedError';
+
   /**
    * @param stack the stack, whose function has the same name
    * @param region where the function was looked for
@@ -35,6 +41,8 @@ export class StackNotDeployedError extends ToolError {
 
 /** The function exists but lacks what the stack gives it, so it was not deployed from this project. */
 export class FunctionNotConfiguredError extends ToolError {
+  override name = 'FunctionNotConfiguredError';
+
   /**
    * @param stack the stack and function
    * @param variable the missing environment variable
@@ -46,6 +54,8 @@ export class FunctionNotConfiguredError extends ToolError {
 
 /** The token read is empty. */
 export class EmptyTokenError extends ToolError {
+  override name = 'EmptyTokenError';
+
   constructor() {
     super('the token is empty: pipe it on stdin or type it at the prompt');
   }
@@ -53,6 +63,8 @@ export class EmptyTokenError extends ToolError {
 
 /** The token holds characters that cannot travel in an Authorization header. */
 export class MalformedTokenError extends ToolError {
+  override name = 'MalformedTokenError';
+
   constructor() {
     super(
       `the token cannot be sent as a Bearer token: it must be ${BEARER_TOKEN_RULE} ` +
@@ -63,6 +75,8 @@ export class MalformedTokenError extends ToolError {
 
 /** The token is larger than both stores accept. */
 export class TokenTooLargeError extends ToolError {
+  override name = 'TokenTooLargeError';
+
   /**
    * @param size the token's size in bytes (UTF-8)
    * @param limit the largest size accepted
@@ -77,6 +91,8 @@ export class TokenTooLargeError extends ToolError {
 
 /** `set` found a secret already in place; overwriting it must be asked for with `rotate`. */
 export class SecretAlreadyProvisionedError extends ToolError {
+  override name = 'SecretAlreadyProvisionedError';
+
   /**
    * @param stack the stack
    * @param location where its secret lives
@@ -88,6 +104,8 @@ export class SecretAlreadyProvisionedError extends ToolError {
 
 /** `rotate` found only the placeholder: there is nothing to replace yet. */
 export class SecretNotYetProvisionedError extends ToolError {
+  override name = 'SecretNotYetProvisionedError';
+
   /**
    * @param stack the stack
    * @param location where its secret lives
@@ -99,6 +117,8 @@ export class SecretNotYetProvisionedError extends ToolError {
 
 /** AWS refused a call for lack of permission. */
 export class AccessDeniedError extends ToolError {
+  override name = 'AccessDeniedError';
+
   /**
    * @param action the IAM action, e.g. `kms:Encrypt`
    * @param resource what it was called on
@@ -109,10 +129,14 @@ export class AccessDeniedError extends ToolError {
 }
 
 /** Any other failed AWS call; the message names the action, the resource and AWS's error. */
-export class AwsRequestError extends ToolError {}
+export class AwsRequestError extends ToolError {
+  override name = 'AwsRequestError';
+}
 
 /** The function changed between reading and updating its configuration, so the update was refused. */
 export class ConcurrentChangeError extends ToolError {
+  override name = 'ConcurrentChangeError';
+
   /** @param functionName the function */
   constructor(functionName: string, options?: { cause?: unknown }) {
     super(
@@ -124,10 +148,14 @@ export class ConcurrentChangeError extends ToolError {
 }
 
 /** Lambda accepted the new configuration but did not finish applying it. */
-export class FunctionUpdateError extends ToolError {}
+export class FunctionUpdateError extends ToolError {
+  override name = 'FunctionUpdateError';
+}
 
 /** The user pressed Ctrl-C at the hidden prompt. */
 export class PromptAbortedError extends ToolError {
+  override name = 'PromptAbortedError';
+
   constructor() {
     super('aborted at the prompt; nothing was written');
   }

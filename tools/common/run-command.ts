@@ -1,7 +1,13 @@
 /** Runs the child processes of the local run (Terraform, cdktf, the secret CLI) and collects what they print. */
 import { spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../lib/nodejs-bundle';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { CommandFailedError } from './errors';
+
+/** A command that the project's own dependencies install, e.g. `cdktf` or `tsx`. */
+export function projectBinary(name: 'cdktf' | 'tsx'): string {
+  return join(PROJECT_ROOT, 'node_modules', '.bin', name);
+}
 
 /** What a finished child process printed. */
 export interface CommandResult {

@@ -5,9 +5,18 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { STACK_NAMES } from '../lib/stack-names';
-import { PromptAbortedError, UnknownStackError, UsageError } from './secret-errors';
-import { createSecretStore, type ProvisionMode, type SecretStatus } from './secret-store';
+import { STACK_NAMES } from '../../lib/methods';
+import { PromptAbortedError, SecretUsageError } from './errors';
+import type { ProvisionMode, SecretStatus } from './store';
+import { createSecretStore, storeClassOf } from './stores';
+
+/** The IAM actions each stack's commands need, one line per stack and command kind. */
+export function permissionsText(): string {
+  return STACK_NAMES.flatMap((stack) => {
+    const { status, provision } = storeClassOf(stack).permissions;
+    return [`  ${stack} status:       ${status.join(', ')}`, `  ${stack} set, rotate:  ${provision.join(', ')}`];
+  }).join('\n');
+}
 
 /** What the CLI prints for `--help`. */
 export const USAGE = `Usage: npm run secret -- <command> <stack>
@@ -23,18 +32,13 @@ Commands
   status <stack>   whether a token is in place and when its holder last changed
 
 Stacks
-  method1-sample   encrypts the token with alias/method1-sample, bound by the encryption context
-                   LambdaFunctionName=method1-sample, into the function's ENCRYPTED_API_TOKEN
-  method2-sample   writes the SSM SecureString named by the function's API_TOKEN_PARAMETER_NAME,
-                   encrypted with alias/method2-sample
+${STACK_NAMES.map((stack) => `  ${stack}   ${storeClassOf(stack).describe(stack)}`).join('\n')}
 
 AWS
   Credentials and region come from the standard chain (AWS_PROFILE, AWS_REGION, ...); the region
-  must be the stack's. AWS_ENDPOINT_URL points the CLI at an emulator.
-  method1-sample needs lambda:GetFunctionConfiguration, and to write also kms:Encrypt,
-  lambda:UpdateFunctionConfiguration and lambda:GetFunction (to wait for the update).
-  method2-sample needs lambda:GetFunctionConfiguration, ssm:GetParameter and kms:Decrypt, and to
-  write also ssm:PutParameter and kms:Encrypt.
+  must be the stack's. AWS_ENDPOINT_URL points the CLI at an emulator. IAM actions needed
+  (kms:Decrypt and kms:Encrypt of method2-sample are the ones SSM calls for a SecureString):
+${permissionsText()}
 
 Exit status: 0 done, 1 failed, 2 bad command line.
 
@@ -58,17 +62,17 @@ function isCommand(name: string): name is Command {
 
 /**
  * Parses the arguments after `npm run secret --`.
- * @throws UsageError for a missing or unknown command, a missing stack or any further argument
+ * @throws SecretUsageError for a missing or unknown command, a missing stack or any further argument
  */
 export function parseArguments(argv: readonly string[]): Invocation {
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'help' };
   // No message echoes an argument: a token pasted onto the command line must not be printed again.
   const [command, stack, ...extra] = argv;
-  if (command === undefined) throw new UsageError('missing command');
-  if (!isCommand(command)) throw new UsageError('unknown command: expected set, rotate or status');
-  if (stack === undefined) throw new UsageError(`missing stack: expected one of ${STACK_NAMES.join(', ')}`);
+  if (command === undefined) throw new SecretUsageError('missing command');
+  if (!isCommand(command)) throw new SecretUsageError('unknown command: expected set, rotate or status');
+  if (stack === undefined) throw new SecretUsageError(`missing stack: expected one of ${STACK_NAMES.join(', ')}`);
   if (extra.length > 0) {
-    throw new UsageError('too many arguments: the token is read from stdin or a prompt, never from the command line');
+    throw new SecretUsageError('too many arguments: the token is read from stdin or a prompt, never from the command line');
   }
   return { command, stack };
 }
@@ -137,35 +141,23 @@ export function formatStatus(stack: string, status: SecretStatus): string {
 
 /**
  * Runs the CLI with `argv` (the arguments after the script) on the process's streams.
- * @returns the exit status: 0 done, 1 failed, 2 bad command line
+ * @returns the exit status, 0; failures are thrown (see `runMain` for their exit status)
  */
-export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    const invocation = parseArguments(argv);
-    if (invocation.command === 'help') {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    const store = createSecretStore(invocation.stack);
-    if (invocation.command === 'status') {
-      process.stdout.write(`${formatStatus(store.stack, await store.status())}\n`);
-      return 0;
-    }
-    const token = process.stdin.isTTY
-      ? await promptHiddenToken(process.stdin, process.stderr, `API token for ${store.stack} (input hidden): `)
-      : await readPipedToken(process.stdin);
-    const change = await store.provision(token, invocation.command);
-    process.stdout.write(`${store.stack}: secret ${invocation.command === 'set' ? 'set' : 'rotated'} (${change})\n`);
+export async function runSecretCli(argv: readonly string[]): Promise<number> {
+  const invocation = parseArguments(argv);
+  if (invocation.command === 'help') {
+    process.stdout.write(USAGE);
     return 0;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-    return error instanceof UsageError || error instanceof UnknownStackError ? 2 : 1;
   }
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((status) => {
-    process.exitCode = status;
-  });
+  const store = createSecretStore(invocation.stack);
+  if (invocation.command === 'status') {
+    process.stdout.write(`${formatStatus(store.stack, await store.status())}\n`);
+    return 0;
+  }
+  const token = process.stdin.isTTY
+    ? await promptHiddenToken(process.stdin, process.stderr, `API token for ${store.stack} (input hidden): `)
+    : await readPipedToken(process.stdin);
+  const change = await store.provision(token, invocation.command);
+  process.stdout.write(`${store.stack}: secret ${invocation.command === 'set' ? 'set' : 'rotated'} (${change})\n`);
+  return 0;
 }

@@ -1,8 +1,10 @@
+/** The local AWS emulator: moto server on 127.0.0.1, started for a local run and stopped safely. */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { devNull } from 'node:os';
-import { CommandFailedError, InvalidEnvironmentVariableError, MissingToolError } from './errors';
+import { parseWholeNumber } from '../../functions/shared/whole-number';
+import { CommandFailedError, InvalidEnvironmentVariableError, MissingToolError } from '../common/errors';
 
 /** How to get the emulator, for error messages. */
 const MOTO_INSTALL = 'pip install "moto[server]"';
@@ -29,8 +31,8 @@ export function requireMoto(): void {
 export function requestedEmulatorPort(env: NodeJS.ProcessEnv): number | undefined {
   const value = env.MOTO_PORT;
   if (value === undefined || value === '') return undefined;
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+  const port = parseWholeNumber(value);
+  if (port === undefined || port < 1 || port > 65535) {
     throw new InvalidEnvironmentVariableError('MOTO_PORT', `a TCP port from 1 to 65535 (got ${JSON.stringify(value)})`);
   }
   return port;

@@ -1,5 +1,6 @@
-import type { StackName } from '../lib/stack-names';
-import type { LocalDeployment } from './local-deployment';
+/** Invocations of the local deployment as `npm start` and `invoke:local` report them: what the upstream saw, and a summary table. */
+import type { StackName } from '../../lib/methods';
+import type { LocalDeployment } from './deployment';
 import type { Upstream } from './upstream';
 
 /** One line of the local run's summary. */

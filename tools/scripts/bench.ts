@@ -6,17 +6,16 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { optionEnvName } from '../lib/config';
-import { PROJECT_ROOT } from '../lib/nodejs-bundle';
-import { STACK_NAMES } from '../lib/stack-names';
-import { InvalidEnvironmentVariableError } from './errors';
-import { runMain, stopLocalRun } from './local-run';
-import { run } from './run-command';
+import { parseWholeNumber } from '../../functions/shared/whole-number';
+import { optionEnvName } from '../../lib/config';
+import { STACK_NAMES } from '../../lib/methods';
+import { runMain } from '../common/cli';
+import { InvalidEnvironmentVariableError } from '../common/errors';
+import { projectBinary, run } from '../common/run-command';
+import { stopLocalRun } from '../local/run-record';
 
 /** The issue's target for `npm start`: both stacks deployed and invoked. */
 const LOCAL_RUN_TARGET_SECONDS = 90;
-const TSX = join(PROJECT_ROOT, 'node_modules/.bin/tsx');
-const CDKTF = join(PROJECT_ROOT, 'node_modules/.bin/cdktf');
 
 interface Row {
   readonly measure: string;
@@ -46,8 +45,11 @@ function zipsUnder(directory: string): string[] {
 
 function runCount(env: NodeJS.ProcessEnv): number {
   const value = env.BENCH_RUNS ?? '3';
-  if (!/^[1-9]\d*$/.test(value)) throw new InvalidEnvironmentVariableError('BENCH_RUNS', `a positive integer (got ${JSON.stringify(value)})`);
-  return Number(value);
+  const runs = parseWholeNumber(value);
+  if (runs === undefined || runs < 1) {
+    throw new InvalidEnvironmentVariableError('BENCH_RUNS', `a positive integer (got ${JSON.stringify(value)})`);
+  }
+  return runs;
 }
 
 function median(values: readonly number[]): number {
@@ -75,14 +77,14 @@ runMain(async () => {
     for (let index = 0; index < runs; index += 1) {
       process.stdout.write(`run ${index + 1} of ${runs}\n`);
       let output = '';
-      localRun.push(await seconds(async () => ({ output } = await run(TSX, ['tools/local-up.ts'], { env: process.env }))));
+      localRun.push(await seconds(async () => ({ output } = await run(projectBinary('tsx'), ['tools/scripts/start.ts'], { env: process.env }))));
       deploy.push(stepSeconds(output, 'Deploy'));
 
       const outdir = mkdtempSync(join(tmpdir(), 'lambda-secrets-bench-'));
       try {
         // Asset packaging: the zips are made at synth, so they can be measured here.
         const env = { ...process.env, [optionEnvName('packaging')]: 'asset' };
-        synth.push(await seconds(() => run(CDKTF, ['synth', '--output', outdir], { env })));
+        synth.push(await seconds(() => run(projectBinary('cdktf'), ['synth', '--output', outdir], { env })));
         for (const stack of STACK_NAMES) {
           const [zip] = zipsUnder(join(outdir, 'stacks', stack));
           packageSizes.get(stack)!.push(statSync(zip).size / 1024);

@@ -1,3 +1,4 @@
+/** The local stand-in for the upstream API: it accepts only the run's token, known by its digest. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 

@@ -5,13 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STACK_NAMES } from '../lib/stack-names';
-import { requestedEmulatorPort, startEmulator } from './emulator';
-import { LocalDeployment } from './local-deployment';
-import { invokeWithUpstream, printSummary } from './local-invocation';
-import { RUN_DIRECTORY, runMain, step, stopLocalRun, writeLocalRun } from './local-run';
-import { requireTerraform } from './terraform';
-import { startUpstream, tokenDigest } from './upstream';
+import { STACK_NAMES } from '../../lib/methods';
+import { runMain, step } from '../common/cli';
+import { LocalDeployment } from '../local/deployment';
+import { requestedEmulatorPort, startEmulator } from '../local/emulator';
+import { RUN_DIRECTORY, stopLocalRun, writeLocalRun } from '../local/run-record';
+import { invokeWithUpstream, printSummary } from '../local/summary';
+import { requireTerraform } from '../local/terraform';
+import { startUpstream, tokenDigest } from '../local/upstream';
 
 async function main(): Promise<number> {
   const startedAt = performance.now();
@@ -33,13 +34,11 @@ async function main(): Promise<number> {
       }),
     );
     const deployment = new LocalDeployment({ directory: RUN_DIRECTORY, endpoint: emulator.endpoint, targetUrl: upstream.url });
-    const deployed = await step(`Deploy ${STACK_NAMES.join(' and ')} (cdktf deploy; method2-sample's token via TF_VAR_api_token)`, () =>
+    const deployed = await step(`Deploy ${STACK_NAMES.join(' and ')} (cdktf deploy; a write-only token via TF_VAR_api_token)`, () =>
       deployment.deploy(token),
     );
     writeFileSync(join(RUN_DIRECTORY, 'deploy.log'), deployed.output);
-    await step("Provision method1-sample's token (npm run secret -- set method1-sample)", () =>
-      deployment.secret('set', 'method1-sample', token),
-    );
+    await step('Provision the out-of-band tokens (npm run secret -- set <stack>)', () => deployment.provisionOutOfBand(token));
     const results = [];
     for (const stack of STACK_NAMES) {
       results.push(await step(`Invoke ${stack} with a function URL event`, () => invokeWithUpstream(deployment, upstream, stack)));

@@ -1,17 +1,18 @@
 /** `npm run invoke:local -- <stack>`: invokes a function of the running local deployment again. */
-import { isStackName, STACK_NAMES } from '../lib/stack-names';
-import { ToolError } from './errors';
-import { LocalDeployment } from './local-deployment';
-import { invokeWithUpstream, printSummary } from './local-invocation';
-import { readLocalRun, RUN_DIRECTORY, runMain } from './local-run';
-import { startUpstream } from './upstream';
+import { isStackName, STACK_NAMES } from '../../lib/methods';
+import { runMain } from '../common/cli';
+import { UsageError } from '../common/errors';
+import { LocalDeployment } from '../local/deployment';
+import { readLocalRun, RUN_DIRECTORY } from '../local/run-record';
+import { invokeWithUpstream, printSummary } from '../local/summary';
+import { startUpstream } from '../local/upstream';
 
 runMain(async () => {
   const args = process.argv.slice(2);
   const stacks = args.filter(isStackName);
   if (stacks.length === 0 || stacks.length < args.length) {
     const unknown = args.find((arg) => !isStackName(arg));
-    throw new ToolError(`usage: npm run invoke:local -- <${STACK_NAMES.join('|')}>...${unknown ? ` (unknown stack "${unknown}")` : ''}`);
+    throw new UsageError(`usage: npm run invoke:local -- <${STACK_NAMES.join('|')}>...${unknown ? ` (unknown stack "${unknown}")` : ''}`);
   }
   const run = readLocalRun();
   // The functions were deployed with this upstream's URL; it accepts only the token npm start made.

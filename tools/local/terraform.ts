@@ -1,10 +1,10 @@
+/** Terraform and cdktf as the local run drives them: version check, provider mirror, deploy, plan, refresh, show. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../lib/nodejs-bundle';
-import { MissingToolError } from './errors';
-import { run, type CommandResult } from './run-command';
+import { MissingToolError } from '../common/errors';
+import { projectBinary, run, type CommandResult } from '../common/run-command';
 
 const TERRAFORM_INSTALL = 'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install)';
 
@@ -58,16 +58,14 @@ export function writeTerraformCliConfig(file: string): string | undefined {
   return file;
 }
 
-const CDKTF = join(PROJECT_ROOT, 'node_modules/.bin/cdktf');
-
 /** `cdktf deploy` of the given stacks, non-interactive, synthesizing into `outdir`. */
 export function cdktfDeploy(stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
-  return run(CDKTF, ['deploy', ...stacks, '--auto-approve', '--skip-provider-lock', '--no-color', '--output', outdir], { env });
+  return run(projectBinary('cdktf'), ['deploy', ...stacks, '--auto-approve', '--skip-provider-lock', '--no-color', '--output', outdir], { env });
 }
 
 /** `cdktf destroy` of the given stacks, reusing what was synthesized into `outdir`. */
 export function cdktfDestroy(stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
-  return run(CDKTF, ['destroy', ...stacks, '--auto-approve', '--skip-synth', '--no-color', '--output', outdir], { env });
+  return run(projectBinary('cdktf'), ['destroy', ...stacks, '--auto-approve', '--skip-synth', '--no-color', '--output', outdir], { env });
 }
 
 /** The folder in which cdktf runs Terraform for `stack`. */

@@ -1,0 +1,77 @@
+/**
+ * The project's methods, one entry each: the one list that the app, the tools, the help and
+ * usage texts and the tests derive from. Adding a method starts here; the compiler then points
+ * at every place that still lacks it (its stack class, its secret store). Kept free of cdktf
+ * and the AWS SDK, so a tool that needs only a stack's name loads nothing else.
+ */
+import type { SampleOptions } from './config';
+
+/** Where a method keeps its token at run time; picks the secret CLI's store. */
+export type SecretStoreKind = 'function-environment' | 'ssm-parameter';
+
+/** The options that say how a method's token is delivered. */
+export type SecretDeliveryOption = 'method1SecretDelivery' | 'method2SecretDelivery';
+
+/** The value of a {@link SecretDeliveryOption} under which the secret CLI, not Terraform, writes the token. */
+export const OUT_OF_BAND = 'out-of-band';
+
+/** Name of Method 2's SecureString parameter, as in the article. */
+export const API_TOKEN_PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
+
+/** One way of giving a function its token, and the stack that shows it. */
+export interface MethodDefinition {
+  /** The stack's name, which is also its function's name, as in the article. */
+  readonly stackName: string;
+  /** Where the token lives and what the function does with it, in one line for help texts. */
+  readonly summary: string;
+  /** The handler entry file, relative to the project root. */
+  readonly entry: string;
+  /** Where the token lives at run time, which decides how the secret CLI writes it. */
+  readonly secretStore: SecretStoreKind;
+  /** The option that says how the token is delivered: by Terraform, or {@link OUT_OF_BAND}. */
+  readonly deliveryOption: SecretDeliveryOption;
+}
+
+/** Every method, in deployment order. */
+export const METHODS = [
+  {
+    stackName: 'method1-sample',
+    summary: 'KMS ciphertext of the token in ENCRYPTED_API_TOKEN; the function decrypts it',
+    entry: 'functions/method1-sample/index.ts',
+    secretStore: 'function-environment',
+    deliveryOption: 'method1SecretDelivery',
+  },
+  {
+    stackName: 'method2-sample',
+    summary: `SSM SecureString ${API_TOKEN_PARAMETER_NAME}; the environment holds its name`,
+    entry: 'functions/method2-sample/index.ts',
+    secretStore: 'ssm-parameter',
+    deliveryOption: 'method2SecretDelivery',
+  },
+] as const satisfies readonly MethodDefinition[];
+
+/** The name of one of the project's stacks. */
+export type StackName = (typeof METHODS)[number]['stackName'];
+
+/** The stacks' names, in deployment order. */
+export const STACK_NAMES: readonly StackName[] = METHODS.map((method) => method.stackName);
+
+/** Whether `name` is one of {@link STACK_NAMES}. */
+export function isStackName(name: string): name is StackName {
+  return (STACK_NAMES as readonly string[]).includes(name);
+}
+
+/** The method whose stack is `stackName`. */
+export function methodOf(stackName: StackName): MethodDefinition {
+  return METHODS.find((method) => method.stackName === stackName) as MethodDefinition;
+}
+
+/** Whether, under `options`, the token of `method` is written by the secret CLI rather than by Terraform. */
+export function isDeliveredOutOfBand(method: MethodDefinition, options: Pick<SampleOptions, SecretDeliveryOption>): boolean {
+  return options[method.deliveryOption] === OUT_OF_BAND;
+}
+
+/** The alias of the KMS key that protects a function's token: the stacks create it, the secret CLI finds the key by it. */
+export function keyAliasName(functionName: string): string {
+  return `alias/${functionName}`;
+}

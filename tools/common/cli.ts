@@ -1,0 +1,39 @@
+/** What every command-line entry shares: printed steps, and one way to end. */
+import { UsageError } from './errors';
+
+/** Runs one step of a command, printing it and its duration. */
+export async function step<T>(label: string, action: () => T | Promise<T>): Promise<T> {
+  process.stdout.write(`▶ ${label}\n`);
+  const startedAt = performance.now();
+  const seconds = () => ((performance.now() - startedAt) / 1000).toFixed(1);
+  try {
+    const result = await action();
+    process.stdout.write(`✓ ${label} (${seconds()} s)\n`);
+    return result;
+  } catch (error) {
+    process.stdout.write(`✗ ${label} (${seconds()} s)\n`);
+    throw error;
+  }
+}
+
+/** The exit status of a command that failed with `error`: 2 for a malformed command line, 1 otherwise. */
+export function exitStatusOf(error: unknown): number {
+  return error instanceof UsageError ? 2 : 1;
+}
+
+/**
+ * Runs an entry's main and ends the process the one way every entry does: by setting
+ * `process.exitCode`, so that pending output is flushed. A failure prints `error: <message>`
+ * on stderr, never a stack trace.
+ */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = exitStatusOf(error);
+    },
+  );
+}

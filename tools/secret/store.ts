@@ -1,0 +1,130 @@
+/**
+ * What every secret store shares: the interface the CLI calls, and the checks and AWS error
+ * translation that do not depend on where a method keeps its token.
+ */
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { isBearerToken, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import type { StackName } from '../../lib/methods';
+import { awsErrorName, isAwsError } from '../common/aws-errors';
+import {
+  AccessDeniedError,
+  AwsRequestError,
+  EmptyTokenError,
+  MalformedTokenError,
+  SecretAlreadyProvisionedError,
+  SecretNotYetProvisionedError,
+  StackNotDeployedError,
+  TokenTooLargeError,
+} from './errors';
+
+/** `set` stores a first secret over the placeholder; `rotate` replaces a provisioned one. */
+export type ProvisionMode = 'set' | 'rotate';
+
+/**
+ * Largest token accepted, in UTF-8 bytes: the SSM standard tier's value limit. Method 1 fits less,
+ * since its ciphertext shares Lambda's 4 KB environment quota with the other variables.
+ */
+export const MAX_TOKEN_BYTES = 4096;
+
+/** The AWS clients a store calls; any not given is built from the standard environment and credential chain. */
+export interface SecretStoreClients {
+  /** Reads and (Method 1) updates the function's configuration. */
+  readonly lambda: LambdaClient;
+  /** Method 1: encrypts the token. Method 2: finds the stack's key. */
+  readonly kms: KMSClient;
+  /** Method 2: reads and writes the parameter. */
+  readonly ssm: SSMClient;
+}
+
+/** Where a stack's secret stands; never the secret itself. */
+export interface SecretStatus {
+  /** Whether a real secret is in place rather than the placeholder (or nothing). */
+  readonly provisioned: boolean;
+  /** Where the secret lives, for people to read. */
+  readonly location: string;
+  /**
+   * When the holder of the secret last changed: Method 1's function configuration (any change to
+   * it, not only the secret's) or Method 2's parameter; absent when the parameter does not exist.
+   */
+  readonly lastModified?: Date;
+  /** Method 2: the parameter's version. */
+  readonly version?: number;
+}
+
+/** The secret of one deployed stack. */
+/**
+ * The IAM actions a store's commands need: those it calls itself, and the KMS actions that SSM
+ * calls with the caller's permissions for a SecureString.
+ */
+export interface StorePermissions {
+  /** What `status` needs. */
+  readonly status: readonly string[];
+  /** What `set` and `rotate` need. */
+  readonly provision: readonly string[];
+}
+
+export interface SecretStore {
+  /** The stack, which is also its function's name. */
+  readonly stack: StackName;
+  /**
+   * Stores `token` (used in memory only) where the stack's function reads it.
+   * @returns a description of what changed, free of secrets, e.g. "function environment updated"
+   * @throws SecretAlreadyProvisionedError for `set` when a secret is in place
+   * @throws SecretNotYetProvisionedError for `rotate` when none is
+   * @throws EmptyTokenError, TokenTooLargeError, MalformedTokenError before any AWS call
+   */
+  provision(token: string, mode: ProvisionMode): Promise<string>;
+  /** Reads whether the secret is provisioned and when it last changed. */
+  status(): Promise<SecretStatus>;
+}
+
+/** Error names by which AWS services (JSON, query and EC2 protocols) refuse a caller's permissions. */
+const ACCESS_DENIED_NAMES = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation']);
+
+/** @throws StackNotDeployedError when the stack's function does not exist */
+export async function readFunction(lambda: LambdaClient, stack: StackName): Promise<FunctionConfiguration> {
+  try {
+    return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: stack }));
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) {
+      // The region is the usual culprit: the credentials' default is not where the stack was deployed.
+      throw new StackNotDeployedError(stack, await lambda.config.region(), { cause: error });
+    }
+    throw awsError(error, 'lambda:GetFunctionConfiguration', stack);
+  }
+}
+
+export function checkToken(token: string): void {
+  if (token === '') throw new EmptyTokenError();
+  const size = Buffer.byteLength(token, 'utf8');
+  if (size > MAX_TOKEN_BYTES) throw new TokenTooLargeError(size, MAX_TOKEN_BYTES);
+  if (!isBearerToken(token)) throw new MalformedTokenError();
+}
+
+export function checkMode(mode: ProvisionMode, provisioned: boolean, stack: string, location: string): void {
+  if (mode === 'set' && provisioned) throw new SecretAlreadyProvisionedError(stack, location);
+  if (mode === 'rotate' && !provisioned) throw new SecretNotYetProvisionedError(stack, location);
+}
+
+export function isProvisioned(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== SECRET_PLACEHOLDER;
+}
+
+/**
+ * Translates a failed AWS call into an error naming the action and the resource.
+ * @param secrets values the call carried, removed from the message if AWS echoes them
+ */
+export function awsError(error: unknown, action: string, resource: string, secrets: readonly string[] = []): Error {
+  const name = awsErrorName(error) ?? 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const redacted = secrets
+    .reduce((text, secret) => text.replaceAll(secret, '[redacted]'), message)
+    // The CLIs print one line per error.
+    .replace(/\s*\n\s*/g, ' ');
+  // An error that echoes a secret (Lambda quotes an environment it rejects) is not kept, even as the cause.
+  const cause = secrets.some((secret) => message.includes(secret)) ? undefined : error;
+  if (ACCESS_DENIED_NAMES.has(name)) return new AccessDeniedError(action, resource, { cause });
+  return new AwsRequestError(`${action} on ${resource} failed: ${name}: ${redacted}`, { cause });
+}
