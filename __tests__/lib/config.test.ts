@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, InvalidOptionError, optionEnvName, parseOptions, readOptions } from '../../lib/config';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 describe('parseOptions', () => {
   it('fills every missing option with its default', () => {
@@ -21,6 +24,18 @@ describe('parseOptions', () => {
       logRetentionDays: 90,
       upstreamTimeoutMs: 1500,
     });
+  });
+
+  it.each([
+    ['upstreamTimeoutMs', '1e3'],
+    ['upstreamTimeoutMs', '0x10'],
+    ['upstreamTimeoutMs', '2.0'],
+    ['upstreamTimeoutMs', ' '],
+    ['secretCacheTtlSeconds', '+5'],
+    ['logRetentionDays', '0x1E'],
+    ['logRetentionDays', '30.0'],
+  ])('rejects %s=%o from the environment: only decimal digits are a number, as everywhere in the project', (option, value) => {
+    expect(() => parseOptions({ [option]: value })).toThrow(InvalidOptionError);
   });
 
   it.each([
@@ -72,5 +87,25 @@ describe('readOptions', () => {
   it('rejects a bad context value with an error naming it', () => {
     const app = Testing.app({ context: { functionUrlAuthType: 'none' } });
     expect(() => readOptions(app, {})).toThrow(/"functionUrlAuthType"/);
+  });
+});
+
+describe("cdktf.json's context", () => {
+  const context: Record<string, unknown> = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdktf.json'), 'utf8')).context ?? {};
+
+  it('holds only options of the stacks', () => {
+    expect(Object.keys(context).filter((key) => !(key in DEFAULT_OPTIONS))).toEqual([]);
+  });
+
+  it('restates no default, so DEFAULT_OPTIONS stays the one source of the defaults', () => {
+    const restated = Object.entries(context).filter(
+      ([key, value]) => DEFAULT_OPTIONS[key as keyof typeof DEFAULT_OPTIONS] === value,
+    );
+    expect(restated).toEqual([]);
+  });
+
+  it('is what `cdktf synth` reads: with it, every option not set there has its default', () => {
+    const options = readOptions(Testing.app({ context }), {});
+    expect(options).toEqual({ ...DEFAULT_OPTIONS, ...context });
   });
 });

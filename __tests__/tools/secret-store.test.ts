@@ -1,11 +1,11 @@
-import { DescribeKeyCommand, EncryptCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  LambdaClient,
   UpdateFunctionConfigurationCommand,
-  type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { DeleteParameterCommand, DescribeParametersCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, DescribeParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import {
@@ -27,7 +27,7 @@ import {
 } from '../../tools/secret/errors';
 import { STACK_NAMES } from '../../lib/methods';
 import type { SecretStoreClients } from '../../tools/secret/store';
-import { createSecretStore } from '../../tools/secret/stores';
+import { createSecretStore, storeClassOf } from '../../tools/secret/stores';
 import {
   decryptMethod1Token,
   environmentOf,
@@ -78,6 +78,51 @@ function unreachableClients(): SecretStoreClients {
 function messages(error: unknown): string[] {
   return error instanceof Error ? [error.message, ...messages(error.cause)] : [];
 }
+
+/**
+ * Clients of the emulator that note the IAM action of every call they make, e.g.
+ * `lambda:GetFunctionConfiguration`, and the KMS action SSM then performs with the caller's
+ * permissions: kms:Decrypt to read a parameter with decryption, kms:Encrypt to write a SecureString.
+ */
+function recordingClients(): { clients: SecretStoreClients; actions: Set<string> } {
+  const actions = new Set<string>();
+  const clients = { lambda: new LambdaClient({}), kms: new KMSClient({}), ssm: new SSMClient({}) };
+  type Handler = (args: { input: object }) => Promise<unknown>;
+  type MiddlewareStack = { add(middleware: (next: Handler, context: { commandName: string }) => Handler, options: object): void };
+  for (const [service, client] of Object.entries(clients)) {
+    (client.middlewareStack as unknown as MiddlewareStack).add(
+      (next, context) => (args) => {
+        const action = `${service}:${context.commandName.replace(/Command$/, '')}`;
+        const input = args.input as { WithDecryption?: boolean; Type?: string };
+        actions.add(action);
+        if (action === 'ssm:GetParameter' && input.WithDecryption) actions.add('kms:Decrypt');
+        if (action === 'ssm:PutParameter' && input.Type === 'SecureString') actions.add('kms:Encrypt');
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+  }
+  return { clients: clients as unknown as SecretStoreClients, actions };
+}
+
+describe.each(STACK_NAMES)('the IAM actions listed for %s (usage text and README)', (stack) => {
+  const { permissions } = storeClassOf(stack);
+
+  beforeEach(() => account.deploy());
+
+  it('are exactly those that status performs', async () => {
+    const { clients, actions } = recordingClients();
+    await createSecretStore(stack, clients).status();
+    expect([...actions].sort()).toEqual([...permissions.status].sort());
+  });
+
+  it('are exactly those that set and rotate perform', async () => {
+    const { clients, actions } = recordingClients();
+    await createSecretStore(stack, clients).provision(TOKEN, 'set');
+    await createSecretStore(stack, clients).provision(NEW_TOKEN, 'rotate');
+    expect([...actions].sort()).toEqual([...permissions.provision].sort());
+  });
+});
 
 describe('createSecretStore', () => {
   it('refuses an unknown stack, naming the known ones', () => {

@@ -1,0 +1,72 @@
+/**
+ * The help text and the README say what the code does: each list they share with the code
+ * (methods, options and their defaults, npm scripts, the secret CLI's IAM actions, the layout)
+ * is checked against the code's own list, so the two cannot drift apart.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS } from '../../lib/config';
+import { METHODS } from '../../lib/methods';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { permissionsText, USAGE } from '../../tools/secret/cli';
+
+const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
+const help = read('help');
+const readme = read('README.md');
+const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
+const options = Object.entries(DEFAULT_OPTIONS);
+
+/** The text of the README section under `## <title>`, up to the next section. */
+function readmeSection(title: string): string {
+  const start = readme.indexOf(`\n## ${title}\n`);
+  expect(start, `README section "${title}"`).toBeGreaterThanOrEqual(0);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** How a user runs an npm script. */
+function npmCommand(script: string): string {
+  return ['start', 'test'].includes(script) ? `npm ${script}` : `npm run ${script}`;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('help', () => {
+  it.each(METHODS)('describes $stackName with its registry summary', ({ stackName, summary }) => {
+    expect(help).toMatch(new RegExp(`^  ${escape(stackName)} +${escape(summary)}$`, 'm'));
+  });
+
+  it.each(options)('lists the option %s with its default %o', (option, value) => {
+    expect(help).toMatch(new RegExp(`^  ${option} .* ${escape(String(value))}$`, 'm'));
+  });
+
+  it.each(scripts)('shows how to run the npm script %s', (script) => {
+    expect(help).toContain(`  ${npmCommand(script)}`);
+  });
+});
+
+describe('README', () => {
+  it.each(options)('gives the option %s its default %o in the Configuration table', (option, value) => {
+    expect(readmeSection('Configuration')).toMatch(new RegExp(`^\\| \`${option}\` \\|[^|]*\\| \`${escape(String(value))}\` \\|`, 'm'));
+  });
+
+  it.each(scripts)('lists the npm script %s under Commands', (script) => {
+    expect(readmeSection('Commands')).toContain(`\`${npmCommand(script)}`);
+  });
+
+  it("lists exactly the secret CLI's IAM actions, as its usage text does", () => {
+    expect(readme).toContain(permissionsText());
+    expect(USAGE).toContain(permissionsText());
+  });
+
+  it.each(['tools', '__tests__', 'functions'])('names every folder of %s/ in the Layout section', (folder) => {
+    const folders = readdirSync(join(PROJECT_ROOT, folder), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('__'))
+      .map((entry) => `${folder}/${entry.name}/`);
+    expect(folders.length).toBeGreaterThan(0);
+    expect(folders.filter((path) => !readmeSection('Layout').includes(path))).toEqual([]);
+  });
+});
