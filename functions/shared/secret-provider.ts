@@ -129,7 +129,8 @@ export abstract class SecretProvider {
 /** Settles as `promise` does, or rejects with the abort reason as soon as `signal` aborts. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason);
+    // AbortSignal.timeout's reason is a DOMException named TimeoutError, an Error.
+    const abort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', abort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
   });

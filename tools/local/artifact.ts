@@ -60,11 +60,22 @@ export async function readDeployedFunction(lambda: LambdaClient, name: string): 
   };
 }
 
+/** The part of a synthesized stack's Terraform JSON that locates its function's zip. */
+interface SynthesizedStack {
+  readonly resource: { readonly aws_lambda_function: Record<string, { readonly filename: string }> };
+}
+
+/** What the handler resolved to, as the child process reports it; anything, if the handler misbehaved. */
+interface HandlerAnswer {
+  readonly statusCode?: unknown;
+  readonly body?: unknown;
+}
+
 /** The zip that `cdktf synth` wrote for a stack's function (asset packaging). */
 export function localArtifact(outdir: string, stack: string): string {
   const directory = stackDirectory(outdir, stack);
-  const json = JSON.parse(readFileSync(join(directory, 'cdk.tf.json'), 'utf8'));
-  const [fn] = Object.values<{ filename: string }>(json.resource.aws_lambda_function);
+  const json = JSON.parse(readFileSync(join(directory, 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
+  const [fn] = Object.values(json.resource.aws_lambda_function);
   if (fn.filename.includes('${')) {
     throw new ToolError(`${stack} was synthesized with packaging=archive; local invocation needs packaging=asset`);
   }
@@ -130,12 +141,13 @@ export async function invokeArtifact(options: {
       clearTimeout(timer);
     }
     const durationMs = Math.round(performance.now() - startedAt);
-    const answer = result.length > 0 ? JSON.parse(Buffer.concat(result).toString('utf8')) : undefined;
+    const answer = result.length > 0 ? (JSON.parse(Buffer.concat(result).toString('utf8')) as HandlerAnswer | null) : undefined;
     const text = Buffer.concat(output).toString('utf8');
     if (typeof answer?.statusCode !== 'number') {
       return { statusCode: 502, body: 'Internal Server Error', output: text, functionError: true, durationMs };
     }
-    return { statusCode: answer.statusCode, body: String(answer.body ?? ''), output: text, functionError: false, durationMs };
+    const body = typeof answer.body === 'string' ? answer.body : '';
+    return { statusCode: answer.statusCode, body, output: text, functionError: false, durationMs };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -12,7 +12,8 @@ const TERRAFORM_INSTALL = 'install Terraform >= 1.11 (https://developer.hashicor
 export function requireTerraform(): void {
   const probe = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) throw new MissingToolError('terraform', TERRAFORM_INSTALL);
-  const [major, minor] = String(JSON.parse(probe.stdout).terraform_version).split('.').map(Number);
+  const { terraform_version: version } = JSON.parse(probe.stdout) as { terraform_version: string };
+  const [major, minor] = version.split('.').map(Number);
   if (major < 1 || (major === 1 && minor < 11)) {
     throw new MissingToolError('terraform >= 1.11', TERRAFORM_INSTALL);
   }

@@ -10,11 +10,26 @@ import { PromptAbortedError, SecretUsageError } from './errors';
 import type { ProvisionMode, SecretStatus } from './store';
 import { createSecretStore, storeClassOf } from './stores';
 
-/** The IAM actions each stack's commands need, one line per stack and command kind. */
+/** `words` joined by spaces into lines of at most `width` characters, each after `indent`. */
+function wrap(words: readonly string[], indent: string, width = 100): string[] {
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(`${indent}${word}`);
+  }
+  return lines;
+}
+
+/** The IAM actions each stack's commands need: the usage text and the README show this same text. */
 export function permissionsText(): string {
   return STACK_NAMES.flatMap((stack) => {
     const { status, provision } = storeClassOf(stack).permissions;
-    return [`  ${stack} status:       ${status.join(', ')}`, `  ${stack} set, rotate:  ${provision.join(', ')}`];
+    const list = (label: string, actions: readonly string[]) => {
+      const [first = '', ...rest] = wrap(actions.join(', ').split(' '), ' '.repeat(18));
+      return [`    ${label.padEnd(14)}${first.trimStart()}`, ...rest];
+    };
+    return [`  ${stack}`, ...list('status:', status), ...list('set, rotate:', provision)];
   }).join('\n');
 }
 
@@ -32,7 +47,7 @@ Commands
   status <stack>   whether a token is in place and when its holder last changed
 
 Stacks
-${STACK_NAMES.map((stack) => `  ${stack}   ${storeClassOf(stack).describe(stack)}`).join('\n')}
+${STACK_NAMES.flatMap((stack) => [`  ${stack}`, ...wrap(storeClassOf(stack).describe(stack).split(' '), '    ')]).join('\n')}
 
 AWS
   Credentials and region come from the standard chain (AWS_PROFILE, AWS_REGION, ...); the region
