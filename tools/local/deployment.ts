@@ -140,13 +140,17 @@ export class LocalDeployment {
   /**
    * Stores the token of every stack whose options leave it to the secret CLI (out-of-band
    * delivery), as a user would after `cdktf deploy`; the others got it from Terraform.
-   * @returns the stacks provisioned, and what the CLI printed
+   * @returns what the CLI printed
    */
-  async provisionOutOfBand(apiToken: string): Promise<{ stacks: StackName[]; output: string }> {
-    const stacks = METHODS.filter((method) => isDeliveredOutOfBand(method, this.options)).map((method) => method.stackName);
+  async provisionOutOfBand(apiToken: string): Promise<string> {
     const outputs: string[] = [];
-    for (const stack of stacks) outputs.push(await this.secret('set', stack, apiToken));
-    return { stacks, output: outputs.join('') };
+    for (const stack of this.outOfBandStacks()) outputs.push(await this.secret('set', stack, apiToken));
+    return outputs.join('');
+  }
+
+  /** The stacks whose token the secret CLI writes under this deployment's options. */
+  outOfBandStacks(): StackName[] {
+    return METHODS.filter((method) => isDeliveredOutOfBand(method, this.options)).map((method) => method.stackName);
   }
 
   /** Invokes a deployed function locally with a function URL event (see {@link invokeDeployed}). */

@@ -38,7 +38,8 @@ async function main(): Promise<number> {
       deployment.deploy(token),
     );
     writeFileSync(join(RUN_DIRECTORY, 'deploy.log'), deployed.output);
-    await step('Provision the out-of-band tokens (npm run secret -- set <stack>)', () => deployment.provisionOutOfBand(token));
+    const outOfBand = deployment.outOfBandStacks().join(' and ');
+    await step(`Provision the token of ${outOfBand} (npm run secret -- set <stack>)`, () => deployment.provisionOutOfBand(token));
     const results = [];
     for (const stack of STACK_NAMES) {
       results.push(await step(`Invoke ${stack} with a function URL event`, () => invokeWithUpstream(deployment, upstream, stack)));
