@@ -67,7 +67,10 @@ export function methodOf(stackName: StackName): MethodDefinition {
 }
 
 /** Whether, under `options`, the token of `method` is written by the secret CLI rather than by Terraform. */
-export function isDeliveredOutOfBand(method: MethodDefinition, options: Pick<SampleOptions, SecretDeliveryOption>): boolean {
+export function isDeliveredOutOfBand(
+  method: MethodDefinition,
+  options: Pick<SampleOptions, SecretDeliveryOption>,
+): boolean {
   return options[method.deliveryOption] === OUT_OF_BAND;
 }
 

@@ -56,7 +56,11 @@ export class Method2SampleStack extends SampleStack {
           // Only through SSM, and only for this parameter (SSM's encryption context).
           condition: [
             // The partition's DNS suffix: amazonaws.com, but amazonaws.com.cn in China.
-            { test: 'StringEquals', variable: 'kms:ViaService', values: [`ssm.${options.region}.${partition.dnsSuffix}`] },
+            {
+              test: 'StringEquals',
+              variable: 'kms:ViaService',
+              values: [`ssm.${options.region}.${partition.dnsSuffix}`],
+            },
             { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: [this.parameter.arn] },
           ],
         },

@@ -59,7 +59,11 @@ beforeAll(async () => {
   workDirectory = mkdtempSync(join(tmpdir(), 'lambda-secrets-e2e-'));
   emulator = await startEmulator({ logFile: join(workDirectory, 'emulator.log') });
   upstream = await startUpstream(tokenDigest(token));
-  deployment = new LocalDeployment({ directory: join(workDirectory, 'app'), endpoint: emulator.endpoint, targetUrl: upstream.url });
+  deployment = new LocalDeployment({
+    directory: join(workDirectory, 'app'),
+    endpoint: emulator.endpoint,
+    targetUrl: upstream.url,
+  });
   transcript.push((await deployment.deploy(token)).output);
   unprovisioned = await invoke('method1-sample');
   transcript.push(await deployment.secret('set', 'method1-sample', token));
@@ -155,7 +159,10 @@ describe('a ciphertext is bound to its function', () => {
     expect(invocation.upstreamCalls).toBe(0);
     // KMS itself refused: the encryption context no longer matches the one the ciphertext was made with.
     expect(logEntries(invocation.output)).toContainEqual(
-      expect.objectContaining({ status: 500, error: expect.objectContaining({ cause: expect.objectContaining({ name: 'InvalidCiphertextException' }) }) }),
+      expect.objectContaining({
+        status: 500,
+        error: expect.objectContaining({ cause: expect.objectContaining({ name: 'InvalidCiphertextException' }) }),
+      }),
     );
     expect(containsAny(invocation.body + invocation.output, [...secrets, ciphertext])).toBe(false);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { createHandler, type FunctionUrlResponse } from '../../functions/shared/handler';
 import { KmsSecretProvider } from '../../functions/shared/kms-secret-provider';
-import type { SecretProvider, SecretProviderOptions } from '../../functions/shared/secret-provider';
+import type { SecretProvider } from '../../functions/shared/secret-provider';
 import { SsmSecretProvider } from '../../functions/shared/ssm-secret-provider';
 import {
   captureLogs,
@@ -20,22 +20,47 @@ import {
 import { refusingUrl, startUpstream, type UpstreamBehaviour } from './support/upstream';
 
 const CONTEXT = { awsRequestId: 'lambda-request-1', functionName: FUNCTION_NAME } as Context;
-const TIMEOUT_MS = 50;
+/**
+ * The upstream timeout of every test that expects the upstream to answer. Generous, because
+ * the first fetch in a fresh worker sets up its HTTP client slowly on a loaded machine, and a
+ * tight limit turned a 200 into a 504 there; still well inside vitest's 60 s testTimeout.
+ */
+const UPSTREAM_TIMEOUT_MS = 10_000;
+/**
+ * The upstream timeout of the tests about timing out. Short to keep them quick; they stay
+ * deterministic because their upstream ('hang') never answers, so nothing races the timer.
+ */
+const HANG_TIMEOUT_MS = 200;
+/** The secret fetch timeout of the test whose KMS never answers; nothing races it either. */
+const SECRET_HANG_TIMEOUT_MS = 200;
 
-function handlerWith(secretProvider: Pick<SecretProvider, 'get'>, targetUrl: string) {
+function handlerWith(
+  secretProvider: Pick<SecretProvider, 'get'>,
+  targetUrl: string,
+  upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS,
+) {
   const logs = captureLogs();
-  const handler = createHandler({ secretProvider, targetUrl, upstreamTimeoutMs: TIMEOUT_MS, logger: logs.logger });
+  const handler = createHandler({ secretProvider, targetUrl, upstreamTimeoutMs, logger: logs.logger });
   return { handler, logs };
 }
 
-/** Method 1 end to end: a KMS provider over a fake client, calling a real local upstream. */
+/**
+ * Method 1 end to end: a KMS provider over a fake client, calling a real local upstream. The
+ * secret fetch keeps its default timeout unless `cache` sets one: the fake answers in
+ * microtasks, which always run before a timer fires.
+ */
 async function method1(
   behaviour: UpstreamBehaviour,
-  { kms = fakeKms(), ciphertext = CIPHERTEXT, cache = {} as SecretProviderOptions } = {},
+  { kms = fakeKms(), ciphertext = CIPHERTEXT, cache = {}, upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS } = {},
 ) {
   const upstream = await startUpstream(behaviour);
   const provider = new KmsSecretProvider(kms, ciphertext, FUNCTION_NAME, cache);
-  return { ...handlerWith(provider, upstream.url), kms, upstream };
+  return { ...handlerWith(provider, upstream.url, upstreamTimeoutMs), kms, upstream };
+}
+
+/** Method 1 against an upstream that never answers, so only the short timeout can end the call. */
+function method1Hanging() {
+  return method1('hang', { upstreamTimeoutMs: HANG_TIMEOUT_MS });
 }
 
 /** Method 2 end to end: an SSM provider over a fake client, calling a real local upstream. */
@@ -89,7 +114,7 @@ describe('createHandler', () => {
     it('logs the Function URL request id when there is no Lambda context', async () => {
       const { handler, logs } = await method1('ok');
       await handler(EVENT);
-      expect(logs.entries()[0]!.requestId).toBe('url-request-1');
+      expect(logs.entries()[0].requestId).toBe('url-request-1');
     });
   });
 
@@ -132,8 +157,8 @@ describe('createHandler', () => {
       });
     });
 
-    it(`answers 504 "Upstream timed out" when the upstream does not answer within ${TIMEOUT_MS} ms`, async () => {
-      const { handler } = await method1('hang');
+    it(`answers 504 "Upstream timed out" when the upstream does not answer within ${HANG_TIMEOUT_MS} ms`, async () => {
+      const { handler } = await method1Hanging();
       await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(504, 'Upstream timed out'));
     });
   });
@@ -155,18 +180,22 @@ describe('createHandler', () => {
     });
 
     it('answers 500 when SSM cannot read the parameter', async () => {
-      const ssm = fakeSsm(TOKEN, async () => {
-        throw parameterNotFound();
-      });
+      const ssm = fakeSsm(TOKEN, () => Promise.reject(parameterNotFound()));
       const { handler } = await method2('ok', ssm);
       await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
     });
 
     it('answers 500 when KMS does not answer within the secret fetch timeout', async () => {
+      // Decrypt never settles, so the secret timeout is the only way out and cannot lose a race.
       const hangingKms = fakeKms(() => new Promise(() => {}));
-      const { handler, logs } = await method1('ok', { kms: hangingKms, cache: { timeoutMs: 20 } });
+      const { handler, logs } = await method1('ok', {
+        kms: hangingKms,
+        cache: { timeoutMs: SECRET_HANG_TIMEOUT_MS },
+      });
       await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
-      expect(logs.entries()[0]).toMatchObject({ error: { message: expect.stringContaining('took longer than 20 ms') } });
+      expect(logs.entries()[0]).toMatchObject({
+        error: { message: expect.stringContaining(`took longer than ${SECRET_HANG_TIMEOUT_MS} ms`) },
+      });
     });
 
     it('answers 500 without calling the upstream when the token is not header-safe', async () => {
@@ -183,11 +212,12 @@ describe('createHandler', () => {
 
     it('resolves to a 500 response when the secret provider rejects asynchronously', async () => {
       // The original article wrapped the handler in `try { return fn(e) } catch`, which
-      // lets a rejection like this one escape, so the 500 was never sent.
+      // lets a rejection like this one escape, so the 500 was never sent. setImmediate makes
+      // the rejection come in a later turn of the event loop without waiting on the clock.
       const failsLater = {
         get: () =>
           new Promise<string>((_resolve, reject) => {
-            setTimeout(() => reject(new Error('rejected after an await')), 5);
+            setImmediate(() => reject(new Error('rejected after an await')));
           }),
       };
       const { handler } = handlerWith(failsLater, 'http://127.0.0.1:9/unused');
@@ -272,7 +302,7 @@ describe('createHandler', () => {
       ['SSM success', () => method2('ok')],
       ['upstream 500', () => method1('error')],
       ['upstream redirect', () => method1('redirect')],
-      ['upstream timeout', () => method1('hang')],
+      ['upstream timeout', () => method1Hanging()],
       [
         'connection refused',
         async () => handlerWith(new KmsSecretProvider(fakeKms(), CIPHERTEXT, FUNCTION_NAME), await refusingUrl()),
@@ -283,9 +313,7 @@ describe('createHandler', () => {
         () =>
           method2(
             'ok',
-            fakeSsm(TOKEN, async () => {
-              throw parameterNotFound();
-            }),
+            fakeSsm(TOKEN, () => Promise.reject(parameterNotFound())),
           ),
       ],
       ['placeholder ciphertext', () => method1('ok', { ciphertext: SECRET_PLACEHOLDER })],

@@ -20,19 +20,19 @@ describe('KmsSecretProvider', () => {
   it('binds Decrypt to the function with the LambdaFunctionName encryption context', async () => {
     const kms = fakeKms();
     await new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get();
-    expect(kms.send.mock.calls[0]![0].input.EncryptionContext).toEqual({ LambdaFunctionName: FUNCTION_NAME });
+    expect(kms.send.mock.calls[0][0].input.EncryptionContext).toEqual({ LambdaFunctionName: FUNCTION_NAME });
   });
 
   it('lets the request be cancelled: Decrypt gets an abort signal', async () => {
     const kms = fakeKms();
     await new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get();
-    expect(kms.send.mock.calls[0]![1]?.abortSignal).toBeInstanceOf(AbortSignal);
+    expect(kms.send.mock.calls[0][1]?.abortSignal).toBeInstanceOf(AbortSignal);
   });
 
   it('sends the base64-decoded ciphertext bytes to Decrypt', async () => {
     const kms = fakeKms();
     await new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get();
-    expect(Buffer.from(kms.send.mock.calls[0]![0].input.CiphertextBlob!)).toEqual(CIPHERTEXT_BYTES);
+    expect(Buffer.from(kms.send.mock.calls[0][0].input.CiphertextBlob!)).toEqual(CIPHERTEXT_BYTES);
   });
 
   it('rejects with SecretNotProvisionedError while the ciphertext is the placeholder', async () => {
@@ -62,7 +62,7 @@ describe('KmsSecretProvider', () => {
   });
 
   it('rejects with SecretRetrievalError when Decrypt returns no plaintext', async () => {
-    const kms = fakeKms(async () => ({ $metadata: {} }));
+    const kms = fakeKms(() => Promise.resolve({ $metadata: {} }));
     await expect(new KmsSecretProvider(kms, CIPHERTEXT, FUNCTION_NAME).get()).rejects.toBeInstanceOf(
       SecretRetrievalError,
     );

@@ -12,7 +12,7 @@ describe('createLogger', () => {
     const logs = captureLogs();
     logs.logger.info('Upstream API accepted the request', { status: 200, durationMs: 12 });
     expect(logs.lines).toHaveLength(1);
-    expect(JSON.parse(logs.lines[0]!)).toEqual({
+    expect(JSON.parse(logs.lines[0])).toEqual({
       level: 'info',
       message: 'Upstream API accepted the request',
       status: 200,
@@ -23,13 +23,13 @@ describe('createLogger', () => {
   it.each(['info', 'warn', 'error'] as const)('records the %s level', (level) => {
     const logs = captureLogs();
     logs.logger[level]('message');
-    expect(logs.entries()[0]!.level).toBe(level);
+    expect(logs.entries()[0].level).toBe(level);
   });
 
   it('logs an error as its name and message only', () => {
     const logs = captureLogs();
     logs.logger.error('Invocation failed', { error: new Error('boom') });
-    expect(logs.entries()[0]!.error).toEqual({ name: 'Error', message: 'boom' });
+    expect(logs.entries()[0].error).toEqual({ name: 'Error', message: 'boom' });
   });
 
   it('logs the name and message of the cause, such as an AWS SDK error', () => {
@@ -37,7 +37,7 @@ describe('createLogger', () => {
     logs.logger.error('Invocation failed', {
       error: new SecretRetrievalError('Could not retrieve the secret', { cause: accessDenied() }),
     });
-    expect(logs.entries()[0]!.error).toEqual({
+    expect(logs.entries()[0].error).toEqual({
       name: 'SecretRetrievalError',
       message: 'Could not retrieve the secret',
       cause: { name: 'AccessDeniedException', message: accessDenied().message },

@@ -150,27 +150,32 @@ describe('SecretProvider', () => {
   });
 
   describe('when the store does not answer', () => {
+    // Short to keep these tests quick, yet deterministic: a fetch that should time out stays
+    // pending until the timer has fired, so nothing races it, and a fetch that should succeed
+    // (here and in every other test) resolves in microtasks, which always run before a timer.
+    const TIMEOUT_MS = 200;
+
     const hangingProvider = () => {
-      const provider = new StubProvider({ timeoutMs: 20 });
+      const provider = new StubProvider({ timeoutMs: TIMEOUT_MS });
       provider.fetchSecret.mockReturnValue(new Promise<string>(() => {}));
       return provider;
     };
 
     it('gives up after timeoutMs with a SecretRetrievalError naming the store and the limit', async () => {
       await expect(hangingProvider().get()).rejects.toThrow(
-        new SecretRetrievalError('Retrieving the secret held in the test store took longer than 20 ms'),
+        new SecretRetrievalError(`Retrieving the secret held in the test store took longer than ${TIMEOUT_MS} ms`),
       );
     });
 
     it('aborts the signal it gave the fetch, so the request is cancelled too', async () => {
       const provider = hangingProvider();
       await provider.get().catch(() => {});
-      expect(provider.fetchSecret.mock.calls[0]![0].aborted).toBe(true);
+      expect(provider.fetchSecret.mock.calls[0][0].aborted).toBe(true);
     });
 
     it('ignores a fetch that succeeds only after the timeout: the next call fetches again', async () => {
       const late = deferred<string>();
-      const provider = new StubProvider({ timeoutMs: 20 });
+      const provider = new StubProvider({ timeoutMs: TIMEOUT_MS });
       provider.fetchSecret.mockReturnValueOnce(late.promise).mockResolvedValueOnce('fresh-token');
       await expect(provider.get()).rejects.toThrow(SecretRetrievalError);
       late.resolve(TOKEN);

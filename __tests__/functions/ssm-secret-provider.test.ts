@@ -12,13 +12,13 @@ describe('SsmSecretProvider', () => {
   it('asks SSM for the named parameter, decrypted', async () => {
     const ssm = fakeSsm();
     await new SsmSecretProvider(ssm, PARAMETER_NAME).get();
-    expect(ssm.send.mock.calls[0]![0].input).toEqual({ Name: PARAMETER_NAME, WithDecryption: true });
+    expect(ssm.send.mock.calls[0][0].input).toEqual({ Name: PARAMETER_NAME, WithDecryption: true });
   });
 
   it('lets the request be cancelled: GetParameter gets an abort signal', async () => {
     const ssm = fakeSsm();
     await new SsmSecretProvider(ssm, PARAMETER_NAME).get();
-    expect(ssm.send.mock.calls[0]![1]?.abortSignal).toBeInstanceOf(AbortSignal);
+    expect(ssm.send.mock.calls[0][1]?.abortSignal).toBeInstanceOf(AbortSignal);
   });
 
   it('rejects with SecretNotProvisionedError while the parameter holds the placeholder', async () => {
@@ -28,16 +28,14 @@ describe('SsmSecretProvider', () => {
   });
 
   it('rejects with SecretRetrievalError naming the parameter when it has no value', async () => {
-    const ssm = fakeSsm(TOKEN, async () => ({ Parameter: { Name: PARAMETER_NAME }, $metadata: {} }));
+    const ssm = fakeSsm(TOKEN, () => Promise.resolve({ Parameter: { Name: PARAMETER_NAME }, $metadata: {} }));
     await expect(new SsmSecretProvider(ssm, PARAMETER_NAME).get()).rejects.toSatisfy(
       (error) => error instanceof SecretRetrievalError && error.message.includes(PARAMETER_NAME),
     );
   });
 
   it('wraps an SSM error in SecretRetrievalError with the SDK error as the cause', async () => {
-    const ssm = fakeSsm(TOKEN, async () => {
-      throw parameterNotFound();
-    });
+    const ssm = fakeSsm(TOKEN, () => Promise.reject(parameterNotFound()));
     await expect(new SsmSecretProvider(ssm, PARAMETER_NAME).get()).rejects.toSatisfy(
       (error) =>
         error instanceof SecretRetrievalError &&

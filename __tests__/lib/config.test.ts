@@ -34,15 +34,22 @@ describe('parseOptions', () => {
     ['secretCacheTtlSeconds', '+5'],
     ['logRetentionDays', '0x1E'],
     ['logRetentionDays', '30.0'],
-  ])('rejects %s=%o from the environment: only decimal digits are a number, as everywhere in the project', (option, value) => {
-    expect(() => parseOptions({ [option]: value })).toThrow(InvalidOptionError);
-  });
+  ])(
+    'rejects %s=%o from the environment: only decimal digits are a number, as everywhere in the project',
+    (option, value) => {
+      expect(() => parseOptions({ [option]: value })).toThrow(InvalidOptionError);
+    },
+  );
 
   it.each([
     ['region', 'Tokyo', /"region": expected an AWS region name/],
     ['targetUrl', 'example.com', /"targetUrl": expected an absolute http\(s\) URL/],
     ['targetUrl', 'ftp://example.com', /"targetUrl": expected an absolute http\(s\) URL/],
-    ['targetUrl', 'https://user:pass@example.com', /"targetUrl": expected an absolute http\(s\) URL without credentials/],
+    [
+      'targetUrl',
+      'https://user:pass@example.com',
+      /"targetUrl": expected an absolute http\(s\) URL without credentials/,
+    ],
     ['functionUrlAuthType', 'PUBLIC', /"functionUrlAuthType": expected one of "AWS_IAM", "NONE", got "PUBLIC"/],
     ['logRetentionDays', 10, /"logRetentionDays": expected one of 1, 3, 5, 7, 14, 30/],
     ['packaging', 'docker', /"packaging": expected one of "archive", "asset", got "docker"/],
@@ -91,7 +98,8 @@ describe('readOptions', () => {
 });
 
 describe("cdktf.json's context", () => {
-  const context: Record<string, unknown> = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdktf.json'), 'utf8')).context ?? {};
+  const context: Record<string, unknown> =
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdktf.json'), 'utf8')).context ?? {};
 
   it('holds only options of the stacks', () => {
     expect(Object.keys(context).filter((key) => !(key in DEFAULT_OPTIONS))).toEqual([]);

@@ -78,9 +78,12 @@ describe('imports', () => {
 });
 
 /** Modules that may be imported without side effects: not the entries, which run when loaded. */
-const IMPORTABLE = [...sourcesUnder('functions/shared'), ...sourcesUnder('lib'), ...sourcesUnder('stacks'), ...TOOLS].filter(
-  (file) => !file.startsWith('tools/scripts/'),
-);
+const IMPORTABLE = [
+  ...sourcesUnder('functions/shared'),
+  ...sourcesUnder('lib'),
+  ...sourcesUnder('stacks'),
+  ...TOOLS,
+].filter((file) => !file.startsWith('tools/scripts/'));
 
 describe('error classes', () => {
   it('set `name` to their own class name, which survives minification', async () => {

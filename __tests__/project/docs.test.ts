@@ -50,7 +50,9 @@ describe('help', () => {
 
 describe('README', () => {
   it.each(options)('gives the option %s its default %o in the Configuration table', (option, value) => {
-    expect(readmeSection('Configuration')).toMatch(new RegExp(`^\\| \`${option}\` \\|[^|]*\\| \`${escape(String(value))}\` \\|`, 'm'));
+    expect(readmeSection('Configuration')).toMatch(
+      new RegExp(`^\\| \`${option}\` \\|[^|]*\\| \`${escape(String(value))}\` \\|`, 'm'),
+    );
   });
 
   it.each(scripts)('lists the npm script %s under Commands', (script) => {

@@ -45,7 +45,9 @@ describe('full synthesis of both stacks', () => {
     expect(read(first, 'method1-sample').terraform.backend).toEqual({
       local: { path: '../../../terraform.method1-sample.tfstate' },
     });
-    expect(read(first, 'method2-sample').terraform.backend.local.path).toBe('../../../terraform.method2-sample.tfstate');
+    expect(read(first, 'method2-sample').terraform.backend.local.path).toBe(
+      '../../../terraform.method2-sample.tfstate',
+    );
   });
 
   it('writes no absolute path of this machine into any stack', () => {

@@ -34,7 +34,9 @@ describe.each(STACK_NAMES)('%s options', (name) => {
     expect(json.terraform.required_providers.archive).toBeUndefined();
     expect(single(json, 'aws_lambda_function')).toMatchObject({
       filename: expect.stringMatching(/^assets\/[\w-]+\/[0-9A-F]{32}\/archive\.zip$/),
-      source_code_hash: expect.stringMatching(/^\$\{filebase64sha256\("assets\/[\w-]+\/[0-9A-F]{32}\/archive\.zip"\)\}$/),
+      source_code_hash: expect.stringMatching(
+        /^\$\{filebase64sha256\("assets\/[\w-]+\/[0-9A-F]{32}\/archive\.zip"\)\}$/,
+      ),
     });
   });
 

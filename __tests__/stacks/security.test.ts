@@ -55,7 +55,9 @@ describe.each(METHODS)('$stackName security rules', (method) => {
     });
 
     it('makes the URL public only with auth type NONE, and never through an unconditioned lambda:InvokeFunction', () => {
-      const publicGrants = resources(json, 'aws_lambda_permission').filter((permission) => permission.principal === '*');
+      const publicGrants = resources(json, 'aws_lambda_permission').filter(
+        (permission) => permission.principal === '*',
+      );
       const expected =
         overrides.functionUrlAuthType === 'NONE'
           ? [expect.objectContaining({ action: 'lambda:InvokeFunctionUrl', function_url_auth_type: 'NONE' })]
@@ -74,14 +76,22 @@ function secretValuesIn(method: MethodDefinition, json: ReturnType<typeof synthS
   if (method.secretStore === 'function-environment') {
     return [single(json, 'aws_lambda_function').environment.variables[ENV.encryptedApiToken]];
   }
-  return resources(json, 'aws_ssm_parameter').map((parameter) => ({ value: parameter.value, value_wo: parameter.value_wo }));
+  return resources(json, 'aws_ssm_parameter').map((parameter) => ({
+    value: parameter.value,
+    value_wo: parameter.value_wo,
+  }));
 }
 
 /** What {@link secretValuesIn} must find under `overrides`: nothing that could be the token itself. */
-function expectedSecretValue(method: MethodDefinition, overrides: Partial<Record<keyof SampleOptions, string>>): unknown {
+function expectedSecretValue(
+  method: MethodDefinition,
+  overrides: Partial<Record<keyof SampleOptions, string>>,
+): unknown {
   const outOfBand = overrides[method.deliveryOption] === 'out-of-band';
   if (method.secretStore === 'function-environment') {
-    return outOfBand ? SECRET_PLACEHOLDER : expect.stringMatching(/^\$\{data\.aws_kms_ciphertext\.[\w-]+\.ciphertext_blob\}$/);
+    return outOfBand
+      ? SECRET_PLACEHOLDER
+      : expect.stringMatching(/^\$\{data\.aws_kms_ciphertext\.[\w-]+\.ciphertext_blob\}$/);
   }
   return { value: undefined, value_wo: outOfBand ? SECRET_PLACEHOLDER : '${var.api_token}' };
 }

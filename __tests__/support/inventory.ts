@@ -24,12 +24,16 @@ export async function inventory(endpoint: string, region: string): Promise<Inven
     keys.map(async (key) => (await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata),
   );
   return {
-    functions: ((await new LambdaClient(config).send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName ?? ''),
+    functions: ((await new LambdaClient(config).send(new ListFunctionsCommand({}))).Functions ?? []).map(
+      (f) => f.FunctionName ?? '',
+    ),
     roles: ((await new IAMClient(config).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName ?? ''),
     policies: ((await new IAMClient(config).send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? []).map(
       (p) => p.PolicyName ?? '',
     ),
-    parameters: ((await new SSMClient(config).send(new DescribeParametersCommand({}))).Parameters ?? []).map((p) => p.Name ?? ''),
+    parameters: ((await new SSMClient(config).send(new DescribeParametersCommand({}))).Parameters ?? []).map(
+      (p) => p.Name ?? '',
+    ),
     logGroups: ((await new CloudWatchLogsClient(config).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map(
       (g) => g.logGroupName ?? '',
     ),

@@ -22,7 +22,10 @@ export interface TerraformJson {
 }
 
 /** Builds one stack in a test app with the given option values and returns its Terraform JSON. */
-export function synthStack(name: StackName, overrides: Partial<Record<keyof SampleOptions, unknown>> = {}): Synthesized {
+export function synthStack(
+  name: StackName,
+  overrides: Partial<Record<keyof SampleOptions, unknown>> = {},
+): Synthesized {
   const app = Testing.app();
   const stack: SampleStack = new STACK_CLASSES[name](app, parseOptions(overrides));
   const text = Testing.synth(stack);

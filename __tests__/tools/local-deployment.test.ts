@@ -3,7 +3,10 @@ import { inheritedEnvironment } from '../../tools/local/deployment';
 
 describe('inheritedEnvironment', () => {
   it('keeps ordinary variables such as PATH and HOME', () => {
-    expect(inheritedEnvironment({ PATH: '/usr/bin', HOME: '/home/user' })).toEqual({ PATH: '/usr/bin', HOME: '/home/user' });
+    expect(inheritedEnvironment({ PATH: '/usr/bin', HOME: '/home/user' })).toEqual({
+      PATH: '/usr/bin',
+      HOME: '/home/user',
+    });
   });
 
   it.each(['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL_KMS', 'AWS_CONFIG_FILE'])(
@@ -17,9 +20,12 @@ describe('inheritedEnvironment', () => {
     expect(inheritedEnvironment({ LAMBDA_SECRETS_METHOD1_SECRET_DELIVERY: 'terraform' })).toEqual({});
   });
 
-  it.each(['TF_LOG', 'TF_CLI_ARGS_apply', 'TF_VAR_api_token_version', 'TF_WORKSPACE'])("drops Terraform's %s", (name) => {
-    expect(inheritedEnvironment({ [name]: 'x' })).toEqual({});
-  });
+  it.each(['TF_LOG', 'TF_CLI_ARGS_apply', 'TF_VAR_api_token_version', 'TF_WORKSPACE'])(
+    "drops Terraform's %s",
+    (name) => {
+      expect(inheritedEnvironment({ [name]: 'x' })).toEqual({});
+    },
+  );
 
   it.each(['TF_CLI_CONFIG_FILE', 'TF_PLUGIN_CACHE_DIR'])("keeps Terraform's %s, where it finds providers", (name) => {
     expect(inheritedEnvironment({ [name]: 'x' })).toEqual({ [name]: 'x' });

@@ -36,7 +36,7 @@ function fakeTerminal() {
 }
 
 /** Types `keys` at a fresh hidden prompt and settles as the prompt does. */
-async function typeAtPrompt(keys: string[]) {
+function typeAtPrompt(keys: string[]) {
   const terminal = fakeTerminal();
   const answer = promptHiddenToken(terminal.input, terminal.output, QUESTION);
   for (const key of keys) terminal.input.write(key);
@@ -112,49 +112,49 @@ describe('readPipedToken', () => {
 
 describe('promptHiddenToken', () => {
   it('returns what was typed once Enter is pressed', async () => {
-    const { answer } = await typeAtPrompt([TOKEN, '\r']);
+    const { answer } = typeAtPrompt([TOKEN, '\r']);
     await expect(answer).resolves.toBe(TOKEN);
   });
 
   it('takes keystrokes one at a time', async () => {
-    const { answer } = await typeAtPrompt([...'tok', '\r']);
+    const { answer } = typeAtPrompt([...'tok', '\r']);
     await expect(answer).resolves.toBe('tok');
   });
 
   it('erases the last character on Backspace', async () => {
-    const { answer } = await typeAtPrompt(['tokx', '\u007f', '\r']);
+    const { answer } = typeAtPrompt(['tokx', '\u007f', '\r']);
     await expect(answer).resolves.toBe('tok');
   });
 
   it('erases a whole non-ASCII character on Backspace', async () => {
-    const { answer } = await typeAtPrompt(['tok😀', '\u007f', '\r']);
+    const { answer } = typeAtPrompt(['tok😀', '\u007f', '\r']);
     await expect(answer).resolves.toBe('tok');
   });
 
   it('ignores other control characters', async () => {
-    const { answer } = await typeAtPrompt(['to\u001bk', '\r']);
+    const { answer } = typeAtPrompt(['to\u001bk', '\r']);
     await expect(answer).resolves.toBe('tok');
   });
 
   it('shows the question and a final newline, never what is typed', async () => {
-    const { answer, terminal } = await typeAtPrompt([TOKEN, '\r']);
+    const { answer, terminal } = typeAtPrompt([TOKEN, '\r']);
     await answer;
     expect(terminal.shown()).toBe(`${QUESTION}\n`);
   });
 
   it('aborts on Ctrl-C', async () => {
-    const { answer } = await typeAtPrompt(['tok', '\u0003']);
+    const { answer } = typeAtPrompt(['tok', '\u0003']);
     await expect(answer).rejects.toThrow(PromptAbortedError);
   });
 
   it('reads in raw mode and leaves it after Enter', async () => {
-    const { answer, terminal } = await typeAtPrompt(['tok\r']);
+    const { answer, terminal } = typeAtPrompt(['tok\r']);
     await answer;
     expect(terminal.rawMode).toEqual([true, false]);
   });
 
   it('leaves raw mode after Ctrl-C', async () => {
-    const { answer, terminal } = await typeAtPrompt(['\u0003']);
+    const { answer, terminal } = typeAtPrompt(['\u0003']);
     await answer.catch(() => {});
     expect(terminal.rawMode).toEqual([true, false]);
   });

@@ -88,7 +88,9 @@ function recordingClients(): { clients: SecretStoreClients; actions: Set<string>
   const actions = new Set<string>();
   const clients = { lambda: new LambdaClient({}), kms: new KMSClient({}), ssm: new SSMClient({}) };
   type Handler = (args: { input: object }) => Promise<unknown>;
-  type MiddlewareStack = { add(middleware: (next: Handler, context: { commandName: string }) => Handler, options: object): void };
+  type MiddlewareStack = {
+    add(middleware: (next: Handler, context: { commandName: string }) => Handler, options: object): void;
+  };
   for (const [service, client] of Object.entries(clients)) {
     (client.middlewareStack as unknown as MiddlewareStack).add(
       (next, context) => (args) => {
@@ -102,7 +104,7 @@ function recordingClients(): { clients: SecretStoreClients; actions: Set<string>
       { step: 'initialize' },
     );
   }
-  return { clients: clients as unknown as SecretStoreClients, actions };
+  return { clients: clients, actions };
 }
 
 describe.each(STACK_NAMES)('the IAM actions listed for %s (usage text and README)', (stack) => {
@@ -347,7 +349,12 @@ describe('the store of method1-sample', () => {
   describe('keeps secrets out of its errors', () => {
     it('removes the token from an AWS error that echoes it', async () => {
       const kms = intercept(account.clients.kms, EncryptCommand, (command) =>
-        Promise.reject(awsError('ValidationException', `Value '${Buffer.from(command.input.Plaintext!)}' is invalid`)),
+        Promise.reject(
+          awsError(
+            'ValidationException',
+            `Value '${Buffer.from(command.input.Plaintext!).toString('utf8')}' is invalid`,
+          ),
+        ),
       );
       const error = await createSecretStore('method1-sample', { kms })
         .provision(TOKEN, 'set')

@@ -39,7 +39,9 @@ export function run(
     const chunks: Buffer[] = [];
     child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.on('error', (error) => reject(new CommandFailedError(`${command} could not start: ${error.message}`, { cause: error })));
+    child.on('error', (error) =>
+      reject(new CommandFailedError(`${command} could not start: ${error.message}`, { cause: error })),
+    );
     child.on('close', (code) => {
       const output = Buffer.concat(chunks).toString('utf8');
       if ((options.allowedCodes ?? [0]).includes(code ?? -1)) {

@@ -44,8 +44,8 @@ export async function readDeployedFunction(lambda: LambdaClient, name: string): 
     ({ Configuration: config } = await lambda.send(new GetFunctionCommand({ FunctionName: name })));
   } catch (error) {
     const problem = isAwsError(error, 'ResourceNotFoundException')
-        ? `function ${name} is not deployed`
-        : `reading function ${name} failed: ${error instanceof Error ? error.message : String(error)}`;
+      ? `function ${name} is not deployed`
+      : `reading function ${name} failed: ${error instanceof Error ? error.message : String(error)}`;
     throw new ToolError(`${problem}; is the local run up? Start one with \`npm start\``, { cause: error });
   }
   if (!config?.Handler || !config.Runtime || !config.CodeSha256) {
@@ -134,14 +134,17 @@ export async function invokeArtifact(options: {
         }),
       );
       await new Promise<void>((resolve, reject) => {
-        child.once('error', (error) => reject(new CommandFailedError(`node could not start: ${error.message}`, { cause: error })));
+        child.once('error', (error) =>
+          reject(new CommandFailedError(`node could not start: ${error.message}`, { cause: error })),
+        );
         child.once('close', () => resolve());
       });
     } finally {
       clearTimeout(timer);
     }
     const durationMs = Math.round(performance.now() - startedAt);
-    const answer = result.length > 0 ? (JSON.parse(Buffer.concat(result).toString('utf8')) as HandlerAnswer | null) : undefined;
+    const answer =
+      result.length > 0 ? (JSON.parse(Buffer.concat(result).toString('utf8')) as HandlerAnswer | null) : undefined;
     const text = Buffer.concat(output).toString('utf8');
     if (typeof answer?.statusCode !== 'number') {
       return { statusCode: 502, body: 'Internal Server Error', output: text, functionError: true, durationMs };

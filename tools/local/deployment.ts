@@ -24,11 +24,17 @@ import {
  * SDK's behaviour switches (`AWS_SDK_JS_*`), and where Terraform finds its CLI config and
  * provider cache, which hold neither credentials for AWS nor options of the stacks.
  */
-const NOT_INHERITED = [/^AWS_(?!SDK_JS_)/, new RegExp(`^${OPTION_ENV_PREFIX}`), /^TF_(?!CLI_CONFIG_FILE$|PLUGIN_CACHE_DIR$)/];
+const NOT_INHERITED = [
+  /^AWS_(?!SDK_JS_)/,
+  new RegExp(`^${OPTION_ENV_PREFIX}`),
+  /^TF_(?!CLI_CONFIG_FILE$|PLUGIN_CACHE_DIR$)/,
+];
 
 /** `env` without the variables in {@link NOT_INHERITED}. */
 export function inheritedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !NOT_INHERITED.some((pattern) => pattern.test(name))));
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !NOT_INHERITED.some((pattern) => pattern.test(name))),
+  );
 }
 
 /** Where a local deployment keeps its files and what it points at. */
@@ -79,7 +85,9 @@ export class LocalDeployment {
     this.#environment = {
       ...inheritedEnvironment(process.env),
       ...this.awsEnvironment,
-      ...Object.fromEntries(Object.entries(options).map(([key, value]) => [optionEnvName(key as keyof SampleOptions), value])),
+      ...Object.fromEntries(
+        Object.entries(options).map(([key, value]) => [optionEnvName(key as keyof SampleOptions), value]),
+      ),
       ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
       TF_IN_AUTOMATION: '1',
       CHECKPOINT_DISABLE: '1',
@@ -155,6 +163,12 @@ export class LocalDeployment {
 
   /** Invokes a deployed function locally with a function URL event (see {@link invokeDeployed}). */
   invoke(stack: StackName, functionName?: string): ReturnType<typeof invokeDeployed> {
-    return invokeDeployed({ lambda: this.lambda, stack, outdir: this.outdir, awsEnvironment: this.awsEnvironment, functionName });
+    return invokeDeployed({
+      lambda: this.lambda,
+      stack,
+      outdir: this.outdir,
+      awsEnvironment: this.awsEnvironment,
+      functionName,
+    });
   }
 }

@@ -110,7 +110,8 @@ export async function stopEmulator(pid: number, timeoutMs = 10_000): Promise<boo
   signalGroup(pid, 'SIGTERM');
   if (!(await exited(pid, timeoutMs))) {
     signalGroup(pid, 'SIGKILL');
-    if (!(await exited(pid, 2_000))) throw new CommandFailedError(`moto_server (pid ${pid}) did not exit after SIGKILL`);
+    if (!(await exited(pid, 2_000)))
+      throw new CommandFailedError(`moto_server (pid ${pid}) did not exit after SIGKILL`);
   }
   return true;
 }
@@ -129,7 +130,7 @@ function isMotoServer(pid: number): boolean {
   // /proc on Linux; ps elsewhere (macOS).
   const commandLine = existsSync(`/proc/${pid}/cmdline`)
     ? readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    : spawnSync('ps', ['-p', String(pid), '-o', 'args='], { encoding: 'utf8' }).stdout ?? '';
+    : (spawnSync('ps', ['-p', String(pid), '-o', 'args='], { encoding: 'utf8' }).stdout ?? '');
   return commandLine.includes('moto_server');
 }
 
@@ -151,7 +152,9 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EPERM') {
-      throw new CommandFailedError(`not allowed to stop moto_server (pid ${pid}): it belongs to another user`, { cause: error });
+      throw new CommandFailedError(`not allowed to stop moto_server (pid ${pid}): it belongs to another user`, {
+        cause: error,
+      });
     }
     if (code !== 'ESRCH') throw error;
   }

@@ -52,10 +52,21 @@ export async function invokeWithUpstream(
 export function printSummary(results: readonly InvocationSummary[]): void {
   const rows = [
     ['stack', 'status', 'body', 'upstream saw the token', 'time'],
-    ...results.map((r) => [r.stack, String(r.statusCode), r.body, r.upstreamSawToken ? 'yes' : 'no', `${r.durationMs} ms`]),
+    ...results.map((r) => [
+      r.stack,
+      String(r.statusCode),
+      r.body,
+      r.upstreamSawToken ? 'yes' : 'no',
+      `${r.durationMs} ms`,
+    ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) {
-    process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
+    process.stdout.write(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   }
 }

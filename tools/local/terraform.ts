@@ -61,12 +61,24 @@ export function writeTerraformCliConfig(file: string): string | undefined {
 
 /** `cdktf deploy` of the given stacks, non-interactive, synthesizing into `outdir`. */
 export function cdktfDeploy(stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
-  return run(projectBinary('cdktf'), ['deploy', ...stacks, '--auto-approve', '--skip-provider-lock', '--no-color', '--output', outdir], { env });
+  return run(
+    projectBinary('cdktf'),
+    ['deploy', ...stacks, '--auto-approve', '--skip-provider-lock', '--no-color', '--output', outdir],
+    { env },
+  );
 }
 
 /** `cdktf destroy` of the given stacks, reusing what was synthesized into `outdir`. */
-export function cdktfDestroy(stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
-  return run(projectBinary('cdktf'), ['destroy', ...stacks, '--auto-approve', '--skip-synth', '--no-color', '--output', outdir], { env });
+export function cdktfDestroy(
+  stacks: readonly string[],
+  outdir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<CommandResult> {
+  return run(
+    projectBinary('cdktf'),
+    ['destroy', ...stacks, '--auto-approve', '--skip-synth', '--no-color', '--output', outdir],
+    { env },
+  );
 }
 
 /** The folder in which cdktf runs Terraform for `stack`. */

@@ -77,7 +77,11 @@ runMain(async () => {
     for (let index = 0; index < runs; index += 1) {
       process.stdout.write(`run ${index + 1} of ${runs}\n`);
       let output = '';
-      localRun.push(await seconds(async () => ({ output } = await run(projectBinary('tsx'), ['tools/scripts/start.ts'], { env: process.env }))));
+      localRun.push(
+        await seconds(
+          async () => ({ output } = await run(projectBinary('tsx'), ['tools/scripts/start.ts'], { env: process.env })),
+        ),
+      );
       deploy.push(stepSeconds(output, 'Deploy'));
 
       const outdir = mkdtempSync(join(tmpdir(), 'lambda-secrets-bench-'));
@@ -97,10 +101,19 @@ runMain(async () => {
     await stopLocalRun();
   }
   printTable([
-    { measure: '`npm start`: both stacks deployed and invoked', values: localRun, unit: 's', target: `≤ ${LOCAL_RUN_TARGET_SECONDS} s` },
+    {
+      measure: '`npm start`: both stacks deployed and invoked',
+      values: localRun,
+      unit: 's',
+      target: `≤ ${LOCAL_RUN_TARGET_SECONDS} s`,
+    },
     { measure: '… of which `cdktf deploy`', values: deploy, unit: 's' },
     { measure: '`cdktf synth` of both stacks (with bundling)', values: synth, unit: 's' },
-    ...STACK_NAMES.map((stack): Row => ({ measure: `${stack} deployment package (zip)`, values: packageSizes.get(stack)!, unit: 'KiB' })),
+    ...STACK_NAMES.map((stack): Row => ({
+      measure: `${stack} deployment package (zip)`,
+      values: packageSizes.get(stack)!,
+      unit: 'KiB',
+    })),
   ]);
   return localRun.every((value) => value <= LOCAL_RUN_TARGET_SECONDS) ? 0 : 1;
 });

@@ -12,13 +12,19 @@ runMain(async () => {
   const stacks = args.filter(isStackName);
   if (stacks.length === 0 || stacks.length < args.length) {
     const unknown = args.find((arg) => !isStackName(arg));
-    throw new UsageError(`usage: npm run invoke:local -- <${STACK_NAMES.join('|')}>...${unknown ? ` (unknown stack "${unknown}")` : ''}`);
+    throw new UsageError(
+      `usage: npm run invoke:local -- <${STACK_NAMES.join('|')}>...${unknown ? ` (unknown stack "${unknown}")` : ''}`,
+    );
   }
   const run = readLocalRun();
   // The functions were deployed with this upstream's URL; it accepts only the token npm start made.
   const upstream = await startUpstream(run.tokenDigest, run.upstreamPort);
   try {
-    const deployment = new LocalDeployment({ directory: RUN_DIRECTORY, endpoint: run.endpoint, targetUrl: upstream.url });
+    const deployment = new LocalDeployment({
+      directory: RUN_DIRECTORY,
+      endpoint: run.endpoint,
+      targetUrl: upstream.url,
+    });
     const results = [];
     for (const stack of stacks) results.push(await invokeWithUpstream(deployment, upstream, stack));
     printSummary(results);

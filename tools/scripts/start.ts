@@ -33,16 +33,25 @@ async function main(): Promise<number> {
           writeLocalRun({ endpoint, emulatorPid: pid, upstreamPort: upstream.port, tokenDigest: tokenDigest(token) }),
       }),
     );
-    const deployment = new LocalDeployment({ directory: RUN_DIRECTORY, endpoint: emulator.endpoint, targetUrl: upstream.url });
-    const deployed = await step(`Deploy ${STACK_NAMES.join(' and ')} (cdktf deploy; a write-only token via TF_VAR_api_token)`, () =>
-      deployment.deploy(token),
+    const deployment = new LocalDeployment({
+      directory: RUN_DIRECTORY,
+      endpoint: emulator.endpoint,
+      targetUrl: upstream.url,
+    });
+    const deployed = await step(
+      `Deploy ${STACK_NAMES.join(' and ')} (cdktf deploy; a write-only token via TF_VAR_api_token)`,
+      () => deployment.deploy(token),
     );
     writeFileSync(join(RUN_DIRECTORY, 'deploy.log'), deployed.output);
     const outOfBand = deployment.outOfBandStacks().join(' and ');
-    await step(`Provision the token of ${outOfBand} (npm run secret -- set <stack>)`, () => deployment.provisionOutOfBand(token));
+    await step(`Provision the token of ${outOfBand} (npm run secret -- set <stack>)`, () =>
+      deployment.provisionOutOfBand(token),
+    );
     const results = [];
     for (const stack of STACK_NAMES) {
-      results.push(await step(`Invoke ${stack} with a function URL event`, () => invokeWithUpstream(deployment, upstream, stack)));
+      results.push(
+        await step(`Invoke ${stack} with a function URL event`, () => invokeWithUpstream(deployment, upstream, stack)),
+      );
     }
     printSummary(results);
     process.stdout.write(

@@ -87,7 +87,9 @@ export function parseArguments(argv: readonly string[]): Invocation {
   if (!isCommand(command)) throw new SecretUsageError('unknown command: expected set, rotate or status');
   if (stack === undefined) throw new SecretUsageError(`missing stack: expected one of ${STACK_NAMES.join(', ')}`);
   if (extra.length > 0) {
-    throw new SecretUsageError('too many arguments: the token is read from stdin or a prompt, never from the command line');
+    throw new SecretUsageError(
+      'too many arguments: the token is read from stdin or a prompt, never from the command line',
+    );
   }
   return { command, stack };
 }

@@ -34,7 +34,11 @@ export class StackNotDeployedError extends ToolError {
    * @param stack the stack, whose function has the same name
    * @param region where the function was looked for
    */
-  constructor(readonly stack: string, readonly region: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly stack: string,
+    readonly region: string,
+    options?: { cause?: unknown },
+  ) {
     super(`stack ${stack} is not deployed (no function ${stack} in ${region}); run npx cdktf deploy ${stack}`, options);
   }
 }
@@ -81,7 +85,10 @@ export class TokenTooLargeError extends ToolError {
    * @param size the token's size in bytes (UTF-8)
    * @param limit the largest size accepted
    */
-  constructor(readonly size: number, readonly limit: number) {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(
       `the token is ${size} bytes; at most ${limit} bytes fit ` +
         `(the SSM standard tier and Lambda's environment quota are both 4 KB)`,
@@ -123,7 +130,11 @@ export class AccessDeniedError extends ToolError {
    * @param action the IAM action, e.g. `kms:Encrypt`
    * @param resource what it was called on
    */
-  constructor(readonly action: string, readonly resource: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly action: string,
+    readonly resource: string,
+    options?: { cause?: unknown },
+  ) {
     super(`access denied to ${action} on ${resource}: check your credentials' IAM permissions`, options);
   }
 }

@@ -1,6 +1,10 @@
 /** Method 1's store: base64 KMS ciphertext in the function's environment, written outside Terraform. */
 import { EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { ENCRYPTION_CONTEXT_KEY, ENV } from '../../functions/shared/contract';
 import { assertEnvironmentFits } from '../../lib/lambda-environment';
 import { keyAliasName, type StackName } from '../../lib/methods';
@@ -27,7 +31,12 @@ export class EnvironmentSecretStore implements SecretStore {
   /** What each command needs; `GetFunction` is how the update is awaited. */
   static readonly permissions: StorePermissions = {
     status: ['lambda:GetFunctionConfiguration'],
-    provision: ['lambda:GetFunctionConfiguration', 'kms:Encrypt', 'lambda:UpdateFunctionConfiguration', 'lambda:GetFunction'],
+    provision: [
+      'lambda:GetFunctionConfiguration',
+      'kms:Encrypt',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:GetFunction',
+    ],
   };
 
   /** What provisioning does, for the usage text. */
@@ -124,9 +133,9 @@ export class EnvironmentSecretStore implements SecretStore {
       throw new FunctionUpdateError(
         isAwsError(error, 'TimeoutError')
           ? `function ${this.stack} did not finish updating within ${UPDATE_WAIT_SECONDS} s ` +
-            '(waiting needs lambda:GetFunction); check its LastUpdateStatus'
+              '(waiting needs lambda:GetFunction); check its LastUpdateStatus'
           : `the update of function ${this.stack} failed; see LastUpdateStatusReason in ` +
-            `aws lambda get-function-configuration --function-name ${this.stack}`,
+              `aws lambda get-function-configuration --function-name ${this.stack}`,
       );
     }
   }

@@ -21,7 +21,7 @@ export const EVENT = { requestContext: { requestId: 'url-request-1' } } as Lambd
 
 /** A KMS client whose Decrypt returns {@link TOKEN} unless `respond` says otherwise. */
 export function fakeKms(
-  respond: KmsDecryptClient['send'] = async () => ({ Plaintext: Buffer.from(TOKEN), $metadata: {} }),
+  respond: KmsDecryptClient['send'] = () => Promise.resolve({ Plaintext: Buffer.from(TOKEN), $metadata: {} }),
 ) {
   return { send: vi.fn<KmsDecryptClient['send']>(respond) };
 }
@@ -29,10 +29,11 @@ export function fakeKms(
 /** An SSM client whose GetParameter returns `value` unless `respond` says otherwise. */
 export function fakeSsm(
   value: string = TOKEN,
-  respond: SsmGetParameterClient['send'] = async (): Promise<GetParameterCommandOutput> => ({
-    Parameter: { Name: PARAMETER_NAME, Type: 'SecureString', Value: value },
-    $metadata: {},
-  }),
+  respond: SsmGetParameterClient['send'] = (): Promise<GetParameterCommandOutput> =>
+    Promise.resolve({
+      Parameter: { Name: PARAMETER_NAME, Type: 'SecureString', Value: value },
+      $metadata: {},
+    }),
 ) {
   return { send: vi.fn<SsmGetParameterClient['send']>(respond) };
 }
@@ -53,9 +54,7 @@ export function parameterNotFound(): ParameterNotFound {
 }
 
 /** A KMS Decrypt that fails with {@link accessDenied}. */
-export const denyDecrypt = async (): Promise<DecryptCommandOutput> => {
-  throw accessDenied();
-};
+export const denyDecrypt = (): Promise<DecryptCommandOutput> => Promise.reject(accessDenied());
 
 /** A logger whose lines are kept for inspection instead of printed. */
 export function captureLogs(): {

@@ -51,14 +51,14 @@ export function useSampleAccount(): SampleAccount {
   let directory: string | undefined;
   let emulator: Emulator | undefined;
   let clients: AccountClients | undefined;
-  let startFailure: unknown;
+  let startFailure: Error | undefined;
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'secret-cli-'));
     try {
       emulator = await startEmulator({ logFile: join(directory, 'moto.log') });
     } catch (error) {
-      startFailure = error;
+      startFailure = error as Error;
       return;
     }
     for (const [name, value] of Object.entries(emulatorEnvironment(emulator.endpoint, REGION))) {
@@ -154,7 +154,7 @@ export async function decryptMethod1Token(
   clients: AccountClients,
   contextFunction = 'method1-sample',
 ): Promise<string> {
-  const ciphertext = (await environmentOf(clients.lambda, 'method1-sample'))[ENV.encryptedApiToken]!;
+  const ciphertext = (await environmentOf(clients.lambda, 'method1-sample'))[ENV.encryptedApiToken];
   const { Plaintext } = await clients.kms.send(
     new DecryptCommand({
       CiphertextBlob: Buffer.from(ciphertext, 'base64'),
