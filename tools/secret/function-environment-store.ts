@@ -27,7 +27,7 @@ import {
 const UPDATE_WAIT_SECONDS = 120;
 
 /** Method 1: base64 KMS ciphertext in the function's environment variable. */
-export class EnvironmentSecretStore implements SecretStore {
+export class FunctionEnvironmentSecretStore implements SecretStore {
   /** What each command needs; `GetFunction` is how the update is awaited. */
   static readonly permissions: StorePermissions = {
     status: ['lambda:GetFunctionConfiguration'],

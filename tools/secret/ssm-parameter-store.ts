@@ -20,7 +20,7 @@ import {
 } from './store';
 
 /** Method 2: an SSM SecureString, named by the function's environment, encrypted with the stack's key. */
-export class ParameterSecretStore implements SecretStore {
+export class SsmParameterSecretStore implements SecretStore {
   /**
    * What each command needs. Reading the parameter with decryption makes SSM call kms:Decrypt,
    * and writing a SecureString kms:Encrypt, both with the caller's permissions.

@@ -4,8 +4,8 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { isStackName, methodOf, STACK_NAMES, type SecretStoreKind, type StackName } from '../../lib/methods';
 import { UnknownStackError } from './errors';
-import { EnvironmentSecretStore } from './function-environment-store';
-import { ParameterSecretStore } from './ssm-parameter-store';
+import { FunctionEnvironmentSecretStore } from './function-environment-store';
+import { SsmParameterSecretStore } from './ssm-parameter-store';
 import type { SecretStore, SecretStoreClients, StorePermissions } from './store';
 
 /** What a store class offers besides its instances: what its commands need, and what it does. */
@@ -17,8 +17,8 @@ export interface SecretStoreClass {
 
 /** The store class of each kind of place a method keeps its token. */
 export const STORE_CLASSES: { readonly [Kind in SecretStoreKind]: SecretStoreClass } = {
-  'function-environment': EnvironmentSecretStore,
-  'ssm-parameter': ParameterSecretStore,
+  'function-environment': FunctionEnvironmentSecretStore,
+  'ssm-parameter': SsmParameterSecretStore,
 };
 
 /** The store class that keeps `stack`'s token. */

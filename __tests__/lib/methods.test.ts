@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS } from '../../lib/config';
+import { isDeliveredOutOfBand, isStackName, keyAliasName, METHODS, methodOf, STACK_NAMES } from '../../lib/methods';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { STACK_CLASSES } from '../../stacks';
+import { STORE_CLASSES } from '../../tools/secret/stores';
+
+describe('the method registry', () => {
+  it('names the stacks in deployment order', () => {
+    expect(STACK_NAMES).toEqual(['method1-sample', 'method2-sample']);
+  });
+
+  it.each(METHODS)('points $stackName at a handler entry that exists, in a folder named after the stack', (method) => {
+    expect(method.entry).toBe(`functions/${method.stackName}/index.ts`);
+    expect(existsSync(join(PROJECT_ROOT, method.entry))).toBe(true);
+  });
+
+  it('gives every method a stack class and every kind of secret store a store class', () => {
+    expect(Object.keys(STACK_CLASSES)).toEqual(STACK_NAMES);
+    expect(METHODS.filter((method) => !(method.secretStore in STORE_CLASSES))).toEqual([]);
+  });
+
+  it('finds a method by its stack name', () => {
+    expect(methodOf('method2-sample').secretStore).toBe('ssm-parameter');
+  });
+
+  it('tells a stack name from anything else', () => {
+    expect([isStackName('method1-sample'), isStackName('method3-sample'), isStackName('')]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('leaves Method 1 to the secret CLI and Method 2 to Terraform by default', () => {
+    expect(METHODS.map((method) => isDeliveredOutOfBand(method, DEFAULT_OPTIONS))).toEqual([true, false]);
+  });
+
+  it('follows each method’s own delivery option', () => {
+    const options = {
+      ...DEFAULT_OPTIONS,
+      method1SecretDelivery: 'terraform',
+      method2SecretDelivery: 'out-of-band',
+    } as const;
+    expect(METHODS.map((method) => isDeliveredOutOfBand(method, options))).toEqual([false, true]);
+  });
+
+  it('names the key alias after the function, as the article does', () => {
+    expect(keyAliasName('method1-sample')).toBe('alias/method1-sample');
+  });
+});
