@@ -10,18 +10,8 @@ import { assertEnvironmentFits } from '../../lib/lambda-environment';
 import { keyAliasName, type StackName } from '../../lib/methods';
 import { isAwsError } from '../common/aws-errors';
 import { AwsRequestError, ConcurrentChangeError, FunctionUpdateError } from './errors';
-import {
-  awsError,
-  checkMode,
-  checkToken,
-  isProvisioned,
-  readFunction,
-  type ProvisionMode,
-  type SecretStatus,
-  type SecretStore,
-  type SecretStoreClients,
-  type StorePermissions,
-} from './store';
+import { awsError, checkMode, checkToken, isProvisioned, readFunction } from './store';
+import type { ProvisionMode, SecretStatus, SecretStore, SecretStoreClients, StorePermissions } from './store';
 
 /** Seconds to wait for Lambda to apply a new environment; updates normally take a few. */
 const UPDATE_WAIT_SECONDS = 120;

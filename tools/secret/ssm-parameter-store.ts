@@ -6,18 +6,8 @@ import { ENV } from '../../functions/shared/contract';
 import { keyAliasName, type StackName } from '../../lib/methods';
 import { isAwsError } from '../common/aws-errors';
 import { AwsRequestError, FunctionNotConfiguredError } from './errors';
-import {
-  awsError,
-  checkMode,
-  checkToken,
-  isProvisioned,
-  readFunction,
-  type ProvisionMode,
-  type SecretStatus,
-  type SecretStore,
-  type SecretStoreClients,
-  type StorePermissions,
-} from './store';
+import { awsError, checkMode, checkToken, isProvisioned, readFunction } from './store';
+import type { ProvisionMode, SecretStatus, SecretStore, SecretStoreClients, StorePermissions } from './store';
 
 /** Method 2: an SSM SecureString, named by the function's environment, encrypted with the stack's key. */
 export class SsmParameterSecretStore implements SecretStore {
