@@ -1,7 +1,15 @@
 import { App } from 'cdktf';
-import { readOptions } from './lib/config';
+import { readOptions, SynthesisInputError } from './lib/config';
+import { EnvironmentTooLargeError } from './lib/lambda-environment';
 import { addSampleStacks } from './stacks';
 
-const app = new App();
-addSampleStacks(app, readOptions(app));
-app.synth();
+try {
+  const app = new App();
+  addSampleStacks(app, readOptions(app));
+  app.synth();
+} catch (error) {
+  // A bad input is the user's to fix: its message alone, without a stack trace to bury it.
+  if (!(error instanceof SynthesisInputError || error instanceof EnvironmentTooLargeError)) throw error;
+  process.stderr.write(`error: ${error.message}\n`);
+  process.exitCode = 1;
+}

@@ -100,21 +100,54 @@ export const DEFAULT_OPTIONS: SampleOptions = {
   method2SecretDelivery: 'write-only',
 };
 
-/** Thrown when an option is not one the stacks accept; the message names it and what is. */
-export class InvalidOptionError extends Error {
+/**
+ * Base of the errors in what a user asked to synthesize: `main.ts` prints their message alone,
+ * as one line, since a stack trace would only bury it.
+ */
+export class SynthesisInputError extends Error {
+  override name = 'SynthesisInputError';
+}
+
+/** Thrown when an option is not one the stacks accept; the message names it, where it was set and what is accepted. */
+export class InvalidOptionError extends SynthesisInputError {
   override name = 'InvalidOptionError';
 
   /**
    * @param option the option's context key
    * @param expected what the option accepts
    * @param received the rejected value
+   * @param source where the value was set, e.g. `LAMBDA_SECRETS_PACKAGING` or `cdktf.json context`
    */
   constructor(
     readonly option: keyof SampleOptions,
     expected: string,
     received: unknown,
+    source?: string,
   ) {
-    super(`Invalid option "${option}": expected ${expected}, got ${JSON.stringify(received)}`);
+    super(
+      `Invalid option "${option}"${source ? ` (set in ${source})` : ''}: expected ${expected}, got ${JSON.stringify(received)}`,
+    );
+  }
+}
+
+/**
+ * Thrown for a setting that names no option but looks like one (a misspelt `LAMBDA_SECRETS_*`
+ * variable or context key), which would otherwise be ignored while the default applies.
+ */
+export class UnknownOptionError extends SynthesisInputError {
+  override name = 'UnknownOptionError';
+
+  /**
+   * @param setting the unknown variable or context key, as written
+   * @param closest the known variable or key it most resembles
+   * @param source where it was set
+   */
+  constructor(
+    readonly setting: string,
+    readonly closest: string,
+    source: string,
+  ) {
+    super(`Unknown option ${setting} in ${source}: did you mean ${closest}? Nothing was synthesized.`);
   }
 }
 
@@ -126,7 +159,8 @@ export function optionEnvName(option: keyof SampleOptions): string {
   return OPTION_ENV_PREFIX + option.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 }
 
-type Parser<T> = (option: keyof SampleOptions, raw: unknown) => T;
+/** Parses one option's raw value; `source` says where it was set, for the error message. */
+type Parser<T> = (option: keyof SampleOptions, raw: unknown, source?: string) => T;
 
 /** A number from JSON context as it is, or one from an environment variable by the project's one integer rule. */
 function numberOf(raw: unknown): unknown {
@@ -134,35 +168,40 @@ function numberOf(raw: unknown): unknown {
 }
 
 function oneOf<T extends string | number>(values: readonly T[]): Parser<T> {
-  return (option, raw) => {
+  return (option, raw, source) => {
     const value = typeof values[0] === 'number' ? numberOf(raw) : raw;
     if (!values.includes(value as T)) {
-      throw new InvalidOptionError(option, `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, raw);
+      throw new InvalidOptionError(option, `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, raw, source);
     }
     return value as T;
   };
 }
 
 function integer(min: number, max: number): Parser<number> {
-  return (option, raw) => {
+  return (option, raw, source) => {
     const value = numberOf(raw);
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-      throw new InvalidOptionError(option, `an integer from ${min} to ${max}`, raw);
+      throw new InvalidOptionError(option, `an integer from ${min} to ${max}`, raw, source);
     }
     return value;
   };
 }
 
-const region: Parser<string> = (option, raw) => {
+const region: Parser<string> = (option, raw, source) => {
   if (typeof raw !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(raw)) {
-    throw new InvalidOptionError(option, 'an AWS region name such as "ap-northeast-1"', raw);
+    throw new InvalidOptionError(option, 'an AWS region name such as "ap-northeast-1"', raw, source);
   }
   return raw;
 };
 
-const targetUrl: Parser<string> = (option, raw) => {
+const targetUrl: Parser<string> = (option, raw, source) => {
   if (typeof raw !== 'string' || !isTargetUrl(raw)) {
-    throw new InvalidOptionError(option, TARGET_URL_RULE, typeof raw === 'string' ? targetUrlForMessage(raw) : raw);
+    throw new InvalidOptionError(
+      option,
+      TARGET_URL_RULE,
+      typeof raw === 'string' ? targetUrlForMessage(raw) : raw,
+      source,
+    );
   }
   return raw;
 };
@@ -181,25 +220,78 @@ const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> }
 
 /**
  * Validates raw option values (from context or the environment) and fills in defaults.
+ * @param sources where each value was set, for error messages
  * @throws InvalidOptionError naming the first bad option
  */
-export function parseOptions(raw: Partial<Record<keyof SampleOptions, unknown>>): SampleOptions {
+export function parseOptions(
+  raw: Partial<Record<keyof SampleOptions, unknown>>,
+  sources: Partial<Record<keyof SampleOptions, string>> = {},
+): SampleOptions {
   const options: Record<string, unknown> = {};
-  for (const key of Object.keys(PARSERS) as (keyof SampleOptions)[]) {
+  for (const key of OPTION_NAMES) {
     const value = raw[key];
-    options[key] = value === undefined ? DEFAULT_OPTIONS[key] : PARSERS[key](key, value);
+    options[key] = value === undefined ? DEFAULT_OPTIONS[key] : PARSERS[key](key, value, sources[key]);
   }
   return options as unknown as SampleOptions;
 }
 
+/** Every option's name (its context key). */
+export const OPTION_NAMES = Object.keys(DEFAULT_OPTIONS) as readonly (keyof SampleOptions)[];
+
+/** Where a context value comes from, as a user knows it. */
+const CONTEXT_SOURCE = 'cdktf.json context';
+
 /**
  * Reads the options for an app: an environment variable ({@link optionEnvName}) wins over the
  * cdktf context (`cdktf.json` → `context`), which wins over the default.
+ * @throws UnknownOptionError for a `LAMBDA_SECRETS_*` variable that names no option, or a
+ *   context key that looks like a misspelt option (cdktf's own context keys do not)
+ * @throws InvalidOptionError naming the first bad option and where it was set
  */
 export function readOptions(scope: Construct, env: NodeJS.ProcessEnv = process.env): SampleOptions {
+  refuseUnknownSettings(scope, env);
   const raw: Partial<Record<keyof SampleOptions, unknown>> = {};
-  for (const key of Object.keys(DEFAULT_OPTIONS) as (keyof SampleOptions)[]) {
-    raw[key] = env[optionEnvName(key)] ?? scope.node.tryGetContext(key);
+  const sources: Partial<Record<keyof SampleOptions, string>> = {};
+  for (const key of OPTION_NAMES) {
+    const fromEnv = env[optionEnvName(key)];
+    raw[key] = fromEnv ?? scope.node.tryGetContext(key);
+    if (raw[key] !== undefined) sources[key] = fromEnv === undefined ? CONTEXT_SOURCE : optionEnvName(key);
   }
-  return parseOptions(raw);
+  return parseOptions(raw, sources);
+}
+
+function refuseUnknownSettings(scope: Construct, env: NodeJS.ProcessEnv): void {
+  const envNames = OPTION_NAMES.map(optionEnvName);
+  const unknownVariable = Object.keys(env).find(
+    (name) => name.startsWith(OPTION_ENV_PREFIX) && !envNames.includes(name),
+  );
+  if (unknownVariable) {
+    throw new UnknownOptionError(unknownVariable, closest(unknownVariable, envNames), 'the environment');
+  }
+  const contextKeys = Object.keys(scope.node.getAllContext() as Record<string, unknown>);
+  const misspelt = contextKeys.find(
+    (key) => !(OPTION_NAMES as readonly string[]).includes(key) && distance(key, closest(key, OPTION_NAMES)) <= 2,
+  );
+  if (misspelt) {
+    throw new UnknownOptionError(`"${misspelt}"`, `"${closest(misspelt, OPTION_NAMES)}"`, CONTEXT_SOURCE);
+  }
+}
+
+/** The candidate nearest to `name`, ignoring case, `_` and `-`. */
+function closest(name: string, candidates: readonly string[]): string {
+  return [...candidates].sort((a, b) => distance(name, a) - distance(name, b))[0];
+}
+
+/** Levenshtein distance between two names, ignoring case, `_` and `-`: `targetURL` is 0 from `targetUrl`. */
+function distance(a: string, b: string): number {
+  const [x, y] = [a, b].map((name) => name.toLowerCase().replace(/[_-]/g, ''));
+  let previous = Array.from({ length: y.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= x.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j += 1) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[y.length];
 }

@@ -1,3 +1,5 @@
+import { ENV } from '../functions/shared/contract';
+
 /**
  * Lambda rejects a function whose environment variables, measured as their JSON text, exceed
  * 4 KB. Both the synth-time check and the secret CLI measure with this one function.
@@ -12,26 +14,37 @@ export function environmentSize(variables: Readonly<Record<string, string>>): nu
 /** Thrown when an environment would not fit Lambda's 4 KB quota. */
 export class EnvironmentTooLargeError extends Error {
   override name = 'EnvironmentTooLargeError';
+  /** The environment's measured size in bytes. */
+  readonly size: number;
 
   /**
    * @param functionName the function whose environment is too large
-   * @param size its measured size in bytes
+   * @param variables the environment; the message names its largest variables, never a value
    */
   constructor(
     readonly functionName: string,
-    readonly size: number,
+    variables: Readonly<Record<string, string>>,
   ) {
+    const size = environmentSize(variables);
+    const largest = Object.entries(variables)
+      .map(([name, value]) => ({ name, bytes: Buffer.byteLength(value, 'utf8') }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 3);
     super(
       `Environment of function "${functionName}" is ${size} bytes; Lambda allows at most ` +
-        `${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes (keep large secrets in SSM Parameter Store: method2-sample)`,
+        `${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes. Largest variables: ` +
+        largest.map(({ name, bytes }) => `${name} (${bytes} bytes)`).join(', ') +
+        (largest[0]?.name === ENV.encryptedApiToken
+          ? ' (keep a large secret in SSM Parameter Store: method2-sample)'
+          : ''),
     );
+    this.size = size;
   }
 }
 
 /** @throws EnvironmentTooLargeError when `variables` exceed Lambda's quota */
 export function assertEnvironmentFits(functionName: string, variables: Readonly<Record<string, string>>): void {
-  const size = environmentSize(variables);
-  if (size > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
-    throw new EnvironmentTooLargeError(functionName, size);
+  if (environmentSize(variables) > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+    throw new EnvironmentTooLargeError(functionName, variables);
   }
 }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ENV } from '../functions/shared/contract';
+import { KNOWN_AWS_REGIONS } from './aws-regions';
 import type { SampleOptions } from './config';
 import type { MethodDefinition } from './methods';
 import { SecretKey } from './secret-key';
@@ -32,6 +33,12 @@ export abstract class SampleStack extends TerraformStack {
     // runs in cdktf.out/stacks/<stack>, so this keeps the state beside cdktf.json instead.
     new LocalBackend(this, { path: `../../../terraform.${functionName}.tfstate` });
     new AwsProvider(this, 'aws', { region: options.region });
+    if (!KNOWN_AWS_REGIONS.includes(options.region)) {
+      Annotations.of(this).addWarning(
+        `Region "${options.region}" is not one this project knows (lib/aws-regions.ts): check its spelling; ` +
+          'the AWS provider will refuse a region it does not know when it plans.',
+      );
+    }
     this.secretKey = new SecretKey(this, 'secret-key', { functionName });
   }
 

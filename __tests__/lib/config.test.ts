@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS, InvalidOptionError, optionEnvName, parseOptions, readOptions } from '../../lib/config';
+import {
+  DEFAULT_OPTIONS,
+  InvalidOptionError,
+  optionEnvName,
+  parseOptions,
+  readOptions,
+  UnknownOptionError,
+} from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/project-root';
 
 describe('parseOptions', () => {
@@ -94,6 +101,55 @@ describe('readOptions', () => {
   it('rejects a bad context value with an error naming it', () => {
     const app = Testing.app({ context: { functionUrlAuthType: 'none' } });
     expect(() => readOptions(app, {})).toThrow(/"functionUrlAuthType"/);
+  });
+
+  it('says a bad value came from the environment variable that set it', () => {
+    expect(() => readOptions(Testing.app(), { LAMBDA_SECRETS_PACKAGING: 'zip' })).toThrow(
+      'Invalid option "packaging" (set in LAMBDA_SECRETS_PACKAGING): expected one of "archive", "asset", got "zip"',
+    );
+  });
+
+  it('says a bad value came from the context', () => {
+    expect(() => readOptions(Testing.app({ context: { packaging: 'zip' } }), {})).toThrow(
+      'Invalid option "packaging" (set in cdktf.json context)',
+    );
+  });
+
+  it('still withholds a target URL that may hold a password when naming its source', () => {
+    expect(() => readOptions(Testing.app(), { LAMBDA_SECRETS_TARGET_URL: 'https://u:s3cret@example.com' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+    );
+  });
+
+  it.each([
+    ['LAMBDA_SECRETS_TARGETURL', 'LAMBDA_SECRETS_TARGET_URL'],
+    ['LAMBDA_SECRETS_PACKAGEING', 'LAMBDA_SECRETS_PACKAGING'],
+    ['LAMBDA_SECRETS_REGIONS', 'LAMBDA_SECRETS_REGION'],
+  ])('refuses the unknown variable %s, naming %s, instead of ignoring it', (variable, closest) => {
+    expect(() => readOptions(Testing.app(), { [variable]: 'https://api.mine.example/' })).toThrow(
+      new UnknownOptionError(variable, closest, 'the environment'),
+    );
+  });
+
+  it.each([
+    ['targetURL', 'targetUrl'],
+    ['target_url', 'targetUrl'],
+    ['upstreamTimeout', 'upstreamTimeoutMs'],
+    ['logRetentionDay', 'logRetentionDays'],
+  ])('refuses the context key "%s", naming "%s", instead of ignoring it', (key, closest) => {
+    expect(() => readOptions(Testing.app({ context: { [key]: 'x' } }), {})).toThrow(
+      `Unknown option "${key}" in cdktf.json context: did you mean "${closest}"?`,
+    );
+  });
+
+  it("keeps cdktf's own context keys working", () => {
+    const context = {
+      cdktfRelativeModules: [],
+      cdktfStaticModuleAssetHash: 'hash',
+      excludeStackIdFromLogicalIds: 'true',
+      allowSepCharsInLogicalIds: 'true',
+    };
+    expect(readOptions(Testing.app({ context }), {})).toEqual(DEFAULT_OPTIONS);
   });
 });
 

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS } from '../../lib/config';
+import { DEFAULT_OPTIONS, MAX_UPSTREAM_TIMEOUT_MS } from '../../lib/config';
 import { METHODS } from '../../lib/methods';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { permissionsText, USAGE } from '../../tools/secret/cli';
@@ -41,6 +41,10 @@ describe('help', () => {
 
   it.each(options)('lists the option %s with its default %o', (option, value) => {
     expect(help).toMatch(new RegExp(`^  ${option} .* ${escape(String(value))}$`, 'm'));
+  });
+
+  it('gives upstreamTimeoutMs the range synthesis accepts', () => {
+    expect(help).toMatch(new RegExp(`^  upstreamTimeoutMs .*\\(1 to ${MAX_UPSTREAM_TIMEOUT_MS}\\)`, 'm'));
   });
 
   it.each(scripts)('shows how to run the npm script %s', (script) => {

@@ -10,6 +10,18 @@ describe.each(STACK_NAMES)('%s options', (name) => {
     expect(json.provider?.aws).toEqual([{ region: 'eu-west-1' }]);
   });
 
+  it('warns about a region it does not know, naming it', () => {
+    expect(synthStack(name, { region: 'zz-fake-9' }).warnings).toContainEqual(
+      expect.stringContaining('Region "zz-fake-9" is not one this project knows'),
+    );
+  });
+
+  it('does not warn about a known region', () => {
+    expect(synthStack(name, { region: 'eu-west-1' }).warnings.filter((warning) => warning.includes('Region'))).toEqual(
+      [],
+    );
+  });
+
   it('passes targetUrl to the function', () => {
     const { json } = synthStack(name, { targetUrl: 'http://127.0.0.1:8080/hook' });
     expect(single(json, 'aws_lambda_function').environment.variables[ENV.targetUrl]).toBe('http://127.0.0.1:8080/hook');
@@ -63,5 +75,6 @@ describe.each(STACK_NAMES)('%s options', (name) => {
     const targetUrl = `https://example.com/${'a'.repeat(4100)}`;
     expect(() => synthStack(name, { targetUrl })).toThrow(EnvironmentTooLargeError);
     expect(() => synthStack(name, { targetUrl })).toThrow(/is \d{4} bytes; Lambda allows at most 4096 bytes/);
+    expect(() => synthStack(name, { targetUrl })).toThrow(/Largest variables: TARGET_URL \(4120 bytes\)/);
   });
 });
