@@ -13,6 +13,7 @@ import { DEFAULT_OPTIONS } from '../../lib/config';
 import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/local/emulator';
 import { STACK_NAMES, type StackName } from '../../lib/methods';
 import { LocalDeployment } from '../../tools/local/deployment';
+import { inheritedEnvironment } from '../../tools/local/isolation';
 import { invokeObserved, type ObservedInvocation } from '../../tools/local/summary';
 import { requireTerraform } from '../../tools/local/terraform';
 import { startUpstream, tokenDigest, Upstream } from '../../tools/local/upstream';
@@ -55,7 +56,7 @@ function invoke(stack: StackName, functionName?: string): Promise<ObservedInvoca
 beforeAll(async () => {
   // Missing tools fail the suite with what to install; these tests never skip.
   requireMoto();
-  requireTerraform();
+  requireTerraform(inheritedEnvironment(process.env));
   workDirectory = mkdtempSync(join(tmpdir(), 'lambda-secrets-e2e-'));
   emulator = await startEmulator({ logFile: join(workDirectory, 'emulator.log') });
   upstream = await startUpstream(tokenDigest(token));

@@ -76,3 +76,18 @@ describe('README', () => {
     expect(folders.filter((path) => !readmeSection('Layout').includes(path))).toEqual([]);
   });
 });
+
+describe('npm run synth:hcl', () => {
+  const [command, ...args] = (JSON.parse(read('package.json')).scripts['synth:hcl'] as string).split(' ');
+  const output = args[args.indexOf('--output') + 1];
+
+  it('writes HCL outside cdktf.out, where a cdk.tf beside cdk.tf.json would break the next diff and deploy', () => {
+    expect([command, ...args.slice(0, 2)]).toEqual(['cdktf', 'synth', '--hcl']);
+    expect(output).toBeDefined();
+    expect(output.replace(/\/$/, '')).not.toBe(JSON.parse(read('cdktf.json')).output ?? 'cdktf.out');
+  });
+
+  it('writes to a folder git ignores', () => {
+    expect(read('.gitignore').split('\n')).toContain(`${output.replace(/\/$/, '')}/`);
+  });
+});

@@ -2,8 +2,17 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { requestedEmulatorPort, startEmulator, stopEmulator } from '../../tools/local/emulator';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertPortAvailable,
+  freePort,
+  isRunning,
+  requestedEmulatorPort,
+  startEmulator,
+  stopEmulator,
+} from '../../tools/local/emulator';
 import { InvalidEnvironmentVariableError } from '../../tools/common/errors';
 
 describe('requestedEmulatorPort', () => {
@@ -34,19 +43,10 @@ describe('stopEmulator', () => {
   const directory = mkdtempSync(join(tmpdir(), 'lambda-secrets-emulator-'));
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  const isAlive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
   it('stops a running emulator and returns once its port is free', async () => {
     const emulator = await startEmulator({ logFile: join(directory, 'emulator.log') });
     await expect(stopEmulator(emulator.pid)).resolves.toBe(true);
-    expect(isAlive(emulator.pid)).toBe(false);
+    expect(isRunning(emulator.pid)).toBe(false);
     await expect(fetch(`${emulator.endpoint}/moto-api/`)).rejects.toThrow();
   });
 
@@ -61,7 +61,7 @@ describe('stopEmulator', () => {
     const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
     try {
       await expect(stopEmulator(other.pid!)).resolves.toBe(false);
-      expect(isAlive(other.pid!)).toBe(true);
+      expect(isRunning(other.pid!)).toBe(true);
     } finally {
       other.kill('SIGKILL');
     }
@@ -71,5 +71,43 @@ describe('stopEmulator', () => {
     const gone = spawn('true');
     await new Promise((resolve) => gone.once('exit', resolve));
     await expect(stopEmulator(gone.pid!)).resolves.toBe(false);
+  });
+});
+
+describe('a port the emulator is asked to use', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'lambda-secrets-port-'));
+  let holder: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    holder = createServer((_request, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    port = (holder.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    holder.closeAllConnections();
+    await new Promise((resolve) => holder.close(resolve));
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('is refused when another program holds it, naming the port and the program', async () => {
+    await expect(assertPortAvailable(port)).rejects.toThrow(
+      `port ${port} on 127.0.0.1 (MOTO_PORT) is in use by pid ${process.pid} (`,
+    );
+  });
+
+  it('is accepted when the one holding it is the emulator about to be replaced', async () => {
+    await expect(assertPortAvailable(port, process.pid)).resolves.toBeUndefined();
+  });
+
+  it('is accepted when free', async () => {
+    await expect(assertPortAvailable(await freePort())).resolves.toBeUndefined();
+  });
+
+  it("makes a failed start quote the emulator's own reason from its log", async () => {
+    await expect(startEmulator({ port, logFile: join(directory, 'moto.log') })).rejects.toThrow(
+      /exited with code 1 before answering .*\n(.*\n)*.*Port \d+ is in use by another program/,
+    );
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import AdmZip from 'adm-zip';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/config';
-import { isAwsError } from '../common/aws-errors';
+import { isAwsError, unreachableReason } from '../common/aws';
 import { CommandFailedError, ToolError } from '../common/errors';
 import { functionUrlEvent } from './function-url-event';
 import { stackDirectory } from './terraform';
@@ -37,12 +37,21 @@ export interface Invocation {
   readonly durationMs: number;
 }
 
-/** Reads a function's configuration back from the (emulated) Lambda API. */
-export async function readDeployedFunction(lambda: LambdaClient, name: string): Promise<DeployedFunction> {
+/**
+ * Reads a function's configuration back from the (emulated) Lambda API.
+ * @param endpoint the emulator's endpoint, named when it does not answer
+ */
+export async function readDeployedFunction(
+  lambda: LambdaClient,
+  name: string,
+  endpoint?: string,
+): Promise<DeployedFunction> {
   let config: FunctionConfiguration | undefined;
   try {
     ({ Configuration: config } = await lambda.send(new GetFunctionCommand({ FunctionName: name })));
   } catch (error) {
+    const unreachable = unreachableReason(error, endpoint);
+    if (unreachable) throw new ToolError(`reading function ${name}: ${unreachable}`, { cause: error });
     const problem = isAwsError(error, 'ResourceNotFoundException')
       ? `function ${name} is not deployed`
       : `reading function ${name} failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -89,13 +98,20 @@ export function codeSha256(file: string): string {
 
 // Runs in the child: loads the handler as Lambda would, answers on fd 3 so the function's own
 // stdout and stderr stay apart from the result.
+// A handler that throws, at init or per call, is logged as Lambda logs it (its errorType and
+// errorMessage; no stack here) and answers nothing, which a function URL turns into a 502.
 const RUNNER = `
 const [modulePath, exportName] = process.argv.slice(1);
 let input = '';
 process.stdin.setEncoding('utf8').on('data', (c) => (input += c)).on('end', async () => {
-  const { event, context } = JSON.parse(input);
-  const result = await require(modulePath)[exportName](event, context);
-  require('node:fs').writeSync(3, JSON.stringify(result ?? null));
+  try {
+    const { event, context } = JSON.parse(input);
+    const result = await require(modulePath)[exportName](event, context);
+    require('node:fs').writeSync(3, JSON.stringify(result ?? null));
+  } catch (error) {
+    console.error(JSON.stringify({ errorType: error?.name ?? 'Error', errorMessage: String(error?.message ?? error) }));
+    process.exitCode = 1;
+  }
 });
 `;
 
@@ -170,7 +186,7 @@ export async function invokeDeployed(options: {
   readonly awsEnvironment: Readonly<Record<string, string>>;
   readonly functionName?: string;
 }): Promise<Invocation & { deployed: DeployedFunction }> {
-  const deployed = await readDeployedFunction(options.lambda, options.stack);
+  const deployed = await readDeployedFunction(options.lambda, options.stack, options.awsEnvironment.AWS_ENDPOINT_URL);
   const zipFile = localArtifact(options.outdir, options.stack);
   const localSha = codeSha256(zipFile);
   if (localSha !== deployed.codeSha256) {

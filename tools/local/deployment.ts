@@ -2,11 +2,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DEFAULT_OPTIONS, OPTION_ENV_PREFIX, optionEnvName, parseOptions, type SampleOptions } from '../../lib/config';
+import { DEFAULT_OPTIONS, optionEnvName, parseOptions, type SampleOptions } from '../../lib/config';
 import { isDeliveredOutOfBand, METHODS, STACK_NAMES, type StackName } from '../../lib/methods';
 import { projectBinary, run, type CommandResult } from '../common/run-command';
 import { invokeDeployed } from './artifact';
 import { emulatorClientConfig, emulatorEnvironment } from './emulator';
+import { inheritedEnvironment } from './isolation';
 import {
   cdktfDeploy,
   cdktfDestroy,
@@ -16,26 +17,8 @@ import {
   writeTerraformCliConfig,
 } from './terraform';
 
-/**
- * Variables a local run must not inherit from the user's shell: AWS credentials, profiles and
- * endpoints (they could send a call to a real account), the stacks' options (e.g.
- * `method1SecretDelivery=terraform` would put the token in the local state) and Terraform's own
- * (`TF_CLI_ARGS*`, `TF_VAR_*`, `TF_LOG*` change what runs or what it prints). Staying: the AWS
- * SDK's behaviour switches (`AWS_SDK_JS_*`), and where Terraform finds its CLI config and
- * provider cache, which hold neither credentials for AWS nor options of the stacks.
- */
-const NOT_INHERITED = [
-  /^AWS_(?!SDK_JS_)/,
-  new RegExp(`^${OPTION_ENV_PREFIX}`),
-  /^TF_(?!CLI_CONFIG_FILE$|PLUGIN_CACHE_DIR$)/,
-];
-
-/** `env` without the variables in {@link NOT_INHERITED}. */
-export function inheritedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(env).filter(([name]) => !NOT_INHERITED.some((pattern) => pattern.test(name))),
-  );
-}
+/** Milliseconds the secret CLI may take for one command. */
+const SECRET_CLI_TIMEOUT_MS = 5 * 60_000;
 
 /** Where a local deployment keeps its files and what it points at. */
 export interface LocalDeploymentSettings {
@@ -139,6 +122,9 @@ export class LocalDeployment {
    */
   async secret(command: 'set' | 'rotate', stack: StackName, apiToken: string): Promise<string> {
     const result = await run(projectBinary('tsx'), ['tools/scripts/secret.ts', command, stack], {
+      // Its AWS calls give up after about 20 s each; Lambda's update wait after 120 s.
+      timeoutMs: SECRET_CLI_TIMEOUT_MS,
+      onTimeout: `check that the emulator at ${this.settings.endpoint} answers`,
       env: { ...inheritedEnvironment(process.env), ...this.awsEnvironment },
       input: apiToken,
     });

@@ -1,10 +1,12 @@
 /** The local AWS emulator: moto server on 127.0.0.1, started for a local run and stopped safely. */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { devNull } from 'node:os';
 import { parseWholeNumber } from '../../functions/shared/whole-number';
-import { CommandFailedError, InvalidEnvironmentVariableError, MissingToolError } from '../common/errors';
+import { AWS_CLIENT_LIMITS } from '../common/aws';
+import { CommandFailedError, InvalidEnvironmentVariableError, MissingToolError, ToolError } from '../common/errors';
+import { emulatorProcessEnvironment } from './isolation';
 
 /** How to get the emulator, for error messages. */
 const MOTO_INSTALL = 'pip install "moto[server]"';
@@ -17,10 +19,87 @@ export interface Emulator {
   readonly pid: number;
 }
 
+/** Milliseconds `moto_server --help` may take: Python's start, nothing more. */
+const PROBE_TIMEOUT_MS = 30_000;
+
 /** @throws MissingToolError when `moto_server` cannot be run */
 export function requireMoto(): void {
-  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
+  const probe = spawnSync('moto_server', ['--help'], {
+    stdio: 'ignore',
+    env: emulatorProcessEnvironment(process.env),
+    timeout: PROBE_TIMEOUT_MS,
+  });
   if (probe.error || probe.status !== 0) throw new MissingToolError('moto_server', MOTO_INSTALL);
+}
+
+/** The port the emulator was asked to use is taken by another program. */
+export class PortInUseError extends ToolError {
+  override name = 'PortInUseError';
+
+  /**
+   * @param port the port
+   * @param holder the program listening on it, as far as this machine tells
+   */
+  constructor(
+    readonly port: number,
+    holder: string,
+  ) {
+    super(`port ${port} on 127.0.0.1 (MOTO_PORT) is in use by ${holder}: stop it, or choose another MOTO_PORT`);
+  }
+}
+
+/**
+ * Checks that the emulator can listen on `port`.
+ * @param ownPid an emulator of ours that holds the port and is about to be stopped, which is fine
+ * @throws PortInUseError naming the program that holds it
+ */
+export async function assertPortAvailable(port: number, ownPid?: number): Promise<void> {
+  const server = createServer();
+  const free = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+  if (free) return;
+  const holder = listenerOf(port);
+  if (holder !== undefined && holder.pid === ownPid) return;
+  throw new PortInUseError(port, holder ? `pid ${holder.pid} (${holder.command})` : 'another program');
+}
+
+/** The process listening on a TCP port, found through /proc (Linux); undefined elsewhere or when hidden. */
+function listenerOf(port: number): { pid: number; command: string } | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is ADDR:PORT in hex; state 0A is LISTEN; field 9 is the socket's inode.
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A') inodes.add(fields[9]);
+    }
+  }
+  if (inodes.size === 0 || !existsSync('/proc')) return undefined;
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let descriptors: string[];
+    try {
+      descriptors = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue; // another user's process, or gone
+    }
+    for (const descriptor of descriptors) {
+      let target: string;
+      try {
+        target = readlinkSync(`/proc/${entry}/fd/${descriptor}`);
+      } catch {
+        continue;
+      }
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode && inodes.has(inode)) {
+        const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+        return { pid: Number(entry), command };
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -66,13 +145,14 @@ export async function startEmulator(options: {
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     detached: true,
     stdio: ['ignore', log, log],
+    env: emulatorProcessEnvironment(process.env),
   });
   closeSync(log);
   child.unref();
   const emulator = { endpoint: `http://127.0.0.1:${port}`, pid: child.pid as number };
   try {
     options.onSpawn?.(emulator);
-    await waitUntilReady(emulator.endpoint, child);
+    await waitUntilReady(emulator.endpoint, child, options.logFile);
   } catch (error) {
     await stopEmulator(emulator.pid);
     throw error;
@@ -80,11 +160,19 @@ export async function startEmulator(options: {
   return emulator;
 }
 
-async function waitUntilReady(endpoint: string, child: ReturnType<typeof spawn>, timeoutMs = 20_000): Promise<void> {
+async function waitUntilReady(
+  endpoint: string,
+  child: ReturnType<typeof spawn>,
+  logFile: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new CommandFailedError(`moto_server exited with code ${child.exitCode} before answering at ${endpoint}`);
+      const lastLines = readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join('\n');
+      throw new CommandFailedError(
+        `moto_server exited with code ${child.exitCode} before answering at ${endpoint}; the end of ${logFile}:\n${lastLines}`,
+      );
     }
     try {
       const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
@@ -118,7 +206,7 @@ export async function stopEmulator(pid: number, timeoutMs = 10_000): Promise<boo
 
 async function exited(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
+  while (isRunning(pid)) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -126,7 +214,7 @@ async function exited(pid: number, timeoutMs: number): Promise<boolean> {
 }
 
 function isMotoServer(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return false;
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return false;
   // /proc on Linux; ps elsewhere (macOS).
   const commandLine = existsSync(`/proc/${pid}/cmdline`)
     ? readFileSync(`/proc/${pid}/cmdline`, 'utf8')
@@ -134,7 +222,8 @@ function isMotoServer(pid: number): boolean {
   return commandLine.includes('moto_server');
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process is running; a zombie, which has exited and only waits to be reaped, is not. */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
@@ -165,7 +254,7 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'tes
 
 /** Configuration for an AWS SDK client that talks to the emulator, whatever the environment says. */
 export function emulatorClientConfig(endpoint: string, region: string) {
-  return { endpoint, region, credentials: EMULATOR_CREDENTIALS };
+  return { ...AWS_CLIENT_LIMITS, endpoint, region, credentials: EMULATOR_CREDENTIALS };
 }
 
 /**
@@ -179,6 +268,9 @@ export function emulatorEnvironment(endpoint: string, region: string): Record<st
     AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
+    // An emulator answers at once or is broken: Terraform's and the SDK's retries would only
+    // turn a broken one into a long wait.
+    AWS_MAX_ATTEMPTS: '3',
     // No shared config or credentials file: a profile there could name other credentials or
     // endpoints, or tell a tool to ignore AWS_ENDPOINT_URL, and reach a real account.
     AWS_CONFIG_FILE: devNull,

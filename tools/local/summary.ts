@@ -12,6 +12,8 @@ export interface InvocationSummary {
   readonly upstreamSawToken: boolean;
   readonly durationMs: number;
   readonly ok: boolean;
+  /** The structured lines the function logged, as CloudWatch Logs would show them; never the token. */
+  readonly logLines: readonly string[];
 }
 
 /** An invocation of a deployed function, with what the upstream received meanwhile. */
@@ -44,12 +46,28 @@ export async function invokeWithUpstream(
   upstream: Upstream,
   stack: StackName,
 ): Promise<InvocationSummary> {
-  const { statusCode, body, upstreamSawToken, durationMs } = await invokeObserved(deployment, upstream, stack);
-  return { stack, statusCode, body, upstreamSawToken, durationMs, ok: statusCode === 200 && upstreamSawToken };
+  const { statusCode, body, upstreamSawToken, durationMs, output } = await invokeObserved(deployment, upstream, stack);
+  const ok = statusCode === 200 && upstreamSawToken;
+  return { stack, statusCode, body, upstreamSawToken, durationMs, ok, logLines: functionLogLines(output) };
 }
 
-/** Prints the summary as an aligned table. */
-export function printSummary(results: readonly InvocationSummary[]): void {
+/** The lines of a function's output that are JSON objects: its own log lines and the runtime's error lines. */
+export function functionLogLines(output: string): string[] {
+  return output.split('\n').filter((line) => {
+    try {
+      return typeof JSON.parse(line) === 'object';
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The summary as an aligned table, then what each function that did not pass logged: the reason
+ * a Lambda user would find in CloudWatch Logs, e.g. a KMS error or the command that provisions
+ * the token.
+ */
+export function formatSummary(results: readonly InvocationSummary[]): string {
   const rows = [
     ['stack', 'status', 'body', 'upstream saw the token', 'time'],
     ...results.map((r) => [
@@ -61,12 +79,24 @@ export function printSummary(results: readonly InvocationSummary[]): void {
     ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  for (const row of rows) {
-    process.stdout.write(
+  const table = rows.map(
+    (row) =>
       `${row
         .map((cell, column) => cell.padEnd(widths[column]))
         .join('  ')
         .trimEnd()}\n`,
+  );
+  const reasons = results
+    .filter((result) => !result.ok)
+    .map((result) =>
+      result.logLines.length > 0
+        ? `${result.stack} logged:\n${result.logLines.map((line) => `  ${line}\n`).join('')}`
+        : `${result.stack} logged nothing\n`,
     );
-  }
+  return [...table, ...reasons].join('');
+}
+
+/** Prints {@link formatSummary}. */
+export function printSummary(results: readonly InvocationSummary[]): void {
+  process.stdout.write(formatSummary(results));
 }

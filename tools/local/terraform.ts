@@ -3,14 +3,32 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { MissingToolError } from '../common/errors';
+import { CommandFailedError, MissingToolError } from '../common/errors';
 import { projectBinary, run, type CommandResult } from '../common/run-command';
 
 const TERRAFORM_INSTALL = 'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install)';
 
-/** @throws MissingToolError when `terraform` is absent or older than 1.11 (write-only attributes) */
-export function requireTerraform(): void {
-  const probe = spawnSync('terraform', ['version', '-json'], { encoding: 'utf8' });
+/** Seconds `terraform version` may take; it reads nothing from the network. */
+const VERSION_CHECK_TIMEOUT_MS = 30_000;
+
+/**
+ * @param env the environment to run it in: the caller's own, less the Terraform variables that
+ *   change what it runs (a `TF_CLI_ARGS` meant for plan breaks `terraform version`)
+ * @throws MissingToolError when `terraform` is absent or older than 1.11 (write-only attributes)
+ * @throws CommandFailedError when it does not answer in time
+ */
+export function requireTerraform(env: NodeJS.ProcessEnv): void {
+  const probe = spawnSync('terraform', ['version', '-json'], {
+    encoding: 'utf8',
+    env,
+    timeout: VERSION_CHECK_TIMEOUT_MS,
+  });
+  const failure: NodeJS.ErrnoException | undefined = probe.error;
+  if (failure?.code === 'ETIMEDOUT') {
+    throw new CommandFailedError(
+      `\`terraform version\` did not answer within ${VERSION_CHECK_TIMEOUT_MS / 1000} s: check the terraform on PATH`,
+    );
+  }
   if (probe.error || probe.status !== 0) throw new MissingToolError('terraform', TERRAFORM_INSTALL);
   const { terraform_version: version } = JSON.parse(probe.stdout) as { terraform_version: string };
   const [major, minor] = version.split('.').map(Number);
@@ -59,12 +77,24 @@ export function writeTerraformCliConfig(file: string): string | undefined {
   return file;
 }
 
+/** Milliseconds a deploy or destroy of both stacks may take; on the emulator they take about 25 s. */
+export const APPLY_TIMEOUT_MS = 10 * 60_000;
+/** Milliseconds a plan, refresh or show of one stack may take; on the emulator they take a few seconds. */
+export const READ_TIMEOUT_MS = 5 * 60_000;
+
+/** What to check when Terraform does not finish: it waits on whatever AWS endpoint `env` names. */
+function stalledAdvice(env: NodeJS.ProcessEnv): string {
+  return env.AWS_ENDPOINT_URL
+    ? `Terraform waits on the AWS endpoint: check that ${env.AWS_ENDPOINT_URL} answers (the local run's emulator log is .local/run/emulator.log)`
+    : 'Terraform waits on AWS: check the network and your credentials';
+}
+
 /** `cdktf deploy` of the given stacks, non-interactive, synthesizing into `outdir`. */
 export function cdktfDeploy(stacks: readonly string[], outdir: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
   return run(
     projectBinary('cdktf'),
     ['deploy', ...stacks, '--auto-approve', '--skip-provider-lock', '--no-color', '--output', outdir],
-    { env },
+    { env, timeoutMs: APPLY_TIMEOUT_MS, onTimeout: stalledAdvice(env) },
   );
 }
 
@@ -77,7 +107,7 @@ export function cdktfDestroy(
   return run(
     projectBinary('cdktf'),
     ['destroy', ...stacks, '--auto-approve', '--skip-synth', '--no-color', '--output', outdir],
-    { env },
+    { env, timeoutMs: APPLY_TIMEOUT_MS, onTimeout: stalledAdvice(env) },
   );
 }
 
@@ -86,16 +116,29 @@ export function stackDirectory(outdir: string, stack: string): string {
   return join(outdir, 'stacks', stack);
 }
 
+/** Terraform in a deployed stack's folder, within {@link READ_TIMEOUT_MS}. */
+function terraformIn(
+  outdir: string,
+  stack: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  allowedCodes?: readonly number[],
+): Promise<CommandResult> {
+  return run('terraform', args, {
+    cwd: stackDirectory(outdir, stack),
+    env,
+    allowedCodes,
+    timeoutMs: READ_TIMEOUT_MS,
+    onTimeout: stalledAdvice(env),
+  });
+}
+
 /**
  * `terraform plan -detailed-exitcode` in a deployed stack's folder.
  * @returns code 0 when nothing would change, 2 when something would
  */
 export function terraformPlan(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
-  return run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], {
-    cwd: stackDirectory(outdir, stack),
-    env,
-    allowedCodes: [0, 2],
-  });
+  return terraformIn(outdir, stack, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], env, [0, 2]);
 }
 
 /**
@@ -103,13 +146,10 @@ export function terraformPlan(outdir: string, stack: string, env: NodeJS.Process
  * AWS into the state, as any later plan or apply does, without changing anything.
  */
 export function terraformRefresh(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
-  return run('terraform', ['apply', '-refresh-only', '-auto-approve', '-input=false', '-no-color'], {
-    cwd: stackDirectory(outdir, stack),
-    env,
-  });
+  return terraformIn(outdir, stack, ['apply', '-refresh-only', '-auto-approve', '-input=false', '-no-color'], env);
 }
 
 /** `terraform show -json` of a deployed stack's state. */
 export async function terraformShowJson(outdir: string, stack: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return (await run('terraform', ['show', '-json', '-no-color'], { cwd: stackDirectory(outdir, stack), env })).output;
+  return (await terraformIn(outdir, stack, ['show', '-json', '-no-color'], env)).output;
 }

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { STACK_NAMES } from '../../lib/methods';
 import { runMain, step } from '../common/cli';
 import { LocalDeployment } from '../local/deployment';
-import { requestedEmulatorPort, startEmulator } from '../local/emulator';
-import { RUN_DIRECTORY, stopLocalRun, writeLocalRun } from '../local/run-record';
+import { assertPortAvailable, requestedEmulatorPort, requireMoto, startEmulator } from '../local/emulator';
+import { inheritedEnvironment } from '../local/isolation';
+import { findLocalRun, RUN_DIRECTORY, stopLocalRun, writeLocalRun } from '../local/run-record';
 import { invokeWithUpstream, printSummary } from '../local/summary';
 import { requireTerraform } from '../local/terraform';
 import { startUpstream, tokenDigest } from '../local/upstream';
@@ -17,8 +18,11 @@ import { startUpstream, tokenDigest } from '../local/upstream';
 async function main(): Promise<number> {
   const startedAt = performance.now();
   const port = requestedEmulatorPort(process.env);
+  // Whatever can fail is checked before a running local run is stopped, so a failed start keeps it.
+  requireTerraform(inheritedEnvironment(process.env));
+  requireMoto();
+  if (port !== undefined) await assertPortAvailable(port, findLocalRun()?.emulatorPid);
   await step('Stop any previous local run', () => stopLocalRun());
-  requireTerraform();
   mkdirSync(RUN_DIRECTORY, { recursive: true });
   // A fresh random token per run: the upstream keeps only its digest, and nothing writes it to disk.
   const token = randomBytes(32).toString('base64url');

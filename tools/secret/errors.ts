@@ -144,6 +144,11 @@ export class AwsRequestError extends ToolError {
   override name = 'AwsRequestError';
 }
 
+/** An AWS call got no answer: the endpoint is down, frozen or out of reach; the message says what to do. */
+export class AwsUnreachableError extends ToolError {
+  override name = 'AwsUnreachableError';
+}
+
 /** The function changed between reading and updating its configuration, so the update was refused. */
 export class ConcurrentChangeError extends ToolError {
   override name = 'ConcurrentChangeError';

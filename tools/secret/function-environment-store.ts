@@ -8,7 +8,7 @@ import {
 import { ENCRYPTION_CONTEXT_KEY, ENV } from '../../functions/shared/contract';
 import { assertEnvironmentFits } from '../../lib/lambda-environment';
 import { keyAliasName, type StackName } from '../../lib/methods';
-import { isAwsError } from '../common/aws-errors';
+import { isAwsError } from '../common/aws';
 import { AwsRequestError, ConcurrentChangeError, FunctionUpdateError } from './errors';
 import { awsError, checkMode, checkToken, isProvisioned, readFunction } from './store';
 import type { ProvisionMode, SecretStatus, SecretStore, SecretStoreClients, StorePermissions } from './store';

@@ -4,7 +4,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, PutParameterCommand, type Parameter, type SSMClient } from '@aws-sdk/client-ssm';
 import { ENV } from '../../functions/shared/contract';
 import { keyAliasName, type StackName } from '../../lib/methods';
-import { isAwsError } from '../common/aws-errors';
+import { isAwsError } from '../common/aws';
 import { AwsRequestError, FunctionNotConfiguredError } from './errors';
 import { awsError, checkMode, checkToken, isProvisioned, readFunction } from './store';
 import type { ProvisionMode, SecretStatus, SecretStore, SecretStoreClients, StorePermissions } from './store';

@@ -7,10 +7,11 @@ import { GetFunctionConfigurationCommand, type FunctionConfiguration, type Lambd
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { isBearerToken, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import type { StackName } from '../../lib/methods';
-import { awsErrorName, isAwsError } from '../common/aws-errors';
+import { awsErrorName, isAwsError, unreachableReason } from '../common/aws';
 import {
   AccessDeniedError,
   AwsRequestError,
+  AwsUnreachableError,
   EmptyTokenError,
   MalformedTokenError,
   SecretAlreadyProvisionedError,
@@ -126,5 +127,7 @@ export function awsError(error: unknown, action: string, resource: string, secre
   // An error that echoes a secret (Lambda quotes an environment it rejects) is not kept, even as the cause.
   const cause = secrets.some((secret) => message.includes(secret)) ? undefined : error;
   if (ACCESS_DENIED_NAMES.has(name)) return new AccessDeniedError(action, resource, { cause });
+  const unreachable = unreachableReason(error);
+  if (unreachable) return new AwsUnreachableError(`${action} on ${resource}: ${unreachable}`, { cause });
   return new AwsRequestError(`${action} on ${resource} failed: ${name}: ${redacted}`, { cause });
 }

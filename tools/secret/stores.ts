@@ -3,6 +3,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { isStackName, methodOf, STACK_NAMES, type SecretStoreKind, type StackName } from '../../lib/methods';
+import { AWS_CLIENT_LIMITS } from '../common/aws';
 import { UnknownStackError } from './errors';
 import { FunctionEnvironmentSecretStore } from './function-environment-store';
 import { SsmParameterSecretStore } from './ssm-parameter-store';
@@ -28,14 +29,15 @@ export function storeClassOf(stack: StackName): SecretStoreClass {
 
 /**
  * The store for `stack`'s secret. Without `clients` it talks to whatever the standard AWS
- * environment names: real AWS, or an emulator through `AWS_ENDPOINT_URL`.
+ * environment names (real AWS, or an emulator through `AWS_ENDPOINT_URL`), within the tools'
+ * limits for every AWS call.
  * @throws UnknownStackError when `stack` is not one of {@link STACK_NAMES}
  */
 export function createSecretStore(stack: string, clients: Partial<SecretStoreClients> = {}): SecretStore {
   if (!isStackName(stack)) throw new UnknownStackError(STACK_NAMES);
   return new (storeClassOf(stack))(stack, {
-    lambda: clients.lambda ?? new LambdaClient({}),
-    kms: clients.kms ?? new KMSClient({}),
-    ssm: clients.ssm ?? new SSMClient({}),
+    lambda: clients.lambda ?? new LambdaClient(AWS_CLIENT_LIMITS),
+    kms: clients.kms ?? new KMSClient(AWS_CLIENT_LIMITS),
+    ssm: clients.ssm ?? new SSMClient(AWS_CLIENT_LIMITS),
   });
 }

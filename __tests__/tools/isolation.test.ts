@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inheritedEnvironment } from '../../tools/local/deployment';
+import { emulatorProcessEnvironment, inheritedEnvironment } from '../../tools/local/isolation';
 
 describe('inheritedEnvironment', () => {
   it('keeps ordinary variables such as PATH and HOME', () => {
@@ -35,5 +35,30 @@ describe('inheritedEnvironment', () => {
     expect(inheritedEnvironment({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' })).toEqual({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
+  });
+});
+
+describe('emulatorProcessEnvironment', () => {
+  it('keeps what finds and runs Python and moto, and the locale', () => {
+    const kept = {
+      PATH: '/usr/bin',
+      HOME: '/home/u',
+      PYENV_ROOT: '/p',
+      VIRTUAL_ENV: '/v',
+      LANG: 'C.UTF-8',
+      TMPDIR: '/t',
+    };
+    expect(emulatorProcessEnvironment(kept)).toEqual(kept);
+  });
+
+  it.each([
+    'AWS_PROFILE',
+    'AWS_REGION',
+    'AWS_CONFIG_FILE',
+    'MOTO_ALLOW_NONEXISTENT_REGION',
+    'TF_CLI_ARGS',
+    'LAMBDA_SECRETS_REGION',
+  ])('drops %s, which could change how the emulator answers', (name) => {
+    expect(emulatorProcessEnvironment({ [name]: 'x' })).toEqual({});
   });
 });

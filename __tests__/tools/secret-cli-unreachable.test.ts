@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { projectBinary } from '../../tools/common/run-command';
+import { emulatorEnvironment } from '../../tools/local/emulator';
+import { inheritedEnvironment } from '../../tools/local/isolation';
+import { useDeadEndpoints } from './support/frozen-endpoint';
+
+const endpoints = useDeadEndpoints();
+
+/** `npm run secret -- status method1-sample` against `endpoint`. */
+function statusAgainst(endpoint: string) {
+  const run = spawnSync(projectBinary('tsx'), ['tools/scripts/secret.ts', 'status', 'method1-sample'], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...inheritedEnvironment(process.env),
+      ...emulatorEnvironment(endpoint, 'ap-northeast-1'),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    encoding: 'utf8',
+    // Far beyond the CLI's own limits (two attempts of 10 s), so the CLI is what gives up.
+    timeout: 120_000,
+  });
+  return { status: run.status, stderr: run.stderr, signal: run.signal };
+}
+
+describe('the secret CLI against an endpoint that does not answer', () => {
+  it('gives up on a frozen endpoint with a message that names it and says what to do', () => {
+    expect(statusAgainst(endpoints.frozen)).toEqual({
+      status: 1,
+      signal: null,
+      stderr:
+        `error: lambda:GetFunctionConfiguration on method1-sample: no answer from AWS_ENDPOINT_URL ${endpoints.frozen} ` +
+        'within 10 s (2 attempts): is the local run up? Start it with `npm start`\n',
+    });
+  });
+
+  it('suggests `npm start` when the local endpoint refuses connections', () => {
+    expect(statusAgainst(endpoints.closed)).toEqual({
+      status: 1,
+      signal: null,
+      stderr:
+        `error: lambda:GetFunctionConfiguration on method1-sample: could not reach AWS_ENDPOINT_URL ${endpoints.closed} ` +
+        '(ECONNREFUSED): is the local run up? Start it with `npm start`\n',
+    });
+  });
+});
