@@ -38,23 +38,29 @@ describe('readRequiredString', () => {
 });
 
 describe('readHttpUrl', () => {
-  it.each(['https://api.example.com/hook', 'http://127.0.0.1:8080'])('accepts %s', (url) => {
-    expect(readHttpUrl({ URL: url }, 'URL')).toBe(url);
-  });
-
-  it.each(['not a url', '/relative/path', 'ftp://files.example.com/x'])(
-    'rejects "%s", naming the variable and echoing the value',
+  it.each(['https://api.example.com/hook', 'http://127.0.0.1:8080', 'http://localhost:9000/x', 'http://[::1]:9000/'])(
+    'accepts %s',
     (url) => {
-      const error = configurationErrorOf(() => readHttpUrl({ URL: url }, 'URL'));
-      expect(error.variable).toBe('URL');
-      expect(error.message).toContain(url);
+      expect(readHttpUrl({ URL: url }, 'URL')).toBe(url);
     },
   );
+
+  it.each([
+    'not a url',
+    '/relative/path',
+    'ftp://files.example.com/x',
+    'http://api.example.com/hook',
+    'http://10.0.0.1/',
+  ])('rejects "%s", naming the variable and echoing the value', (url) => {
+    const error = configurationErrorOf(() => readHttpUrl({ URL: url }, 'URL'));
+    expect(error.variable).toBe('URL');
+    expect(error.message).toContain(url);
+  });
 
   it('rejects a URL with credentials without echoing them', () => {
     const error = configurationErrorOf(() => readHttpUrl({ URL: 'https://user:s3cret@api.example.com' }, 'URL'));
     expect(error.message).toBe(
-      'URL must be an absolute http(s) URL without credentials, got "(withheld: it may hold a password)"',
+      'URL must be an absolute https URL without credentials (http only to a loopback host), got "(withheld: it may hold a password)"',
     );
   });
 });

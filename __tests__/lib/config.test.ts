@@ -50,12 +50,17 @@ describe('parseOptions', () => {
 
   it.each([
     ['region', 'Tokyo', /"region": expected an AWS region name/],
-    ['targetUrl', 'example.com', /"targetUrl": expected an absolute http\(s\) URL/],
-    ['targetUrl', 'ftp://example.com', /"targetUrl": expected an absolute http\(s\) URL/],
+    ['targetUrl', 'example.com', /"targetUrl": expected an absolute https URL/],
+    ['targetUrl', 'ftp://example.com', /"targetUrl": expected an absolute https URL/],
+    [
+      'targetUrl',
+      'http://api.example.com/hook',
+      /"targetUrl": expected an absolute https URL .*http only to a loopback host/,
+    ],
     [
       'targetUrl',
       'https://user:pass@example.com',
-      /"targetUrl": expected an absolute http\(s\) URL without credentials/,
+      /"targetUrl": expected an absolute https URL without credentials/,
     ],
     ['functionUrlAuthType', 'PUBLIC', /"functionUrlAuthType": expected one of "AWS_IAM", "NONE", got "PUBLIC"/],
     ['logRetentionDays', 10, /"logRetentionDays": expected one of 1, 3, 5, 7, 14, 30/],
@@ -74,7 +79,7 @@ describe('parseOptions', () => {
 
   it('does not repeat a target URL that may hold a password', () => {
     expect(() => parseOptions({ targetUrl: 'https://user:s3cret@example.com' })).toThrow(
-      'Invalid option "targetUrl": expected an absolute http(s) URL without credentials, got "(withheld: it may hold a password)"',
+      'Invalid option "targetUrl": expected an absolute https URL without credentials (http only to a loopback host), got "(withheld: it may hold a password)"',
     );
   });
 });

@@ -46,7 +46,7 @@ export function readRequiredString(env: Environment, name: string): string {
 }
 
 /**
- * Reads a variable that must hold {@link TARGET_URL_RULE | an absolute http(s) URL without credentials}.
+ * Reads a variable that must hold {@link TARGET_URL_RULE | an absolute https URL without credentials, or http to a loopback host}.
  *
  * @returns The URL as written (trimmed).
  * @throws {ConfigurationError} If the variable is unset, blank, or not such a URL.

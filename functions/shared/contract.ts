@@ -25,17 +25,24 @@ export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5000;
 export const DEFAULT_SECRET_CACHE_TTL_SECONDS = 0;
 
 /** What {@link ENV.targetUrl} must hold, for messages. */
-export const TARGET_URL_RULE = 'an absolute http(s) URL without credentials';
+export const TARGET_URL_RULE = 'an absolute https URL without credentials (http only to a loopback host)';
 
 /**
- * Whether `value` can be the target URL: absolute, http or https, and without a user name or
- * password, which would sit in plain text in the function's configuration beside the token
- * this project takes such care of. Checked at synth and again when the function starts.
+ * Whether `value` can be the target URL: absolute, https, and without a user name or password,
+ * which would sit in plain text in the function's configuration beside the token this project
+ * takes such care of. Plain http would send `Authorization: Bearer <token>` in clear, so it is
+ * allowed only to a loopback host (the local run's upstream). Checked at synth and again when
+ * the function starts.
  */
 export function isTargetUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
-  return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+  return secure && !url.username && !url.password;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /**
