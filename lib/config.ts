@@ -57,6 +57,15 @@ export interface SampleOptions {
    */
   readonly secretCacheTtlSeconds: number;
   /**
+   * Executions of the function reserved for it and allowed at once, 1 to
+   * {@link MAX_RESERVED_CONCURRENCY}: a cap on how hard a caller can drive the function, and so
+   * the upstream calls made with the token. `unreserved` leaves the function to the account's
+   * shared pool (an account whose concurrency quota is still 10 cannot reserve any); a public
+   * URL (`functionUrlAuthType=NONE`) needs a number.
+   * @default 10
+   */
+  readonly reservedConcurrency: number | typeof UNRESERVED;
+  /**
    * Method 1. `out-of-band`: the stack sets a placeholder and never touches the value again;
    * `npm run secret -- set method1-sample` writes the ciphertext. `terraform`: the article's
    * `aws_kms_ciphertext`, which stores the plaintext in state.
@@ -87,6 +96,12 @@ export const FUNCTION_TIMEOUT_SECONDS = 10;
  */
 export const MAX_UPSTREAM_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS * 1000 - SECRET_FETCH_TIMEOUT_MS - 1000;
 
+/** The {@link SampleOptions.reservedConcurrency} that reserves nothing. */
+export const UNRESERVED = 'unreserved';
+
+/** The largest {@link SampleOptions.reservedConcurrency}: AWS's default account quota. */
+export const MAX_RESERVED_CONCURRENCY = 1000;
+
 /** Defaults: the article's choices, except where the article is unsafe or broken today. */
 export const DEFAULT_OPTIONS: SampleOptions = {
   region: 'ap-northeast-1',
@@ -96,6 +111,7 @@ export const DEFAULT_OPTIONS: SampleOptions = {
   packaging: 'archive',
   upstreamTimeoutMs: DEFAULT_UPSTREAM_TIMEOUT_MS,
   secretCacheTtlSeconds: DEFAULT_SECRET_CACHE_TTL_SECONDS,
+  reservedConcurrency: 10,
   method1SecretDelivery: 'out-of-band',
   method2SecretDelivery: 'write-only',
 };
@@ -177,11 +193,16 @@ function oneOf<T extends string | number>(values: readonly T[]): Parser<T> {
   };
 }
 
-function integer(min: number, max: number): Parser<number> {
+function integer(min: number, max: number, alternative = ''): Parser<number> {
   return (option, raw, source) => {
     const value = numberOf(raw);
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-      throw new InvalidOptionError(option, `an integer from ${min} to ${max}`, raw, source);
+      throw new InvalidOptionError(
+        option,
+        `an integer from ${min} to ${max}${alternative ? ` ${alternative}` : ''}`,
+        raw,
+        source,
+      );
     }
     return value;
   };
@@ -214,6 +235,8 @@ const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> }
   packaging: oneOf(['archive', 'asset'] as const),
   upstreamTimeoutMs: integer(1, MAX_UPSTREAM_TIMEOUT_MS),
   secretCacheTtlSeconds: integer(0, 86_400),
+  reservedConcurrency: (option, raw, source) =>
+    raw === UNRESERVED ? UNRESERVED : integer(1, MAX_RESERVED_CONCURRENCY, `or "${UNRESERVED}"`)(option, raw, source),
   method1SecretDelivery: oneOf(['out-of-band', 'terraform'] as const),
   method2SecretDelivery: oneOf(['write-only', 'out-of-band'] as const),
 };
@@ -232,7 +255,16 @@ export function parseOptions(
     const value = raw[key];
     options[key] = value === undefined ? DEFAULT_OPTIONS[key] : PARSERS[key](key, value, sources[key]);
   }
-  return options as unknown as SampleOptions;
+  const parsed = options as unknown as SampleOptions;
+  if (parsed.functionUrlAuthType === 'NONE' && parsed.reservedConcurrency === UNRESERVED) {
+    throw new InvalidOptionError(
+      'reservedConcurrency',
+      'a number of executions while functionUrlAuthType is NONE: a public URL needs a limit',
+      UNRESERVED,
+      sources.reservedConcurrency,
+    );
+  }
+  return parsed;
 }
 
 /** Every option's name (its context key). */

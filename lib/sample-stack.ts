@@ -1,9 +1,12 @@
 import { Construct } from 'constructs';
 import { Annotations, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import type { DataAwsIamPolicyDocumentStatementCondition } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ENV } from '../functions/shared/contract';
 import { KNOWN_AWS_REGIONS } from './aws-regions';
-import type { SampleOptions } from './config';
+import { UNRESERVED, type SampleOptions } from './config';
 import type { MethodDefinition } from './methods';
 import { SecretKey } from './secret-key';
 import type { UrlFunction } from './url-function';
@@ -19,6 +22,13 @@ export abstract class SampleStack extends TerraformStack {
   readonly method: MethodDefinition;
   /** The key that protects the function's secret. */
   readonly secretKey: SecretKey;
+  /** The partition the stack deploys to (`aws`, `aws-cn`, `aws-us-gov`), with its DNS suffix. */
+  protected readonly partition: DataAwsPartition;
+  /**
+   * The function's ARN, built from its name, region, account and partition rather than taken
+   * from the function resource, so that policies the function depends on can name it.
+   */
+  protected readonly functionArn: string;
 
   protected constructor(
     scope: Construct,
@@ -40,6 +50,9 @@ export abstract class SampleStack extends TerraformStack {
       );
     }
     this.secretKey = new SecretKey(this, 'secret-key', { functionName });
+    this.partition = new DataAwsPartition(this, 'partition');
+    const account = new DataAwsCallerIdentity(this, 'account');
+    this.functionArn = `arn:${this.partition.partition}:lambda:${options.region}:${account.accountId}:function:${functionName}`;
   }
 
   /** The environment both functions share: where to call, how long to wait, how long to cache. */
@@ -49,6 +62,21 @@ export abstract class SampleStack extends TerraformStack {
       [ENV.upstreamTimeoutMs]: String(this.options.upstreamTimeoutMs),
       [ENV.secretCacheTtlSeconds]: String(this.options.secretCacheTtlSeconds),
     };
+  }
+
+  /**
+   * The condition that binds a secret statement to this function: Lambda adds
+   * `lambda:SourceFunctionArn` to every call made with the function's role, so another function
+   * given the same role (iam:PassRole) does not match it.
+   */
+  protected boundToFunction(): DataAwsIamPolicyDocumentStatementCondition {
+    return { test: 'ArnEquals', variable: 'lambda:SourceFunctionArn', values: [this.functionArn] };
+  }
+
+  /** The reserved concurrency for the function, or undefined to reserve none. */
+  protected reservedConcurrency(): number | undefined {
+    const { reservedConcurrency } = this.options;
+    return reservedConcurrency === UNRESERVED ? undefined : reservedConcurrency;
   }
 
   /** Publishes the outputs of the stack's function. */

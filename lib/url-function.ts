@@ -41,6 +41,11 @@ export interface UrlFunctionProps {
    * @default 'archive'
    */
   readonly packaging?: Packaging;
+  /**
+   * Executions reserved for the function, which are also the most it runs at once.
+   * @default none reserved: the account's shared pool
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -117,6 +122,7 @@ export class UrlFunction extends Construct {
       filename: code.filename,
       sourceCodeHash: code.sourceCodeHash,
       timeout: FUNCTION_TIMEOUT_SECONDS,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: { variables: { ...props.environment } },
       lifecycle:
         externallyManaged.length > 0

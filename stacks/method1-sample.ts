@@ -24,6 +24,7 @@ export class Method1SampleStack extends SampleStack {
       packaging: options.packaging,
       logRetentionDays: options.logRetentionDays,
       authType: options.functionUrlAuthType,
+      reservedConcurrentExecutions: this.reservedConcurrency(),
       environment: {
         ...this.sharedEnvironment(),
         [ENV.encryptedApiToken]: outOfBand ? SECRET_PLACEHOLDER : this.terraformCiphertext(encryptionContext),
@@ -42,6 +43,7 @@ export class Method1SampleStack extends SampleStack {
               variable: `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY}`,
               values: [functionName],
             },
+            this.boundToFunction(),
           ],
         },
       ],

@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import type { SampleOptions } from '../lib/config';
@@ -33,13 +32,13 @@ export class Method2SampleStack extends SampleStack {
       ...(isDeliveredOutOfBand(this.method, options) ? PLACEHOLDER_VALUE : this.writeOnlyValue()),
     });
 
-    const partition = new DataAwsPartition(this, 'partition');
     this.urlFunction = new UrlFunction(this, 'function', {
       functionName,
       entry: this.method.entry,
       packaging: options.packaging,
       logRetentionDays: options.logRetentionDays,
       authType: options.functionUrlAuthType,
+      reservedConcurrentExecutions: this.reservedConcurrency(),
       environment: { ...this.sharedEnvironment(), [ENV.apiTokenParameterName]: API_TOKEN_PARAMETER_NAME },
       secretAccess: [
         {
@@ -48,6 +47,9 @@ export class Method2SampleStack extends SampleStack {
           // which returns every past value.
           actions: ['ssm:GetParameter'],
           resources: [this.parameter.arn],
+          // Bound here rather than on kms:Decrypt, which SSM calls on the function's behalf: without
+          // GetParameter, another function given this role cannot make SSM decrypt either.
+          condition: [this.boundToFunction()],
         },
         {
           effect: 'Allow',
@@ -59,7 +61,7 @@ export class Method2SampleStack extends SampleStack {
             {
               test: 'StringEquals',
               variable: 'kms:ViaService',
-              values: [`ssm.${options.region}.${partition.dnsSuffix}`],
+              values: [`ssm.${options.region}.${this.partition.dnsSuffix}`],
             },
             { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: [this.parameter.arn] },
           ],

@@ -57,11 +57,7 @@ describe('parseOptions', () => {
       'http://api.example.com/hook',
       /"targetUrl": expected an absolute https URL .*http only to a loopback host/,
     ],
-    [
-      'targetUrl',
-      'https://user:pass@example.com',
-      /"targetUrl": expected an absolute https URL without credentials/,
-    ],
+    ['targetUrl', 'https://user:pass@example.com', /"targetUrl": expected an absolute https URL without credentials/],
     ['functionUrlAuthType', 'PUBLIC', /"functionUrlAuthType": expected one of "AWS_IAM", "NONE", got "PUBLIC"/],
     ['logRetentionDays', 10, /"logRetentionDays": expected one of 1, 3, 5, 7, 14, 30/],
     ['packaging', 'docker', /"packaging": expected one of "archive", "asset", got "docker"/],
@@ -75,6 +71,22 @@ describe('parseOptions', () => {
   ])('rejects %s=%o with an error naming the option and the accepted values', (option, value, message) => {
     expect(() => parseOptions({ [option]: value })).toThrow(InvalidOptionError);
     expect(() => parseOptions({ [option]: value })).toThrow(message);
+  });
+
+  it.each([0, 1001, '-1', 'none'])('rejects reservedConcurrency=%o, naming what it accepts', (value) => {
+    expect(() => parseOptions({ reservedConcurrency: value })).toThrow(
+      'expected an integer from 1 to 1000 or "unreserved"',
+    );
+  });
+
+  it('accepts an unreserved function behind an AWS_IAM URL', () => {
+    expect(parseOptions({ reservedConcurrency: 'unreserved' }).reservedConcurrency).toBe('unreserved');
+  });
+
+  it('refuses an unreserved function behind a public URL, which needs a limit', () => {
+    expect(() => parseOptions({ reservedConcurrency: 'unreserved', functionUrlAuthType: 'NONE' })).toThrow(
+      'Invalid option "reservedConcurrency": expected a number of executions while functionUrlAuthType is NONE',
+    );
   });
 
   it('does not repeat a target URL that may hold a password', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { assetHashSerializer } from '../support/asset-hash-serializer';
-import { resources, single, statementGranting, synthStack, dataSources } from '../support/synth';
+import { resources, single, statementGranting, synthStack, dataSources, functionBinding } from '../support/synth';
+
+const FUNCTION_BINDING = functionBinding('method1-sample');
 
 // The bundle's content hash is in the asset path; masking it keeps a handler edit from failing
 // the snapshot. The archive test below still checks that the path carries a hash.
@@ -52,7 +54,12 @@ describe('method1-sample stack (defaults)', () => {
     expect(statement.resources).toEqual([expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/)]);
     expect(statement.condition).toEqual([
       { test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: ['method1-sample'] },
+      FUNCTION_BINDING,
     ]);
+  });
+
+  it('binds decrypt to this function, so another function given the role cannot use it', () => {
+    expect(statementGranting(json, 'kms:Decrypt').condition).toContainEqual(FUNCTION_BINDING);
   });
 
   it('grants nothing but logs and decrypt', () => {

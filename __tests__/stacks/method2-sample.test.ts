@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { assetHashSerializer } from '../support/asset-hash-serializer';
-import { dataSources, resources, single, statementGranting, synthStack } from '../support/synth';
+import { dataSources, resources, single, statementGranting, synthStack, functionBinding } from '../support/synth';
+
+const FUNCTION_BINDING = functionBinding('method2-sample');
 
 // The bundle's content hash is in the asset path; masking it keeps a handler edit from failing
 // the snapshot. method1-sample.test.ts and options.test.ts check that the path carries one.
@@ -60,6 +62,10 @@ describe('method2-sample stack (defaults)', () => {
     const statement = statementGranting(json, 'ssm:GetParameter');
     expect(statement.actions).toEqual(['ssm:GetParameter']);
     expect(statement.resources).toEqual([expect.stringMatching(/^\$\{aws_ssm_parameter\.[\w-]+\.arn\}$/)]);
+  });
+
+  it('binds GetParameter to this function, so another function given the role cannot read the token', () => {
+    expect(statementGranting(json, 'ssm:GetParameter').condition).toEqual([FUNCTION_BINDING]);
   });
 
   it('allows kms:Decrypt on its key only through SSM and only for that parameter', () => {

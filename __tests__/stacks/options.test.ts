@@ -40,6 +40,20 @@ describe.each(STACK_NAMES)('%s options', (name) => {
     });
   });
 
+  it('reserves 10 concurrent executions by default', () => {
+    expect(single(synthStack(name).json, 'aws_lambda_function').reserved_concurrent_executions).toBe(10);
+  });
+
+  it('passes reservedConcurrency to the function', () => {
+    const { json } = synthStack(name, { reservedConcurrency: 3 });
+    expect(single(json, 'aws_lambda_function').reserved_concurrent_executions).toBe(3);
+  });
+
+  it('with reservedConcurrency=unreserved, reserves nothing', () => {
+    const { json } = synthStack(name, { reservedConcurrency: 'unreserved' });
+    expect(single(json, 'aws_lambda_function')).not.toHaveProperty('reserved_concurrent_executions');
+  });
+
   it('with packaging=asset, zips at synth and needs no archive provider', () => {
     const { json } = synthStack(name, { packaging: 'asset' });
     expect(dataSources(json, 'archive_file')).toEqual([]);

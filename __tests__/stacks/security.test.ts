@@ -65,6 +65,10 @@ describe.each(METHODS)('$stackName security rules', (method) => {
       expect(publicGrants).toEqual(expected);
     });
 
+    it('limits how many executions run at once', () => {
+      expect(single(json, 'aws_lambda_function').reserved_concurrent_executions).toBeGreaterThan(0);
+    });
+
     it('keeps the token out of the configuration: only the placeholder, a variable or its ciphertext', () => {
       expect(secretValuesIn(method, json)).toEqual([expectedSecretValue(method, overrides)]);
     });

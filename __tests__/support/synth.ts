@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { expect } from 'vitest';
 import { parseOptions, SampleOptions } from '../../lib/config';
 import type { SampleStack } from '../../lib/sample-stack';
 import type { StackName } from '../../lib/methods';
@@ -66,4 +67,22 @@ export function policyGranting(json: TerraformJson, action: string): any {
 /** The statement granting `action`. */
 export function statementGranting(json: TerraformJson, action: string): any {
   return policyGranting(json, action).statement.find((s: any) => s.actions.includes(action));
+}
+
+/**
+ * The condition that binds a statement to its function: the ARN built from the function's name,
+ * the region, the caller's account and the partition.
+ */
+export function functionBinding(functionName: string, region = 'ap-northeast-1') {
+  return {
+    test: 'ArnEquals',
+    variable: 'lambda:SourceFunctionArn',
+    values: [
+      expect.stringMatching(
+        new RegExp(
+          `^arn:\\$\\{data\\.aws_partition\\.[\\w-]+\\.partition\\}:lambda:${region}:\\$\\{data\\.aws_caller_identity\\.[\\w-]+\\.account_id\\}:function:${functionName}$`,
+        ),
+      ),
+    ],
+  };
 }
