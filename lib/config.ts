@@ -79,6 +79,23 @@ export interface SampleOptions {
    * @default 'write-only'
    */
   readonly method2SecretDelivery: Method2SecretDelivery;
+  /**
+   * IAM principals (role or user ARNs of the stack's account) that the key policy lets write the
+   * token: encrypt it (Method 1), or have SSM encrypt it into the parameter (Method 2); never
+   * decrypt. Empty: the account, that is whoever its IAM policies allow, such as the identity
+   * that deploys.
+   * @default []
+   */
+  readonly secretWriterArns: readonly string[];
+  /**
+   * Method 2: IAM principals that may run Terraform on the stack. The AWS provider reads the
+   * parameter back with decryption on every refresh, so the key policy must let them decrypt
+   * through SSM, for that parameter only. Empty: the account, that is whoever its IAM policies
+   * allow, which then includes an administrator with `kms:Decrypt` on `*`; name your deploy
+   * role here to shut them out.
+   * @default []
+   */
+  readonly terraformRunnerArns: readonly string[];
 }
 
 /** Retention values that CloudWatch Logs accepts. */
@@ -114,6 +131,8 @@ export const DEFAULT_OPTIONS: SampleOptions = {
   reservedConcurrency: 10,
   method1SecretDelivery: 'out-of-band',
   method2SecretDelivery: 'write-only',
+  secretWriterArns: [],
+  terraformRunnerArns: [],
 };
 
 /**
@@ -227,6 +246,29 @@ const targetUrl: Parser<string> = (option, raw, source) => {
   return raw;
 };
 
+/** A role or user of an account, or its root, as a key policy can name it. */
+const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
+
+/** A list of IAM principal ARNs: a JSON array in the context, comma-separated in a variable. */
+const principalArns: Parser<readonly string[]> = (option, raw, source) => {
+  const values =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((value) => value.trim())
+          .filter(Boolean)
+      : raw;
+  if (!Array.isArray(values) || !values.every((value) => typeof value === 'string' && PRINCIPAL_ARN.test(value))) {
+    throw new InvalidOptionError(
+      option,
+      'IAM role or user ARNs (arn:aws:iam::<account>:role/<name>), a JSON array or comma-separated',
+      raw,
+      source,
+    );
+  }
+  return values as string[];
+};
+
 const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> } = {
   region,
   targetUrl,
@@ -239,6 +281,8 @@ const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> }
     raw === UNRESERVED ? UNRESERVED : integer(1, MAX_RESERVED_CONCURRENCY, `or "${UNRESERVED}"`)(option, raw, source),
   method1SecretDelivery: oneOf(['out-of-band', 'terraform'] as const),
   method2SecretDelivery: oneOf(['write-only', 'out-of-band'] as const),
+  secretWriterArns: principalArns,
+  terraformRunnerArns: principalArns,
 };
 
 /**

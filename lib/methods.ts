@@ -15,6 +15,13 @@ export type SecretDeliveryOption = 'method1SecretDelivery' | 'method2SecretDeliv
 /** The value of a {@link SecretDeliveryOption} under which the secret CLI, not Terraform, writes the token. */
 export const OUT_OF_BAND = 'out-of-band';
 
+/**
+ * The tag with which Method 2's stack marks its parameter with its delivery (`write-only` or
+ * `out-of-band`): the secret CLI reads it to know, without decrypting, whether Terraform wrote
+ * the token itself.
+ */
+export const SECRET_DELIVERY_TAG = 'SecretDelivery';
+
 /** Name of Method 2's SecureString parameter, as in the article. */
 export const API_TOKEN_PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
 

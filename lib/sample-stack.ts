@@ -1,7 +1,10 @@
 import { Construct } from 'constructs';
 import { Annotations, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import type { DataAwsIamPolicyDocumentStatementCondition } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import type {
+  DataAwsIamPolicyDocumentStatementCondition,
+  DataAwsIamPolicyDocumentStatementPrincipals,
+} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ENV } from '../functions/shared/contract';
@@ -29,6 +32,10 @@ export abstract class SampleStack extends TerraformStack {
    * from the function resource, so that policies the function depends on can name it.
    */
   protected readonly functionArn: string;
+  /** The account the stack deploys to, as the credentials that deploy it tell. */
+  protected readonly accountId: string;
+  /** The account's root principal: whoever the account's IAM policies allow. */
+  protected readonly accountRootArn: string;
 
   protected constructor(
     scope: Construct,
@@ -49,10 +56,11 @@ export abstract class SampleStack extends TerraformStack {
           'the AWS provider will refuse a region it does not know when it plans.',
       );
     }
-    this.secretKey = new SecretKey(this, 'secret-key', { functionName });
     this.partition = new DataAwsPartition(this, 'partition');
-    const account = new DataAwsCallerIdentity(this, 'account');
-    this.functionArn = `arn:${this.partition.partition}:lambda:${options.region}:${account.accountId}:function:${functionName}`;
+    this.accountId = new DataAwsCallerIdentity(this, 'account').accountId;
+    this.accountRootArn = `arn:${this.partition.partition}:iam::${this.accountId}:root`;
+    this.functionArn = `arn:${this.partition.partition}:lambda:${options.region}:${this.accountId}:function:${functionName}`;
+    this.secretKey = new SecretKey(this, 'secret-key', { functionName, accountRootArn: this.accountRootArn });
   }
 
   /** The environment both functions share: where to call, how long to wait, how long to cache. */
@@ -71,6 +79,14 @@ export abstract class SampleStack extends TerraformStack {
    */
   protected boundToFunction(): DataAwsIamPolicyDocumentStatementCondition {
     return { test: 'ArnEquals', variable: 'lambda:SourceFunctionArn', values: [this.functionArn] };
+  }
+
+  /**
+   * Principals for a key policy statement: `arns`, or the account (whoever its IAM policies
+   * allow) when none are given.
+   */
+  protected principalsOrAccount(arns: readonly string[]): DataAwsIamPolicyDocumentStatementPrincipals[] {
+    return [{ type: 'AWS', identifiers: arns.length > 0 ? [...arns] : [this.accountRootArn] }];
   }
 
   /** The reserved concurrency for the function, or undefined to reserve none. */

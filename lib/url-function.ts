@@ -59,6 +59,8 @@ export class UrlFunction extends Construct {
   readonly url: LambdaFunctionUrl;
   /** Its log group `/aws/lambda/<functionName>`. */
   readonly logGroup: CloudwatchLogGroup;
+  /** Its execution role. */
+  readonly role: IamRole;
 
   constructor(scope: Construct, id: string, props: UrlFunctionProps) {
     super(scope, id);
@@ -92,10 +94,11 @@ export class UrlFunction extends Construct {
         ...props.secretAccess,
       ],
     });
-    const role = new IamRole(this, 'role', {
+    this.role = new IamRole(this, 'role', {
       name: `${functionName}-lambda-execution`,
       assumeRolePolicy: trust.json,
     });
+    const { role } = this;
     const policy = new IamPolicy(this, 'policy', {
       name: `${functionName}-lambda-execution`,
       policy: execution.json,

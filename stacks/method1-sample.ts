@@ -17,6 +17,14 @@ export class Method1SampleStack extends SampleStack {
     const { functionName } = this;
     const encryptionContext = { [ENCRYPTION_CONTEXT_KEY]: functionName };
     const outOfBand = isDeliveredOutOfBand(this.method, options);
+    // The same binding the Lambda console uses: a ciphertext made for another function cannot be
+    // decrypted with this role.
+    const boundToContext = {
+      test: 'StringEquals',
+      variable: `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY}`,
+      values: [functionName],
+    };
+    const decryptConditions = [boundToContext, this.boundToFunction()];
 
     this.urlFunction = new UrlFunction(this, 'function', {
       functionName,
@@ -35,19 +43,30 @@ export class Method1SampleStack extends SampleStack {
           effect: 'Allow',
           actions: ['kms:Decrypt'],
           resources: [this.secretKey.key.arn],
-          // The same binding the Lambda console uses: a ciphertext made for another function
-          // cannot be decrypted with this role.
-          condition: [
-            {
-              test: 'StringEquals',
-              variable: `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY}`,
-              values: [functionName],
-            },
-            this.boundToFunction(),
-          ],
+          condition: decryptConditions,
         },
       ],
     });
+    // The key policy grants the same decrypt, so both the role's policy and the key must agree;
+    // and whoever provisions the token may encrypt with the function's context, never decrypt.
+    this.secretKey.allow([
+      {
+        sid: 'FunctionDecrypt',
+        effect: 'Allow',
+        principals: [{ type: 'AWS', identifiers: [this.urlFunction.role.arn] }],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        condition: decryptConditions,
+      },
+      {
+        sid: 'SecretWriterEncrypt',
+        effect: 'Allow',
+        principals: this.principalsOrAccount(options.secretWriterArns),
+        actions: ['kms:Encrypt'],
+        resources: ['*'],
+        condition: [boundToContext],
+      },
+    ]);
     this.addOutputs(this.urlFunction);
   }
 

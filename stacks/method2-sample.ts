@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import type { SampleOptions } from '../lib/config';
-import { API_TOKEN_PARAMETER_NAME, isDeliveredOutOfBand, methodOf } from '../lib/methods';
+import { API_TOKEN_PARAMETER_NAME, isDeliveredOutOfBand, methodOf, SECRET_DELIVERY_TAG } from '../lib/methods';
 import { SampleStack } from '../lib/sample-stack';
 import { UrlFunction } from '../lib/url-function';
 
@@ -29,9 +29,23 @@ export class Method2SampleStack extends SampleStack {
       name: API_TOKEN_PARAMETER_NAME,
       type: 'SecureString',
       keyId: this.secretKey.key.keyId,
+      tags: { [SECRET_DELIVERY_TAG]: options.method2SecretDelivery },
       ...(isDeliveredOutOfBand(this.method, options) ? PLACEHOLDER_VALUE : this.writeOnlyValue()),
     });
 
+    // Built rather than taken from the parameter, which names the key: the key policy that names
+    // the parameter would otherwise make a cycle.
+    const parameterArn = `arn:${this.partition.partition}:ssm:${options.region}:${this.accountId}:parameter${API_TOKEN_PARAMETER_NAME}`;
+    // Only through SSM, and only for this parameter (SSM's encryption context). The partition's
+    // DNS suffix: amazonaws.com, but amazonaws.com.cn in China.
+    const throughSsm = [
+      {
+        test: 'StringEquals',
+        variable: 'kms:ViaService',
+        values: [`ssm.${options.region}.${this.partition.dnsSuffix}`],
+      },
+      { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: [parameterArn] },
+    ];
     this.urlFunction = new UrlFunction(this, 'function', {
       functionName,
       entry: this.method.entry,
@@ -51,23 +65,38 @@ export class Method2SampleStack extends SampleStack {
           // GetParameter, another function given this role cannot make SSM decrypt either.
           condition: [this.boundToFunction()],
         },
-        {
-          effect: 'Allow',
-          actions: ['kms:Decrypt'],
-          resources: [this.secretKey.key.arn],
-          // Only through SSM, and only for this parameter (SSM's encryption context).
-          condition: [
-            // The partition's DNS suffix: amazonaws.com, but amazonaws.com.cn in China.
-            {
-              test: 'StringEquals',
-              variable: 'kms:ViaService',
-              values: [`ssm.${options.region}.${this.partition.dnsSuffix}`],
-            },
-            { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: [this.parameter.arn] },
-          ],
-        },
+        { effect: 'Allow', actions: ['kms:Decrypt'], resources: [this.secretKey.key.arn], condition: throughSsm },
       ],
     });
+    this.secretKey.allow([
+      {
+        sid: 'FunctionDecryptThroughSsm',
+        effect: 'Allow',
+        principals: [{ type: 'AWS', identifiers: [this.urlFunction.role.arn] }],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        condition: throughSsm,
+      },
+      {
+        sid: 'SecretWriterEncryptThroughSsm',
+        effect: 'Allow',
+        principals: this.principalsOrAccount(options.secretWriterArns),
+        actions: ['kms:Encrypt'],
+        resources: ['*'],
+        condition: throughSsm,
+      },
+      {
+        // Terraform writes the parameter (the token or the placeholder), and the AWS provider
+        // reads it back with decryption on every refresh, write-only or not: whoever runs
+        // Terraform on this stack must be able to do both, through SSM, for this parameter only.
+        sid: 'TerraformThroughSsm',
+        effect: 'Allow',
+        principals: this.principalsOrAccount(options.terraformRunnerArns),
+        actions: ['kms:Decrypt', 'kms:Encrypt'],
+        resources: ['*'],
+        condition: throughSsm,
+      },
+    ]);
     this.addOutputs(this.urlFunction);
     new TerraformOutput(this, 'api_token_parameter_name', { value: this.parameter.name });
   }

@@ -79,6 +79,19 @@ describe('parseOptions', () => {
     );
   });
 
+  it('reads principal ARNs from a JSON array (context) or a comma-separated variable', () => {
+    const arns = ['arn:aws:iam::123456789012:role/a', 'arn:aws:iam::123456789012:user/b'];
+    expect(parseOptions({ secretWriterArns: arns }).secretWriterArns).toEqual(arns);
+    expect(parseOptions({ terraformRunnerArns: arns.join(', ') }).terraformRunnerArns).toEqual(arns);
+  });
+
+  it.each([['*'], ['arn:aws:iam::123456789012:role/*'], 'arn:aws:sts::123456789012:assumed-role/a/b', [1]])(
+    'refuses %o as principals, which a key policy should not or cannot name',
+    (value) => {
+      expect(() => parseOptions({ secretWriterArns: value })).toThrow('expected IAM role or user ARNs');
+    },
+  );
+
   it('accepts an unreserved function behind an AWS_IAM URL', () => {
     expect(parseOptions({ reservedConcurrency: 'unreserved' }).reservedConcurrency).toBe('unreserved');
   });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { assetHashSerializer } from '../support/asset-hash-serializer';
-import { resources, single, statementGranting, synthStack, dataSources, functionBinding } from '../support/synth';
+import {
+  resources,
+  single,
+  statementGranting,
+  synthStack,
+  dataSources,
+  functionBinding,
+  keyPolicy,
+} from '../support/synth';
 
 const FUNCTION_BINDING = functionBinding('method1-sample');
 
@@ -60,6 +68,43 @@ describe('method1-sample stack (defaults)', () => {
 
   it('binds decrypt to this function, so another function given the role cannot use it', () => {
     expect(statementGranting(json, 'kms:Decrypt').condition).toContainEqual(FUNCTION_BINDING);
+  });
+
+  it('lets the function role decrypt in the key policy under the same conditions as its own policy', () => {
+    expect(keyPolicy(json).statement).toContainEqual({
+      sid: 'FunctionDecrypt',
+      effect: 'Allow',
+      principals: [{ type: 'AWS', identifiers: [expect.stringMatching(/^\$\{aws_iam_role\.[\w-]+\.arn\}$/)] }],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      condition: statementGranting(json, 'kms:Decrypt').condition,
+    });
+  });
+
+  it('lets the writers, by default the account, encrypt with the function context and nothing more', () => {
+    expect(keyPolicy(json).statement).toContainEqual({
+      sid: 'SecretWriterEncrypt',
+      effect: 'Allow',
+      principals: [
+        {
+          type: 'AWS',
+          identifiers: [expect.stringMatching(/:iam::\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:root$/)],
+        },
+      ],
+      actions: ['kms:Encrypt'],
+      resources: ['*'],
+      condition: [
+        { test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: ['method1-sample'] },
+      ],
+    });
+  });
+
+  it('names the writers given in secretWriterArns instead of the account', () => {
+    const writer = 'arn:aws:iam::123456789012:role/token-writer';
+    const statement = keyPolicy(synthStack('method1-sample', { secretWriterArns: [writer] }).json).statement.find(
+      (s: any) => s.sid === 'SecretWriterEncrypt',
+    );
+    expect(statement.principals).toEqual([{ type: 'AWS', identifiers: [writer] }]);
   });
 
   it('grants nothing but logs and decrypt', () => {

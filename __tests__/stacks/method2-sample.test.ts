@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { assetHashSerializer } from '../support/asset-hash-serializer';
-import { dataSources, resources, single, statementGranting, synthStack, functionBinding } from '../support/synth';
+import {
+  dataSources,
+  resources,
+  single,
+  statementGranting,
+  synthStack,
+  functionBinding,
+  keyPolicy,
+} from '../support/synth';
 
 const FUNCTION_BINDING = functionBinding('method2-sample');
 
@@ -64,6 +72,29 @@ describe('method2-sample stack (defaults)', () => {
     expect(statement.resources).toEqual([expect.stringMatching(/^\$\{aws_ssm_parameter\.[\w-]+\.arn\}$/)]);
   });
 
+  it('tags the parameter with its delivery, which the secret CLI reads instead of decrypting', () => {
+    expect(single(json, 'aws_ssm_parameter').tags).toEqual({ SecretDelivery: 'write-only' });
+  });
+
+  it('lets the function role, the writers and the Terraform runners use the key only through SSM for the parameter', () => {
+    const throughSsm = statementGranting(json, 'kms:Decrypt').condition;
+    const uses = keyPolicy(json).statement.filter((statement: any) => statement.sid !== 'KeyAdministration');
+    expect(uses.map((statement: any) => [statement.sid, statement.actions])).toEqual([
+      ['FunctionDecryptThroughSsm', ['kms:Decrypt']],
+      ['SecretWriterEncryptThroughSsm', ['kms:Encrypt']],
+      ['TerraformThroughSsm', ['kms:Decrypt', 'kms:Encrypt']],
+    ]);
+    expect(uses.map((statement: any) => statement.condition)).toEqual([throughSsm, throughSsm, throughSsm]);
+  });
+
+  it('names the Terraform runners given in terraformRunnerArns instead of the account', () => {
+    const runner = 'arn:aws:iam::123456789012:role/deploy';
+    const statement = keyPolicy(synthStack('method2-sample', { terraformRunnerArns: runner }).json).statement.find(
+      (s: any) => s.sid === 'TerraformThroughSsm',
+    );
+    expect(statement.principals).toEqual([{ type: 'AWS', identifiers: [runner] }]);
+  });
+
   it('binds GetParameter to this function, so another function given the role cannot read the token', () => {
     expect(statementGranting(json, 'ssm:GetParameter').condition).toEqual([FUNCTION_BINDING]);
   });
@@ -80,7 +111,12 @@ describe('method2-sample stack (defaults)', () => {
       {
         test: 'StringEquals',
         variable: 'kms:EncryptionContext:PARAMETER_ARN',
-        values: [expect.stringMatching(/^\$\{aws_ssm_parameter\.[\w-]+\.arn\}$/)],
+        // The parameter's ARN as SSM puts it in the encryption context, built from its parts.
+        values: [
+          expect.stringMatching(
+            /^arn:\$\{data\.aws_partition\.[\w-]+\.partition\}:ssm:ap-northeast-1:\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}:parameter\/sample-app\/lambda\/sample-api-token$/,
+          ),
+        ],
       },
     ]);
   });

@@ -4,7 +4,7 @@ import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import type { SampleOptions } from '../../lib/config';
 import { METHODS, type MethodDefinition } from '../../lib/methods';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { dataSources, resources, single, synthStack } from '../support/synth';
+import { dataSources, keyPolicy, resources, single, synthStack } from '../support/synth';
 
 /** The values of each option that changes what a stack grants or where its secret goes. */
 const SECURITY_RELEVANT_VALUES = {
@@ -42,16 +42,62 @@ describe.each(METHODS)('$stackName security rules', (method) => {
       expect(text).not.toMatch(/"\/(home|root|tmp|Users|work)\//);
     });
 
-    it('grants no wildcard action or resource in any policy statement', () => {
-      const statements = dataSources(json, 'aws_iam_policy_document').flatMap((doc) => doc.statement);
-      // trust, execution: the rule below must have something to hold for.
-      expect(statements.length).toBeGreaterThanOrEqual(3);
+    it('grants no wildcard action, and no wildcard resource outside the key policy', () => {
+      const key = keyPolicy(json);
+      const statements = dataSources(json, 'aws_iam_policy_document').flatMap((doc) =>
+        doc.statement.map((statement: any) => ({ statement, inKeyPolicy: doc === key })),
+      );
+      // trust, execution and key policy: the rule below must have something to hold for.
+      expect(statements.length).toBeGreaterThanOrEqual(5);
       const wildcards = statements.filter(
-        (statement) =>
+        ({ statement, inKeyPolicy }) =>
           statement.actions.some((action: string) => action.includes('*')) ||
-          (statement.resources ?? []).some((resource: string) => resource === '*'),
+          // In a key policy, "*" is the key itself; anywhere else, and inside an ARN, it is too wide,
+          // but for the streams of the function's own log group, which have no other ARN.
+          (statement.resources ?? []).some(
+            (resource: string) =>
+              (resource === '*' && !inKeyPolicy) ||
+              (/[:/]\*/.test(resource) && !/^\$\{aws_cloudwatch_log_group\.[\w-]+\.arn\}:\*$/.test(resource)),
+          ),
       );
       expect(wildcards).toEqual([]);
+    });
+
+    it('uses no NotAction, NotResource or NotPrincipal, and no "*" principal in any policy', () => {
+      const statements = dataSources(json, 'aws_iam_policy_document').flatMap((doc) => doc.statement);
+      expect(statements.length).toBeGreaterThan(0);
+      const loose = statements.filter(
+        (statement: any) =>
+          statement.not_actions ||
+          statement.not_resources ||
+          statement.not_principals ||
+          (statement.principals ?? []).some((principal: any) => principal.identifiers.includes('*')),
+      );
+      expect(loose).toEqual([]);
+    });
+
+    it('gives the key a policy under which the account administers but never uses the key', () => {
+      const account = keyPolicy(json).statement.filter((statement: any) =>
+        statement.principals.some((principal: any) => principal.identifiers.some((id: string) => id.endsWith(':root'))),
+      );
+      const administration = account.find((statement: any) => statement.sid === 'KeyAdministration');
+      expect(administration.actions).toContain('kms:PutKeyPolicy');
+      expect(
+        administration.actions.filter((action: string) => /Decrypt|Encrypt|GenerateDataKey|CreateGrant/.test(action)),
+      ).toEqual([]);
+    });
+
+    it('lets only the function decrypt directly, and anyone else only through SSM for the parameter', () => {
+      const decrypters = keyPolicy(json).statement.filter((statement: any) =>
+        statement.actions.includes('kms:Decrypt'),
+      );
+      expect(decrypters.length).toBeGreaterThan(0);
+      const unbound = decrypters.filter(
+        (statement: any) =>
+          !statement.principals[0].identifiers.every((id: string) => /^\$\{aws_iam_role\.[\w-]+\.arn\}$/.test(id)) &&
+          !statement.condition?.some((condition: any) => condition.variable === 'kms:ViaService'),
+      );
+      expect(unbound).toEqual([]);
     });
 
     it('makes the URL public only with auth type NONE, and never through an unconditioned lambda:InvokeFunction', () => {

@@ -55,11 +55,23 @@ export function dataSources(json: TerraformJson, type: string): any[] {
   return Object.values(json.data?.[type] ?? {});
 }
 
-/** The policy document data source whose statements include `action`. */
-export function policyGranting(json: TerraformJson, action: string): any {
-  const found = dataSources(json, 'aws_iam_policy_document').filter((doc) =>
-    doc.statement.some((s: any) => s.actions.includes(action)),
+/** The policy document data source of the key policy, the one `aws_kms_key.policy` refers to. */
+export function keyPolicy(json: TerraformJson): any {
+  const reference = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(
+    single(json, 'aws_kms_key').policy ?? '',
   );
+  if (!reference) throw new Error('the key has no policy document of its own');
+  return json.data?.aws_iam_policy_document?.[reference[1]];
+}
+
+/** The identity policy documents: those whose statements name no principal (not the trust or key policy). */
+export function identityPolicies(json: TerraformJson): any[] {
+  return dataSources(json, 'aws_iam_policy_document').filter((doc) => doc.statement.every((s: any) => !s.principals));
+}
+
+/** The identity policy document whose statements include `action`. */
+export function policyGranting(json: TerraformJson, action: string): any {
+  const found = identityPolicies(json).filter((doc) => doc.statement.some((s: any) => s.actions.includes(action)));
   if (found.length !== 1) throw new Error(`expected one policy document granting ${action}, found ${found.length}`);
   return found[0];
 }

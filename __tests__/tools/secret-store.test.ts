@@ -5,7 +5,13 @@ import {
   LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { DeleteParameterCommand, DescribeParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  AddTagsToResourceCommand,
+  DeleteParameterCommand,
+  DescribeParametersCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import {
@@ -25,7 +31,7 @@ import {
   StackNotDeployedError,
   TokenTooLargeError,
 } from '../../tools/secret/errors';
-import { STACK_NAMES } from '../../lib/methods';
+import { SECRET_DELIVERY_TAG, STACK_NAMES } from '../../lib/methods';
 import type { SecretStoreClients } from '../../tools/secret/store';
 import { createSecretStore, storeClassOf } from '../../tools/secret/stores';
 import {
@@ -504,6 +510,30 @@ describe('the store of method2-sample', () => {
     it('reports provisioned and the new version after set', async () => {
       await store().provision(TOKEN, 'set');
       await expect(store().status()).resolves.toMatchObject({ provisioned: true, version: 2 });
+    });
+
+    it('reports provisioned when the stack tagged the parameter write-only: Terraform wrote the token', async () => {
+      await account.clients.ssm.send(
+        new AddTagsToResourceCommand({
+          ResourceType: 'Parameter',
+          ResourceId: PARAMETER_NAME,
+          Tags: [{ Key: SECRET_DELIVERY_TAG, Value: 'write-only' }],
+        }),
+      );
+      await expect(store().status()).resolves.toMatchObject({ provisioned: true, version: 1 });
+    });
+
+    it('reports not provisioned again when Terraform rewrote the placeholder over the token', async () => {
+      await store().provision(TOKEN, 'set');
+      await account.clients.ssm.send(
+        new PutParameterCommand({
+          Name: PARAMETER_NAME,
+          Type: 'SecureString',
+          Value: SECRET_PLACEHOLDER,
+          Overwrite: true,
+        }),
+      );
+      await expect(store().status()).resolves.toMatchObject({ provisioned: false, version: 3 });
     });
 
     it('reports a missing parameter as not provisioned', async () => {

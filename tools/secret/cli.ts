@@ -52,7 +52,8 @@ ${STACK_NAMES.flatMap((stack) => [`  ${stack}`, ...wrap(storeClassOf(stack).desc
 AWS
   Credentials and region come from the standard chain (AWS_PROFILE, AWS_REGION, ...); the region
   must be the stack's. AWS_ENDPOINT_URL points the CLI at an emulator. IAM actions needed
-  (kms:Decrypt and kms:Encrypt of method2-sample are the ones SSM calls for a SecureString):
+  (kms:Encrypt of method2-sample is the one SSM calls to write a SecureString; nothing here
+  decrypts, so a writer needs no kms:Decrypt, and the key policy gives it none):
 ${permissionsText()}
 
 Exit status: 0 done, 1 failed, 2 bad command line.

@@ -1,29 +1,40 @@
 /** Method 2's store: the SSM SecureString that the function reads, written under the stack's key. */
 import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { GetParameterCommand, PutParameterCommand, type Parameter, type SSMClient } from '@aws-sdk/client-ssm';
+import {
+  GetParameterCommand,
+  LabelParameterVersionCommand,
+  ListTagsForResourceCommand,
+  PutParameterCommand,
+  type Parameter,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
 import { ENV } from '../../functions/shared/contract';
-import { keyAliasName, type StackName } from '../../lib/methods';
+import { keyAliasName, SECRET_DELIVERY_TAG, type StackName } from '../../lib/methods';
 import { isAwsError } from '../common/aws';
 import { AwsRequestError, FunctionNotConfiguredError } from './errors';
-import { awsError, checkMode, checkToken, isProvisioned, readFunction } from './store';
+import { awsError, checkMode, checkToken, readFunction } from './store';
 import type { ProvisionMode, SecretStatus, SecretStore, SecretStoreClients, StorePermissions } from './store';
+
+/** The label the CLI puts on each version it writes. */
+const PROVISIONED_LABEL = 'provisioned';
 
 /** Method 2: an SSM SecureString, named by the function's environment, encrypted with the stack's key. */
 export class SsmParameterSecretStore implements SecretStore {
   /**
-   * What each command needs. Reading the parameter with decryption makes SSM call kms:Decrypt,
-   * and writing a SecureString kms:Encrypt, both with the caller's permissions.
+   * What each command needs. Nothing here decrypts the parameter, so a writer needs no
+   * kms:Decrypt; writing a SecureString makes SSM call kms:Encrypt with the caller's permissions.
    */
   static readonly permissions: StorePermissions = {
-    status: ['lambda:GetFunctionConfiguration', 'ssm:GetParameter', 'kms:Decrypt'],
+    status: ['lambda:GetFunctionConfiguration', 'ssm:GetParameter', 'ssm:ListTagsForResource'],
     provision: [
       'lambda:GetFunctionConfiguration',
       'ssm:GetParameter',
-      'kms:Decrypt',
+      'ssm:ListTagsForResource',
       'kms:DescribeKey',
       'ssm:PutParameter',
       'kms:Encrypt',
+      'ssm:LabelParameterVersion',
     ],
   };
 
@@ -48,8 +59,7 @@ export class SsmParameterSecretStore implements SecretStore {
   async provision(token: string, mode: ProvisionMode): Promise<string> {
     checkToken(token);
     const name = await this.#parameterName();
-    const parameter = await this.#read(name);
-    checkMode(mode, isProvisioned(parameter?.Value), this.stack, `SSM parameter ${name}`);
+    checkMode(mode, (await this.#state(name)).provisioned, this.stack, `SSM parameter ${name}`);
     const keyId = await this.#keyId();
     let version: number | undefined;
     try {
@@ -65,19 +75,53 @@ export class SsmParameterSecretStore implements SecretStore {
     } catch (error) {
       throw awsError(error, 'ssm:PutParameter', name, [token]);
     }
+    try {
+      // The label moves to this version: how `status` tells the token from the placeholder
+      // without decrypting either.
+      await this.#ssm.send(
+        new LabelParameterVersionCommand({ Name: name, ParameterVersion: version, Labels: [PROVISIONED_LABEL] }),
+      );
+    } catch (error) {
+      throw awsError(error, 'ssm:LabelParameterVersion', name);
+    }
     return `SSM parameter ${name} is now version ${version}`;
   }
 
   async status(): Promise<SecretStatus> {
     const name = await this.#parameterName();
-    const parameter = await this.#read(name);
-    if (!parameter) return { provisioned: false, location: `SSM parameter ${name}, which does not exist` };
+    const { latest, provisioned } = await this.#state(name);
+    if (!latest) return { provisioned: false, location: `SSM parameter ${name}, which does not exist` };
     return {
-      provisioned: isProvisioned(parameter.Value),
+      provisioned,
       location: `SSM parameter ${name}`,
-      lastModified: parameter.LastModifiedDate,
-      version: parameter.Version,
+      lastModified: latest.LastModifiedDate,
+      version: latest.Version,
     };
+  }
+
+  /**
+   * Whether the parameter holds a token, told without decrypting it: Terraform wrote the token
+   * itself under write-only delivery (the stack tags the parameter with its delivery), or the
+   * latest version is one this CLI wrote and labelled; otherwise it is Terraform's placeholder.
+   */
+  async #state(name: string): Promise<{ latest?: Parameter; provisioned: boolean }> {
+    const latest = await this.#read(name);
+    if (!latest) return { provisioned: false };
+    if ((await this.#delivery(name)) === 'write-only') return { latest, provisioned: true };
+    const labelled = await this.#read(`${name}:${PROVISIONED_LABEL}`);
+    return { latest, provisioned: labelled !== undefined && labelled.Version === latest.Version };
+  }
+
+  /** The delivery the stack tagged the parameter with, if any. */
+  async #delivery(name: string): Promise<string | undefined> {
+    try {
+      const { TagList } = await this.#ssm.send(
+        new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }),
+      );
+      return TagList?.find((tag) => tag.Key === SECRET_DELIVERY_TAG)?.Value;
+    } catch (error) {
+      throw awsError(error, 'ssm:ListTagsForResource', name);
+    }
   }
 
   /**
@@ -104,12 +148,13 @@ export class SsmParameterSecretStore implements SecretStore {
     return name;
   }
 
-  /** The parameter with its decrypted value, which is only compared with the placeholder; undefined when missing. */
+  /** The parameter (or the version a `name:label` selector names), never decrypted; undefined when missing. */
   async #read(name: string): Promise<Parameter | undefined> {
     try {
-      return (await this.#ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter;
+      return (await this.#ssm.send(new GetParameterCommand({ Name: name, WithDecryption: false }))).Parameter;
     } catch (error) {
-      if (isAwsError(error, 'ParameterNotFound')) return undefined;
+      if (isAwsError(error, 'ParameterNotFound') || isAwsError(error, 'ParameterVersionLabelNotFound'))
+        return undefined;
       throw awsError(error, 'ssm:GetParameter', name);
     }
   }

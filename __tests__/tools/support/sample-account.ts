@@ -12,6 +12,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../../../functions/shared/contract';
+import { SECRET_DELIVERY_TAG } from '../../../lib/methods';
 import { emulatorEnvironment, startEmulator, stopEmulator, type Emulator } from '../../../tools/local/emulator';
 
 /** The region the tests' AWS environment names: the stacks' default. */
@@ -139,6 +140,8 @@ async function deploySamples(clients: AccountClients, method1Environment: Record
       Type: 'SecureString',
       KeyId: 'alias/method2-sample',
       Value: SECRET_PLACEHOLDER,
+      // As the stack tags it under out-of-band delivery.
+      Tags: [{ Key: SECRET_DELIVERY_TAG, Value: 'out-of-band' }],
     }),
   );
 }
