@@ -1,0 +1,371 @@
+/**
+ * Who can read each stack's token, proven by evaluating the synthesized identity and key
+ * policies together with an IAM policy simulator, case by case: the emulator enforces neither
+ * key policies nor resource-level IAM for KMS and SSM, so the e2e run cannot show this.
+ */
+import { describe, expect, it } from 'vitest';
+import { API_TOKEN_PARAMETER_NAME } from '../../lib/methods';
+import {
+  ACCOUNT,
+  functionArn,
+  isAllowed,
+  isAllowedByCheckedSimulation,
+  keyArn,
+  OTHER_ACCOUNT,
+  parameterArn,
+  roleArn,
+  roleSessionArn,
+  stackPolicies,
+  type IamPolicy,
+  type PermissionRequest,
+} from '../support/effective-permissions';
+import { synthStack } from '../support/synth';
+
+const M1 = 'method1-sample';
+const M2 = 'method2-sample';
+const WRITER = `arn:aws:iam::${ACCOUNT}:role/token-writer`;
+const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/deploy`;
+const ADMIN = `arn:aws:iam::${ACCOUNT}:user/admin`;
+const OUTSIDER = `arn:aws:iam::${OTHER_ACCOUNT}:role/outsider`;
+
+/** An identity policy allowing `actions` on everything. */
+function allowing(...actions: string[]): IamPolicy {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] };
+}
+
+/** AdministratorAccess: everything the account's IAM can give. */
+const ADMINISTRATOR = allowing('*');
+
+const method1 = stackPolicies(synthStack(M1).json, M1);
+const method2 = stackPolicies(synthStack(M2).json, M2, API_TOKEN_PARAMETER_NAME);
+const method2Restricted = stackPolicies(
+  synthStack(M2, { secretWriterArns: [WRITER], terraformRunnerArns: [DEPLOYER] }).json,
+  M2,
+  API_TOKEN_PARAMETER_NAME,
+);
+
+const M1_CONTEXT = { 'kms:EncryptionContext:LambdaFunctionName': M1 };
+const VIA_SSM = {
+  'kms:ViaService': `ssm.ap-northeast-1.amazonaws.com`,
+  'kms:EncryptionContext:PARAMETER_ARN': parameterArn(API_TOKEN_PARAMETER_NAME),
+};
+
+/** A call made by a function with `functionName`'s role; `from` is the function that makes it. */
+function byFunction(
+  functionName: string,
+  policies: { execution: IamPolicy },
+  from = functionName,
+): Pick<PermissionRequest, 'principal' | 'identityPolicies'> & { context: Record<string, string> } {
+  return {
+    principal: roleSessionArn(functionName),
+    identityPolicies: [policies.execution],
+    context: { 'lambda:SourceFunctionArn': functionArn(from) },
+  };
+}
+
+type Case = [string, PermissionRequest, boolean];
+
+const CASES: Case[] = [
+  // Method 1: the ciphertext in the environment, decrypted with the function's context.
+  [
+    'method1: the function decrypts with its own encryption context',
+    {
+      ...byFunction(M1, method1),
+      action: 'kms:Decrypt',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+      context: { ...byFunction(M1, method1).context, ...M1_CONTEXT },
+    },
+    true,
+  ],
+  [
+    "method1: the function cannot decrypt a ciphertext made for another function's context",
+    {
+      ...byFunction(M1, method1),
+      action: 'kms:Decrypt',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+      context: { ...byFunction(M1, method1).context, 'kms:EncryptionContext:LambdaFunctionName': 'another-function' },
+    },
+    false,
+  ],
+  [
+    'method1: the function cannot decrypt without an encryption context',
+    { ...byFunction(M1, method1), action: 'kms:Decrypt', resource: keyArn(M1), resourcePolicy: method1.key },
+    false,
+  ],
+  [
+    "method1: the function cannot decrypt with another stack's key",
+    {
+      ...byFunction(M1, method1),
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2.key,
+      context: { ...byFunction(M1, method1).context, ...M1_CONTEXT },
+    },
+    false,
+  ],
+  [
+    'method1: another function given the same role cannot decrypt',
+    {
+      ...byFunction(M1, method1, 'another-function'),
+      action: 'kms:Decrypt',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+      context: { 'lambda:SourceFunctionArn': functionArn('another-function'), ...M1_CONTEXT },
+    },
+    false,
+  ],
+  [
+    'method1: an administrator (AdministratorAccess) cannot decrypt',
+    {
+      principal: ADMIN,
+      identityPolicies: [ADMINISTRATOR],
+      action: 'kms:Decrypt',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+      context: M1_CONTEXT,
+    },
+    false,
+  ],
+  [
+    'method1: an administrator can still change the key policy, so the key is never locked out',
+    {
+      principal: ADMIN,
+      identityPolicies: [ADMINISTRATOR],
+      action: 'kms:PutKeyPolicy',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+    },
+    true,
+  ],
+  [
+    'method1: an administrator cannot create a grant, which could grant decrypt',
+    {
+      principal: ADMIN,
+      identityPolicies: [ADMINISTRATOR],
+      action: 'kms:CreateGrant',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+    },
+    false,
+  ],
+  [
+    "method1: a writer allowed kms:Encrypt encrypts with the function's context",
+    {
+      principal: WRITER,
+      identityPolicies: [allowing('kms:Encrypt', 'kms:Decrypt')],
+      action: 'kms:Encrypt',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+      context: M1_CONTEXT,
+    },
+    true,
+  ],
+  [
+    'method1: a writer cannot encrypt under another context',
+    {
+      principal: WRITER,
+      identityPolicies: [allowing('kms:Encrypt')],
+      action: 'kms:Encrypt',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+      context: { 'kms:EncryptionContext:LambdaFunctionName': 'another-function' },
+    },
+    false,
+  ],
+  [
+    'method1: a writer cannot decrypt, even with kms:Decrypt in its own policy',
+    {
+      principal: WRITER,
+      identityPolicies: [allowing('kms:Encrypt', 'kms:Decrypt')],
+      action: 'kms:Decrypt',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+      context: M1_CONTEXT,
+    },
+    false,
+  ],
+  [
+    'method1: another account cannot decrypt',
+    {
+      principal: OUTSIDER,
+      identityPolicies: [ADMINISTRATOR],
+      action: 'kms:Decrypt',
+      resource: keyArn(M1),
+      resourcePolicy: method1.key,
+      context: M1_CONTEXT,
+    },
+    false,
+  ],
+  // Method 2: the SecureString, read by the function through SSM.
+  [
+    'method2: the function reads the parameter',
+    { ...byFunction(M2, method2), action: 'ssm:GetParameter', resource: parameterArn(API_TOKEN_PARAMETER_NAME) },
+    true,
+  ],
+  [
+    'method2: the function has SSM decrypt the parameter with the key',
+    {
+      ...byFunction(M2, method2),
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2.key,
+      context: { ...byFunction(M2, method2).context, ...VIA_SSM },
+    },
+    true,
+  ],
+  [
+    'method2: another function given the same role cannot read the parameter',
+    {
+      ...byFunction(M2, method2, 'another-function'),
+      action: 'ssm:GetParameter',
+      resource: parameterArn(API_TOKEN_PARAMETER_NAME),
+    },
+    false,
+  ],
+  [
+    "method2: the function cannot read the parameter's history, which holds every past token",
+    { ...byFunction(M2, method2), action: 'ssm:GetParameterHistory', resource: parameterArn(API_TOKEN_PARAMETER_NAME) },
+    false,
+  ],
+  [
+    'method2: the function cannot read parameters by path',
+    { ...byFunction(M2, method2), action: 'ssm:GetParametersByPath', resource: parameterArn('/sample-app/lambda') },
+    false,
+  ],
+  [
+    'method2: the function cannot decrypt with the key directly, not through SSM',
+    {
+      ...byFunction(M2, method2),
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2.key,
+      context: {
+        ...byFunction(M2, method2).context,
+        'kms:EncryptionContext:PARAMETER_ARN': parameterArn(API_TOKEN_PARAMETER_NAME),
+      },
+    },
+    false,
+  ],
+  [
+    'method2: the function cannot have SSM decrypt another parameter with the key',
+    {
+      ...byFunction(M2, method2),
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2.key,
+      context: {
+        ...byFunction(M2, method2).context,
+        ...VIA_SSM,
+        'kms:EncryptionContext:PARAMETER_ARN': parameterArn('/other'),
+      },
+    },
+    false,
+  ],
+  [
+    'method2: an administrator cannot decrypt with the key directly',
+    {
+      principal: ADMIN,
+      identityPolicies: [ADMINISTRATOR],
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2.key,
+    },
+    false,
+  ],
+  [
+    'method2, default terraformRunnerArns: an administrator can read through SSM, as Terraform must (accepted risk)',
+    {
+      principal: ADMIN,
+      identityPolicies: [ADMINISTRATOR],
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2.key,
+      context: VIA_SSM,
+    },
+    true,
+  ],
+  [
+    'method2, terraformRunnerArns set: an administrator cannot read through SSM',
+    {
+      principal: ADMIN,
+      identityPolicies: [ADMINISTRATOR],
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2Restricted.key,
+      context: VIA_SSM,
+    },
+    false,
+  ],
+  [
+    'method2, terraformRunnerArns set: the deploy role reads through SSM, so Terraform can refresh',
+    {
+      principal: DEPLOYER,
+      identityPolicies: [ADMINISTRATOR],
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2Restricted.key,
+      context: VIA_SSM,
+    },
+    true,
+  ],
+  [
+    'method2, secretWriterArns set: the writer has SSM encrypt the token into the parameter',
+    {
+      principal: WRITER,
+      identityPolicies: [allowing('kms:Encrypt', 'kms:Decrypt')],
+      action: 'kms:Encrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2Restricted.key,
+      context: VIA_SSM,
+    },
+    true,
+  ],
+  [
+    'method2, secretWriterArns set: the writer cannot read through SSM',
+    {
+      principal: WRITER,
+      identityPolicies: [allowing('kms:Encrypt', 'kms:Decrypt')],
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2Restricted.key,
+      context: VIA_SSM,
+    },
+    false,
+  ],
+  [
+    'method2: another account cannot read through SSM',
+    {
+      principal: OUTSIDER,
+      identityPolicies: [ADMINISTRATOR],
+      action: 'kms:Decrypt',
+      resource: keyArn(M2),
+      resourcePolicy: method2.key,
+      context: VIA_SSM,
+    },
+    false,
+  ],
+];
+
+describe('effective permissions over the synthesized identity and key policies', () => {
+  it('covers at least twenty cases, allowed and denied', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(CASES.map(([, , allowed]) => allowed))).toEqual(new Set([true, false]));
+  });
+
+  it.each(CASES)('%s', (_name, request, allowed) => {
+    expect(isAllowed(request)).toBe(allowed);
+  });
+
+  it("evaluates the encryption context: the simulator's checked entry point, which drops it, denies what the function may do", async () => {
+    const [, request] = CASES[0];
+    await expect(isAllowedByCheckedSimulation(request)).resolves.toBe(false);
+    expect(isAllowed(request)).toBe(true);
+  });
+
+  it('names the roles and keys the cases are about', () => {
+    expect(JSON.stringify(method1.key)).toContain(roleArn(M1));
+    expect(JSON.stringify(method2.execution)).toContain(keyArn(M2));
+  });
+});
