@@ -149,7 +149,7 @@ function simulation(request: PermissionRequest, resourcePolicy: unknown): Simula
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     resourcePolicy,
-  } as Simulation;
+  };
 }
 
 /** Whether AWS would allow the request, with the context exactly as given. */
