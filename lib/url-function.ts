@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Annotations, Token } from 'cdktf';
+import { CloudformationStack } from '@cdktf/provider-aws/lib/cloudformation-stack';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import {
   DataAwsIamPolicyDocument,
@@ -138,21 +139,50 @@ export class UrlFunction extends Construct {
       authorizationType: props.authType,
     });
     if (props.authType === 'NONE') {
-      new LambdaPermission(this, 'public-url-invoke', {
-        // Not AWS's own id: the provider adds that one itself when it creates a NONE URL, and a
-        // second statement with the same id makes destroy wait for a statement that never goes.
-        statementId: 'AllowPublicFunctionUrlInvoke',
-        action: 'lambda:InvokeFunctionUrl',
-        functionName: this.function.functionName,
-        principal: '*',
-        functionUrlAuthType: 'NONE',
-      });
-      Annotations.of(this).addWarning(
-        `Function URL of "${functionName}" has auth type NONE: anyone can call it. Since October 2025 AWS ` +
-          'also requires, for new function URLs, a lambda:InvokeFunction statement conditioned on ' +
-          'lambda:InvokedViaFunctionUrl, which AWS provider 5.100.0 cannot express; until it is added, ' +
-          'AWS answers 403. Prefer AWS_IAM with signed requests.',
-      );
+      this.allowPublicUrl(functionName);
     }
+  }
+
+  /**
+   * A public URL answers only when the function's resource policy holds both statements AWS
+   * requires since October 2025: `lambda:InvokeFunctionUrl` for auth type NONE, and
+   * `lambda:InvokeFunction` conditioned on `lambda:InvokedViaFunctionUrl`. AWS provider 5.100.0's
+   * `aws_lambda_permission` cannot express that condition (its `invoked_via_function_url` came in
+   * 6.28.0), so the second statement is a CloudFormation `AWS::Lambda::Permission`, which can:
+   * never an unconditioned public `lambda:InvokeFunction`.
+   */
+  private allowPublicUrl(functionName: string): void {
+    new LambdaPermission(this, 'public-url-invoke', {
+      // Not AWS's own id: the provider adds that one itself when it creates a NONE URL, and a
+      // second statement with the same id makes destroy wait for a statement that never goes.
+      statementId: 'AllowPublicFunctionUrlInvoke',
+      action: 'lambda:InvokeFunctionUrl',
+      functionName: this.function.functionName,
+      principal: '*',
+      functionUrlAuthType: 'NONE',
+    });
+    new CloudformationStack(this, 'public-url-invoke-function', {
+      name: `${functionName}-public-url-invoke-function`,
+      // Plain JSON, readable in the synthesized configuration; the function comes first.
+      dependsOn: [this.function],
+      templateBody: JSON.stringify({
+        Description: `Lets the public function URL of ${functionName} invoke it, and nothing else invoke it publicly`,
+        Resources: {
+          InvokeViaFunctionUrl: {
+            Type: 'AWS::Lambda::Permission',
+            Properties: {
+              Action: 'lambda:InvokeFunction',
+              FunctionName: functionName,
+              Principal: '*',
+              InvokedViaFunctionUrl: true,
+            },
+          },
+        },
+      }),
+    });
+    Annotations.of(this).addWarning(
+      `Function URL of "${functionName}" has auth type NONE: anyone on the internet can call it, up to its ` +
+        'reserved concurrency. Prefer AWS_IAM with signed requests.',
+    );
   }
 }

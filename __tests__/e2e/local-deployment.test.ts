@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetPolicyCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../lib/config';
 import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/local/emulator';
@@ -198,11 +199,32 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
       directory: join(workDirectory, 'other-deliveries'),
       endpoint: deployment.settings.endpoint,
       targetUrl: upstream.url,
-      options: { method1SecretDelivery: 'terraform', method2SecretDelivery: 'out-of-band' },
+      options: {
+        method1SecretDelivery: 'terraform',
+        method2SecretDelivery: 'out-of-band',
+        functionUrlAuthType: 'NONE',
+      },
     });
     await other.deploy(token);
     // Not destroyed: the emulator, which holds every resource, is stopped after the last test.
   }, TIMEOUT);
+
+  describe('a public function URL (functionUrlAuthType=NONE)', () => {
+    it.each(STACK_NAMES)(
+      "%s's resource policy holds both statements AWS requires, the second from CloudFormation",
+      async (stack) => {
+        const { Policy } = await other.lambda.send(new GetPolicyCommand({ FunctionName: stack }));
+        const statements = (JSON.parse(Policy ?? '{}') as { Statement: Record<string, unknown>[] }).Statement;
+        expect(statements).toContainEqual(
+          expect.objectContaining({ Action: 'lambda:InvokeFunctionUrl', Principal: '*' }),
+        );
+        // The emulator stores CloudFormation's permission as given: the flag, not yet a condition.
+        expect(statements).toContainEqual(
+          expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: '*', InvokedViaFunctionUrl: true }),
+        );
+      },
+    );
+  });
 
   describe('control: method1-sample in the article’s terraform mode', () => {
     it('works: the function answers 200 with the token Terraform encrypted', async () => {

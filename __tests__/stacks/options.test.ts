@@ -80,9 +80,30 @@ describe.each(STACK_NAMES)('%s options', (name) => {
     ]);
   });
 
-  it('with functionUrlAuthType=NONE, warns that AWS needs a conditioned InvokeFunction it cannot emit', () => {
-    const { warnings } = synthStack(name, { functionUrlAuthType: 'NONE' });
-    expect(warnings).toEqual([expect.stringContaining('lambda:InvokedViaFunctionUrl')]);
+  it('with functionUrlAuthType=NONE, adds the lambda:InvokeFunction AWS requires, conditioned on the URL, through CloudFormation', () => {
+    const stack = single(synthStack(name, { functionUrlAuthType: 'NONE' }).json, 'aws_cloudformation_stack');
+    expect(stack.name).toBe(`${name}-public-url-invoke-function`);
+    expect(JSON.parse(stack.template_body).Resources).toEqual({
+      InvokeViaFunctionUrl: {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: name,
+          Principal: '*',
+          InvokedViaFunctionUrl: true,
+        },
+      },
+    });
+  });
+
+  it('with functionUrlAuthType=NONE, warns that anyone can call the function', () => {
+    expect(synthStack(name, { functionUrlAuthType: 'NONE' }).warnings).toEqual([
+      expect.stringContaining('anyone on the internet can call it'),
+    ]);
+  });
+
+  it('with AWS_IAM, adds no CloudFormation stack', () => {
+    expect(resources(synthStack(name).json, 'aws_cloudformation_stack')).toEqual([]);
   });
 
   it('rejects an environment over the 4 KB quota, with the size in the message', () => {

@@ -104,11 +104,20 @@ describe.each(METHODS)('$stackName security rules', (method) => {
       const publicGrants = resources(json, 'aws_lambda_permission').filter(
         (permission) => permission.principal === '*',
       );
-      const expected =
-        overrides.functionUrlAuthType === 'NONE'
-          ? [expect.objectContaining({ action: 'lambda:InvokeFunctionUrl', function_url_auth_type: 'NONE' })]
-          : [];
-      expect(publicGrants).toEqual(expected);
+      const cloudFormationGrants = resources(json, 'aws_cloudformation_stack').flatMap((stack) =>
+        Object.values<any>(JSON.parse(stack.template_body).Resources)
+          .filter((resource) => resource.Type === 'AWS::Lambda::Permission')
+          .map((resource) => resource.Properties),
+      );
+      const none = overrides.functionUrlAuthType === 'NONE';
+      expect(publicGrants).toEqual(
+        none ? [expect.objectContaining({ action: 'lambda:InvokeFunctionUrl', function_url_auth_type: 'NONE' })] : [],
+      );
+      expect(cloudFormationGrants).toEqual(
+        none
+          ? [expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: '*', InvokedViaFunctionUrl: true })]
+          : [],
+      );
     });
 
     it('limits how many executions run at once', () => {

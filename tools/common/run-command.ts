@@ -72,7 +72,7 @@ export function run(command: string, args: readonly string[], options: RunOption
       clearTimeout(timer);
       running.delete(child);
       const output = Buffer.concat(chunks).toString('utf8');
-      const tail = output.trim().split('\n').slice(-25).join('\n');
+      const tail = lastLinesAndErrors(output);
       if (timedOut) {
         const advice = options.onTimeout ? ` ${options.onTimeout}.` : '';
         reject(
@@ -115,3 +115,14 @@ function stopWithThisProcess(child: ChildProcess): void {
 }
 
 let forwardingSignals = false;
+
+/**
+ * The end of a command's output, after the lines that report an error wherever they stand:
+ * cdktf prints a failed stack's error early and then goes on with the others.
+ */
+function lastLinesAndErrors(output: string): string {
+  const lines = output.trim().split('\n');
+  const last = lines.slice(-25);
+  const errors = lines.slice(0, -25).filter((line) => /\bError\b/.test(line)).slice(0, 10);
+  return [...errors, ...(errors.length > 0 ? ['…'] : []), ...last].join('\n');
+}
