@@ -120,6 +120,23 @@ describe.each(METHODS)('$stackName security rules', (method) => {
       );
     });
 
+    it('rotates the key every year', () => {
+      expect(single(json, 'aws_kms_key').enable_key_rotation).toBe(true);
+    });
+
+    it('keeps logs for a bounded time', () => {
+      expect(single(json, 'aws_cloudwatch_log_group').retention_in_days).toBeGreaterThan(0);
+    });
+
+    it('runs on a Node.js runtime no older than nodejs22.x (nodejs20.x is deprecated since April 2026)', () => {
+      const runtime = single(json, 'aws_lambda_function').runtime as string;
+      expect(Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    });
+
+    it('sends the token to an https target', () => {
+      expect(single(json, 'aws_lambda_function').environment.variables[ENV.targetUrl]).toMatch(/^https:\/\//);
+    });
+
     it('limits how many executions run at once', () => {
       expect(single(json, 'aws_lambda_function').reserved_concurrent_executions).toBeGreaterThan(0);
     });

@@ -123,6 +123,9 @@ let forwardingSignals = false;
 function lastLinesAndErrors(output: string): string {
   const lines = output.trim().split('\n');
   const last = lines.slice(-25);
-  const errors = lines.slice(0, -25).filter((line) => /\bError\b/.test(line)).slice(0, 10);
+  const errors = lines
+    .slice(0, -25)
+    .filter((line) => /\bError\b/.test(line))
+    .slice(0, 10);
   return [...errors, ...(errors.length > 0 ? ['…'] : []), ...last].join('\n');
 }
