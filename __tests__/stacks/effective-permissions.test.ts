@@ -50,12 +50,15 @@ const VIA_SSM = {
   'kms:EncryptionContext:PARAMETER_ARN': parameterArn(API_TOKEN_PARAMETER_NAME),
 };
 
-/** A call made by a function with `functionName`'s role; `from` is the function that makes it. */
-function byFunction(
-  functionName: string,
-  policies: { execution: IamPolicy },
-  from = functionName,
-): Pick<PermissionRequest, 'principal' | 'identityPolicies'> & { context: Record<string, string> } {
+/** Who makes a request: the principal, its identity policies and the context its calls carry. */
+interface Caller {
+  readonly principal: string;
+  readonly identityPolicies: readonly IamPolicy[];
+  readonly context: Record<string, string>;
+}
+
+/** A function's calls, made with `functionName`'s role; `from` is the function that makes them. */
+function fn(functionName: string, policies: { execution: IamPolicy }, from = functionName): Caller {
   return {
     principal: roleSessionArn(functionName),
     identityPolicies: [policies.execution],
@@ -63,287 +66,165 @@ function byFunction(
   };
 }
 
+/** A caller outside the functions, with `policies` as its identity policies. */
+function caller(principal: string, ...policies: IamPolicy[]): Caller {
+  return { principal, identityPolicies: policies, context: {} };
+}
+
+/** `who` asking for `action` on `resource` (a key, with `keyPolicy`, or a parameter), with more `context`. */
+function request(
+  who: Caller,
+  action: string,
+  resource: string,
+  keyPolicy?: IamPolicy,
+  context = {},
+): PermissionRequest {
+  return { ...who, action, resource, resourcePolicy: keyPolicy, context: { ...who.context, ...context } };
+}
+
+const PARAMETER = parameterArn(API_TOKEN_PARAMETER_NAME);
+const fn1 = fn(M1, method1);
+const fn2 = fn(M2, method2);
+const admin = caller(ADMIN, ADMINISTRATOR);
+const writer = caller(WRITER, allowing('kms:Encrypt', 'kms:Decrypt'));
+const outsider = caller(OUTSIDER, ADMINISTRATOR);
+
 type Case = [string, PermissionRequest, boolean];
 
 const CASES: Case[] = [
   // Method 1: the ciphertext in the environment, decrypted with the function's context.
   [
     'method1: the function decrypts with its own encryption context',
-    {
-      ...byFunction(M1, method1),
-      action: 'kms:Decrypt',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-      context: { ...byFunction(M1, method1).context, ...M1_CONTEXT },
-    },
+    request(fn1, 'kms:Decrypt', keyArn(M1), method1.key, M1_CONTEXT),
     true,
   ],
   [
     "method1: the function cannot decrypt a ciphertext made for another function's context",
-    {
-      ...byFunction(M1, method1),
-      action: 'kms:Decrypt',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-      context: { ...byFunction(M1, method1).context, 'kms:EncryptionContext:LambdaFunctionName': 'another-function' },
-    },
+    request(fn1, 'kms:Decrypt', keyArn(M1), method1.key, {
+      'kms:EncryptionContext:LambdaFunctionName': 'another-function',
+    }),
     false,
   ],
   [
     'method1: the function cannot decrypt without an encryption context',
-    { ...byFunction(M1, method1), action: 'kms:Decrypt', resource: keyArn(M1), resourcePolicy: method1.key },
+    request(fn1, 'kms:Decrypt', keyArn(M1), method1.key),
     false,
   ],
   [
     "method1: the function cannot decrypt with another stack's key",
-    {
-      ...byFunction(M1, method1),
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2.key,
-      context: { ...byFunction(M1, method1).context, ...M1_CONTEXT },
-    },
+    request(fn1, 'kms:Decrypt', keyArn(M2), method2.key, M1_CONTEXT),
     false,
   ],
   [
     'method1: another function given the same role cannot decrypt',
-    {
-      ...byFunction(M1, method1, 'another-function'),
-      action: 'kms:Decrypt',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-      context: { 'lambda:SourceFunctionArn': functionArn('another-function'), ...M1_CONTEXT },
-    },
+    request(fn(M1, method1, 'another-function'), 'kms:Decrypt', keyArn(M1), method1.key, M1_CONTEXT),
     false,
   ],
   [
     'method1: an administrator (AdministratorAccess) cannot decrypt',
-    {
-      principal: ADMIN,
-      identityPolicies: [ADMINISTRATOR],
-      action: 'kms:Decrypt',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-      context: M1_CONTEXT,
-    },
+    request(admin, 'kms:Decrypt', keyArn(M1), method1.key, M1_CONTEXT),
     false,
   ],
   [
     'method1: an administrator can still change the key policy, so the key is never locked out',
-    {
-      principal: ADMIN,
-      identityPolicies: [ADMINISTRATOR],
-      action: 'kms:PutKeyPolicy',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-    },
+    request(admin, 'kms:PutKeyPolicy', keyArn(M1), method1.key),
     true,
   ],
   [
     'method1: an administrator cannot create a grant, which could grant decrypt',
-    {
-      principal: ADMIN,
-      identityPolicies: [ADMINISTRATOR],
-      action: 'kms:CreateGrant',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-    },
+    request(admin, 'kms:CreateGrant', keyArn(M1), method1.key),
     false,
   ],
   [
-    "method1: a writer allowed kms:Encrypt encrypts with the function's context",
-    {
-      principal: WRITER,
-      identityPolicies: [allowing('kms:Encrypt', 'kms:Decrypt')],
-      action: 'kms:Encrypt',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-      context: M1_CONTEXT,
-    },
+    "method1: a writer encrypts with the function's context",
+    request(writer, 'kms:Encrypt', keyArn(M1), method1.key, M1_CONTEXT),
     true,
   ],
   [
     'method1: a writer cannot encrypt under another context',
-    {
-      principal: WRITER,
-      identityPolicies: [allowing('kms:Encrypt')],
-      action: 'kms:Encrypt',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-      context: { 'kms:EncryptionContext:LambdaFunctionName': 'another-function' },
-    },
+    request(writer, 'kms:Encrypt', keyArn(M1), method1.key, {
+      'kms:EncryptionContext:LambdaFunctionName': 'another-function',
+    }),
     false,
   ],
   [
     'method1: a writer cannot decrypt, even with kms:Decrypt in its own policy',
-    {
-      principal: WRITER,
-      identityPolicies: [allowing('kms:Encrypt', 'kms:Decrypt')],
-      action: 'kms:Decrypt',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-      context: M1_CONTEXT,
-    },
+    request(writer, 'kms:Decrypt', keyArn(M1), method1.key, M1_CONTEXT),
     false,
   ],
   [
     'method1: another account cannot decrypt',
-    {
-      principal: OUTSIDER,
-      identityPolicies: [ADMINISTRATOR],
-      action: 'kms:Decrypt',
-      resource: keyArn(M1),
-      resourcePolicy: method1.key,
-      context: M1_CONTEXT,
-    },
+    request(outsider, 'kms:Decrypt', keyArn(M1), method1.key, M1_CONTEXT),
     false,
   ],
   // Method 2: the SecureString, read by the function through SSM.
-  [
-    'method2: the function reads the parameter',
-    { ...byFunction(M2, method2), action: 'ssm:GetParameter', resource: parameterArn(API_TOKEN_PARAMETER_NAME) },
-    true,
-  ],
+  ['method2: the function reads the parameter', request(fn2, 'ssm:GetParameter', PARAMETER), true],
   [
     'method2: the function has SSM decrypt the parameter with the key',
-    {
-      ...byFunction(M2, method2),
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2.key,
-      context: { ...byFunction(M2, method2).context, ...VIA_SSM },
-    },
+    request(fn2, 'kms:Decrypt', keyArn(M2), method2.key, VIA_SSM),
     true,
   ],
   [
     'method2: another function given the same role cannot read the parameter',
-    {
-      ...byFunction(M2, method2, 'another-function'),
-      action: 'ssm:GetParameter',
-      resource: parameterArn(API_TOKEN_PARAMETER_NAME),
-    },
+    request(fn(M2, method2, 'another-function'), 'ssm:GetParameter', PARAMETER),
     false,
   ],
   [
     "method2: the function cannot read the parameter's history, which holds every past token",
-    { ...byFunction(M2, method2), action: 'ssm:GetParameterHistory', resource: parameterArn(API_TOKEN_PARAMETER_NAME) },
+    request(fn2, 'ssm:GetParameterHistory', PARAMETER),
     false,
   ],
   [
     'method2: the function cannot read parameters by path',
-    { ...byFunction(M2, method2), action: 'ssm:GetParametersByPath', resource: parameterArn('/sample-app/lambda') },
+    request(fn2, 'ssm:GetParametersByPath', parameterArn('/sample-app/lambda')),
     false,
   ],
   [
     'method2: the function cannot decrypt with the key directly, not through SSM',
-    {
-      ...byFunction(M2, method2),
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2.key,
-      context: {
-        ...byFunction(M2, method2).context,
-        'kms:EncryptionContext:PARAMETER_ARN': parameterArn(API_TOKEN_PARAMETER_NAME),
-      },
-    },
+    request(fn2, 'kms:Decrypt', keyArn(M2), method2.key, { 'kms:EncryptionContext:PARAMETER_ARN': PARAMETER }),
     false,
   ],
   [
     'method2: the function cannot have SSM decrypt another parameter with the key',
-    {
-      ...byFunction(M2, method2),
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2.key,
-      context: {
-        ...byFunction(M2, method2).context,
-        ...VIA_SSM,
-        'kms:EncryptionContext:PARAMETER_ARN': parameterArn('/other'),
-      },
-    },
+    request(fn2, 'kms:Decrypt', keyArn(M2), method2.key, {
+      ...VIA_SSM,
+      'kms:EncryptionContext:PARAMETER_ARN': parameterArn('/other'),
+    }),
     false,
   ],
   [
     'method2: an administrator cannot decrypt with the key directly',
-    {
-      principal: ADMIN,
-      identityPolicies: [ADMINISTRATOR],
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2.key,
-    },
+    request(admin, 'kms:Decrypt', keyArn(M2), method2.key),
     false,
   ],
   [
     'method2, default terraformRunnerArns: an administrator can read through SSM, as Terraform must (accepted risk)',
-    {
-      principal: ADMIN,
-      identityPolicies: [ADMINISTRATOR],
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2.key,
-      context: VIA_SSM,
-    },
+    request(admin, 'kms:Decrypt', keyArn(M2), method2.key, VIA_SSM),
     true,
   ],
   [
     'method2, terraformRunnerArns set: an administrator cannot read through SSM',
-    {
-      principal: ADMIN,
-      identityPolicies: [ADMINISTRATOR],
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2Restricted.key,
-      context: VIA_SSM,
-    },
+    request(admin, 'kms:Decrypt', keyArn(M2), method2Restricted.key, VIA_SSM),
     false,
   ],
   [
     'method2, terraformRunnerArns set: the deploy role reads through SSM, so Terraform can refresh',
-    {
-      principal: DEPLOYER,
-      identityPolicies: [ADMINISTRATOR],
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2Restricted.key,
-      context: VIA_SSM,
-    },
+    request(caller(DEPLOYER, ADMINISTRATOR), 'kms:Decrypt', keyArn(M2), method2Restricted.key, VIA_SSM),
     true,
   ],
   [
     'method2, secretWriterArns set: the writer has SSM encrypt the token into the parameter',
-    {
-      principal: WRITER,
-      identityPolicies: [allowing('kms:Encrypt', 'kms:Decrypt')],
-      action: 'kms:Encrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2Restricted.key,
-      context: VIA_SSM,
-    },
+    request(writer, 'kms:Encrypt', keyArn(M2), method2Restricted.key, VIA_SSM),
     true,
   ],
   [
     'method2, secretWriterArns set: the writer cannot read through SSM',
-    {
-      principal: WRITER,
-      identityPolicies: [allowing('kms:Encrypt', 'kms:Decrypt')],
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2Restricted.key,
-      context: VIA_SSM,
-    },
+    request(writer, 'kms:Decrypt', keyArn(M2), method2Restricted.key, VIA_SSM),
     false,
   ],
   [
     'method2: another account cannot read through SSM',
-    {
-      principal: OUTSIDER,
-      identityPolicies: [ADMINISTRATOR],
-      action: 'kms:Decrypt',
-      resource: keyArn(M2),
-      resourcePolicy: method2.key,
-      context: VIA_SSM,
-    },
+    request(outsider, 'kms:Decrypt', keyArn(M2), method2.key, VIA_SSM),
     false,
   ],
 ];

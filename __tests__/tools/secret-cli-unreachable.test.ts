@@ -25,23 +25,23 @@ function statusAgainst(endpoint: string) {
 }
 
 describe('the secret CLI against an endpoint that does not answer', () => {
-  it('gives up on a frozen endpoint with a message that names it and says what to do', () => {
-    expect(statusAgainst(endpoints.frozen)).toEqual({
+  it.each([
+    [
+      'gives up on a frozen endpoint with a message that names it and says what to do',
+      'frozen',
+      'within 10 s (2 attempts)',
+    ],
+    ['suggests `npm start` when the local endpoint refuses connections', 'closed', '(ECONNREFUSED)'],
+  ] as const)('%s', (_name, kind, problem) => {
+    const endpoint = endpoints[kind];
+    const reason =
+      kind === 'frozen'
+        ? `no answer from AWS_ENDPOINT_URL ${endpoint} ${problem}`
+        : `could not reach AWS_ENDPOINT_URL ${endpoint} ${problem}`;
+    expect(statusAgainst(endpoint)).toEqual({
       status: 1,
       signal: null,
-      stderr:
-        `error: lambda:GetFunctionConfiguration on method1-sample: no answer from AWS_ENDPOINT_URL ${endpoints.frozen} ` +
-        'within 10 s (2 attempts): is the local run up? Start it with `npm start`\n',
-    });
-  });
-
-  it('suggests `npm start` when the local endpoint refuses connections', () => {
-    expect(statusAgainst(endpoints.closed)).toEqual({
-      status: 1,
-      signal: null,
-      stderr:
-        `error: lambda:GetFunctionConfiguration on method1-sample: could not reach AWS_ENDPOINT_URL ${endpoints.closed} ` +
-        '(ECONNREFUSED): is the local run up? Start it with `npm start`\n',
+      stderr: `error: lambda:GetFunctionConfiguration on method1-sample: ${reason}: is the local run up? Start it with \`npm start\`\n`,
     });
   });
 });
