@@ -152,7 +152,7 @@ export class UrlFunction extends Construct {
    * never an unconditioned public `lambda:InvokeFunction`.
    */
   private allowPublicUrl(functionName: string): void {
-    new LambdaPermission(this, 'public-url-invoke', {
+    const invokeUrl = new LambdaPermission(this, 'public-url-invoke', {
       // Not AWS's own id: the provider adds that one itself when it creates a NONE URL, and a
       // second statement with the same id makes destroy wait for a statement that never goes.
       statementId: 'AllowPublicFunctionUrlInvoke',
@@ -163,8 +163,9 @@ export class UrlFunction extends Construct {
     });
     new CloudformationStack(this, 'public-url-invoke-function', {
       name: `${functionName}-public-url-invoke-function`,
-      // Plain JSON, readable in the synthesized configuration; the function comes first.
-      dependsOn: [this.function],
+      // Plain JSON, readable in the synthesized configuration. The function comes first, and the
+      // other statement: two concurrent changes to one resource policy can conflict.
+      dependsOn: [this.function, invokeUrl],
       templateBody: JSON.stringify({
         Description: `Lets the public function URL of ${functionName} invoke it, and nothing else invoke it publicly`,
         Resources: {
