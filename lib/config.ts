@@ -52,8 +52,9 @@ export interface SampleOptions {
    */
   readonly upstreamTimeoutMs: number;
   /**
-   * Seconds a fetched secret is reused; 0 keeps it for the execution environment's life.
-   * @default 0
+   * Seconds a fetched secret is reused; 0 keeps it for the execution environment's life. A token
+   * the upstream rejects (401, 403) is refetched at once either way.
+   * @default 300 (see DEFAULT_SECRET_CACHE_TTL_SECONDS for why)
    */
   readonly secretCacheTtlSeconds: number;
   /**

@@ -120,17 +120,17 @@ describe('readCiphertext', () => {
 });
 
 describe('readUpstreamConfig', () => {
-  it('defaults to a 5000 ms timeout and a cache kept for the environment’s life', () => {
+  it('defaults to a 5000 ms timeout and a 300 s cache', () => {
     expect(readUpstreamConfig(VALID)).toEqual({
       targetUrl: 'https://api.example.com/hook',
       upstreamTimeoutMs: 5000,
-      secretCacheTtlSeconds: 0,
+      secretCacheTtlSeconds: 300,
     });
   });
 
   it('reads the optional timeout and TTL', () => {
-    const config = readUpstreamConfig({ ...VALID, UPSTREAM_TIMEOUT_MS: '1500', SECRET_CACHE_TTL_SECONDS: '300' });
-    expect([config.upstreamTimeoutMs, config.secretCacheTtlSeconds]).toEqual([1500, 300]);
+    const config = readUpstreamConfig({ ...VALID, UPSTREAM_TIMEOUT_MS: '1500', SECRET_CACHE_TTL_SECONDS: '0' });
+    expect([config.upstreamTimeoutMs, config.secretCacheTtlSeconds]).toEqual([1500, 0]);
   });
 
   it('names TARGET_URL when it is missing', () => {

@@ -35,7 +35,7 @@ const HANG_TIMEOUT_MS = 200;
 const SECRET_HANG_TIMEOUT_MS = 200;
 
 function handlerWith(
-  secretProvider: Pick<SecretProvider, 'get'>,
+  secretProvider: Pick<SecretProvider, 'get' | 'refetch'>,
   targetUrl: string,
   upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS,
 ) {
@@ -214,12 +214,11 @@ describe('createHandler', () => {
       // The original article wrapped the handler in `try { return fn(e) } catch`, which
       // lets a rejection like this one escape, so the 500 was never sent. setImmediate makes
       // the rejection come in a later turn of the event loop without waiting on the clock.
-      const failsLater = {
-        get: () =>
-          new Promise<string>((_resolve, reject) => {
-            setImmediate(() => reject(new Error('rejected after an await')));
-          }),
-      };
+      const rejectLater = () =>
+        new Promise<string>((_resolve, reject) => {
+          setImmediate(() => reject(new Error('rejected after an await')));
+        });
+      const failsLater = { get: rejectLater, refetch: rejectLater };
       const { handler } = handlerWith(failsLater, 'http://127.0.0.1:9/unused');
       await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(500, 'Internal Server Error'));
     });
@@ -290,6 +289,85 @@ describe('createHandler', () => {
       now += 300_000;
       await handler(EVENT, CONTEXT);
       expect(kms.send).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  describe('after the token is rotated and the old one revoked', () => {
+    const ROTATED = 'tok_live_rotated_3Fh8Kd0Qw';
+
+    /**
+     * A warm Method 2 function that cached {@link TOKEN}, whose parameter then received
+     * `stored`, in front of an upstream that accepts only {@link ROTATED}.
+     */
+    async function warmAfterRotation(
+      stored: string,
+      { rejectStatus = 401 as 401 | 403, remainingMs = Number.POSITIVE_INFINITY } = {},
+    ) {
+      let value = TOKEN;
+      const ssm = fakeSsm(TOKEN, () =>
+        Promise.resolve({ Parameter: { Name: PARAMETER_NAME, Type: 'SecureString', Value: value }, $metadata: {} }),
+      );
+      const upstream = await startUpstream({ accepts: ROTATED, rejectStatus });
+      const provider = new SsmSecretProvider(ssm, PARAMETER_NAME);
+      const { handler, logs } = handlerWith(provider, upstream.url);
+      await provider.get();
+      value = stored;
+      const context = { ...CONTEXT, getRemainingTimeInMillis: () => remainingMs };
+      return { invoke: () => handler(EVENT, context), ssm, upstream, logs };
+    }
+
+    it.each([401, 403] as const)('answers 200 when the upstream rejects the cached token with %i', async (status) => {
+      const { invoke } = await warmAfterRotation(ROTATED, { rejectStatus: status });
+      await expect(invoke()).resolves.toEqual(plainText(200, 'Succeeded'));
+    });
+
+    it('sends the request again with the rotated token', async () => {
+      const { invoke, upstream } = await warmAfterRotation(ROTATED);
+      await invoke();
+      expect(upstream.requests.map((request) => request.authorization)).toEqual([
+        `Bearer ${TOKEN}`,
+        `Bearer ${ROTATED}`,
+      ]);
+    });
+
+    it('keeps the rotated token for the next invocations', async () => {
+      const { invoke, ssm } = await warmAfterRotation(ROTATED);
+      await invoke();
+      await invoke();
+      expect(ssm.send).toHaveBeenCalledTimes(2);
+    });
+
+    it('logs that the request was retried after the rejection', async () => {
+      const { invoke, logs } = await warmAfterRotation(ROTATED);
+      await invoke();
+      expect(logs.entries()).toEqual([
+        expect.objectContaining({ level: 'info', upstreamStatus: 200, rejectedStatus: 401, retried: true }),
+      ]);
+    });
+
+    it('does not retry when the store still holds the rejected token', async () => {
+      const { invoke, upstream } = await warmAfterRotation(TOKEN);
+      await expect(invoke()).resolves.toEqual(plainText(502, 'Failed'));
+      expect(upstream.requests).toHaveLength(1);
+    });
+
+    it('retries at most once per invocation', async () => {
+      const { invoke, upstream } = await warmAfterRotation('tok_live_also_revoked_9Pz');
+      await expect(invoke()).resolves.toEqual(plainText(502, 'Failed'));
+      expect(upstream.requests).toHaveLength(2);
+    });
+
+    it('does not refetch when too little time is left to fetch and retry', async () => {
+      const { invoke, ssm } = await warmAfterRotation(ROTATED, { remainingMs: 2000 });
+      await expect(invoke()).resolves.toEqual(plainText(502, 'Failed'));
+      expect(ssm.send).toHaveBeenCalledTimes(1);
+    });
+
+    it('does not refetch on an upstream error that is not about the token', async () => {
+      const { handler, ssm } = await method2('error');
+      await handler(EVENT, CONTEXT);
+      await handler(EVENT, CONTEXT);
+      expect(ssm.send).toHaveBeenCalledTimes(1);
     });
   });
 

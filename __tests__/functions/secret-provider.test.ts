@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { MIN_REFETCH_INTERVAL_MS, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { SecretNotProvisionedError, SecretRetrievalError } from '../../functions/shared/errors';
 import { SecretProvider, type SecretProviderOptions } from '../../functions/shared/secret-provider';
 import { deferred, TOKEN } from './support/fakes';
@@ -188,6 +188,77 @@ describe('SecretProvider', () => {
       await provider.get().catch(() => {});
       provider.fetchSecret.mockResolvedValue(TOKEN);
       await expect(provider.get()).resolves.toBe(TOKEN);
+    });
+  });
+
+  describe('refetch, after the upstream rejected the secret', () => {
+    const ROTATED = 'rotated-token';
+
+    /** A provider that has cached {@link TOKEN} and whose store now holds {@link ROTATED}. */
+    async function rotatedProvider(options: SecretProviderOptions = {}) {
+      let now = 0;
+      const provider = new StubProvider({ now: () => now, ...options });
+      provider.fetchSecret.mockResolvedValueOnce(TOKEN).mockResolvedValue(ROTATED);
+      await provider.get();
+      return { provider, advance: (ms: number) => (now += ms) };
+    }
+
+    it('fetches again and resolves to the rotated secret', async () => {
+      const { provider } = await rotatedProvider();
+      await expect(provider.refetch(TOKEN)).resolves.toBe(ROTATED);
+    });
+
+    it('caches the rotated secret for the next calls', async () => {
+      const { provider } = await rotatedProvider();
+      await provider.refetch(TOKEN);
+      await provider.get();
+      expect(provider.fetchSecret).toHaveBeenCalledTimes(2);
+    });
+
+    it('lets concurrent rejections share one refetch', async () => {
+      const { provider } = await rotatedProvider();
+      await Promise.all(Array.from({ length: 5 }, () => provider.refetch(TOKEN)));
+      expect(provider.fetchSecret).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not fetch when the cache already holds a newer secret', async () => {
+      const { provider, advance } = await rotatedProvider({ minRefetchIntervalMs: 1000 });
+      await provider.refetch(TOKEN);
+      advance(5000);
+      await expect(provider.refetch(TOKEN)).resolves.toBe(ROTATED);
+      expect(provider.fetchSecret).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not fetch again within the minimum interval, however often the secret is rejected', async () => {
+      const { provider, advance } = await rotatedProvider({ minRefetchIntervalMs: 1000 });
+      await provider.refetch(TOKEN);
+      advance(999);
+      await expect(provider.refetch(ROTATED)).resolves.toBe(ROTATED);
+      expect(provider.fetchSecret).toHaveBeenCalledTimes(2);
+    });
+
+    it('fetches again once the minimum interval has passed', async () => {
+      const { provider, advance } = await rotatedProvider({ minRefetchIntervalMs: 1000 });
+      await provider.refetch(TOKEN);
+      advance(1000);
+      await provider.refetch(ROTATED);
+      expect(provider.fetchSecret).toHaveBeenCalledTimes(3);
+    });
+
+    it(`waits ${MIN_REFETCH_INTERVAL_MS} ms between refetches by default`, async () => {
+      const { provider, advance } = await rotatedProvider();
+      await provider.refetch(TOKEN);
+      advance(MIN_REFETCH_INTERVAL_MS - 1);
+      await provider.refetch(ROTATED);
+      advance(1);
+      await provider.refetch(ROTATED);
+      expect(provider.fetchSecret).toHaveBeenCalledTimes(3);
+    });
+
+    it('rejects as get does when the refetch fails', async () => {
+      const { provider } = await rotatedProvider();
+      provider.fetchSecret.mockReset().mockRejectedValue(new Error('throttled'));
+      await expect(provider.refetch(TOKEN)).rejects.toThrow(SecretRetrievalError);
     });
   });
 });

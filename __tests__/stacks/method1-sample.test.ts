@@ -166,7 +166,7 @@ describe('method1-sample stack (defaults)', () => {
     expect(single(json, 'aws_lambda_function').environment.variables).toMatchObject({
       [ENV.targetUrl]: 'https://example.com',
       [ENV.upstreamTimeoutMs]: '5000',
-      [ENV.secretCacheTtlSeconds]: '0',
+      [ENV.secretCacheTtlSeconds]: '300',
     });
   });
 

@@ -61,7 +61,7 @@ describe('method2-sample stack (defaults)', () => {
       [ENV.apiTokenParameterName]: '/sample-app/lambda/sample-api-token',
       [ENV.targetUrl]: 'https://example.com',
       [ENV.upstreamTimeoutMs]: '5000',
-      [ENV.secretCacheTtlSeconds]: '0',
+      [ENV.secretCacheTtlSeconds]: '300',
     });
     expect(single(json, 'aws_lambda_function').lifecycle).toBeUndefined();
   });

@@ -33,10 +33,10 @@ describe.each(STACK_NAMES)('%s options', (name) => {
   });
 
   it('passes upstreamTimeoutMs and secretCacheTtlSeconds to the function', () => {
-    const { json } = synthStack(name, { upstreamTimeoutMs: 2500, secretCacheTtlSeconds: 300 });
+    const { json } = synthStack(name, { upstreamTimeoutMs: 2500, secretCacheTtlSeconds: 60 });
     expect(single(json, 'aws_lambda_function').environment.variables).toMatchObject({
       [ENV.upstreamTimeoutMs]: '2500',
-      [ENV.secretCacheTtlSeconds]: '300',
+      [ENV.secretCacheTtlSeconds]: '60',
     });
   });
 

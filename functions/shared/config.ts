@@ -101,7 +101,7 @@ export function readCiphertext(env: Environment, name: string): string {
 /**
  * Reads the settings both methods share: {@link ENV.targetUrl} (required),
  * {@link ENV.upstreamTimeoutMs} (default 5000, must be > 0) and
- * {@link ENV.secretCacheTtlSeconds} (default 0 = for the execution environment's life).
+ * {@link ENV.secretCacheTtlSeconds} (default {@link DEFAULT_SECRET_CACHE_TTL_SECONDS}; 0 = for the execution environment's life).
  *
  * @throws {ConfigurationError} Naming the first variable found missing or malformed.
  */

@@ -21,8 +21,16 @@ export const ENV = {
 /** Default of {@link ENV.upstreamTimeoutMs}, for the stacks and the functions alike. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5000;
 
-/** Default of {@link ENV.secretCacheTtlSeconds}: keep the secret for the execution environment's life. */
-export const DEFAULT_SECRET_CACHE_TTL_SECONDS = 0;
+/**
+ * Default of {@link ENV.secretCacheTtlSeconds}. A rejected token is refetched at once whatever
+ * the TTL, so the TTL only bounds how long a warm environment keeps a token that the upstream
+ * still accepts: 5 minutes lets a rotation reach every warm environment before the old token is
+ * revoked (rotate, wait 5 minutes, revoke: no request even needs a retry), at one store call
+ * per environment per 5 minutes. It is also the longest TTL of the Parameters and Secrets
+ * extension, so both of Method 2's readers keep a secret equally long. Powertools' 5 s would cost
+ * 60 times the calls and buy nothing the refetch does not.
+ */
+export const DEFAULT_SECRET_CACHE_TTL_SECONDS = 300;
 
 /** What {@link ENV.targetUrl} must hold, for messages. */
 export const TARGET_URL_RULE = 'an absolute https URL without credentials (http only to a loopback host)';
@@ -64,6 +72,13 @@ export const SECRET_PLACEHOLDER = 'provisioned-out-of-band';
  * the upstream timeout small enough that both fit in the function timeout.
  */
 export const SECRET_FETCH_TIMEOUT_MS = 3000;
+
+/**
+ * Milliseconds between two refetches of a secret that the upstream rejected (401 or 403): the
+ * first rejection after a rotation refetches at once, while a token that stays wrong costs the
+ * store at most one call per execution environment per interval.
+ */
+export const MIN_REFETCH_INTERVAL_MS = 5000;
 
 /** Encryption context key that Method 1 binds its ciphertext to, as the Lambda console does. */
 export const ENCRYPTION_CONTEXT_KEY = 'LambdaFunctionName';

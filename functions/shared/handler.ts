@@ -3,6 +3,7 @@
  * with it, and map every outcome to a plain-text response and one structured log line.
  */
 import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { SECRET_FETCH_TIMEOUT_MS } from './contract';
 import { SecretNotProvisionedError, UpstreamRequestError, UpstreamTimeoutError } from './errors';
 import { createLogger, type LogFields, type Logger, type LogLevel } from './logger';
 import type { SecretProvider } from './secret-provider';
@@ -13,13 +14,22 @@ export type FunctionUrlResponse = APIGatewayProxyStructuredResultV2;
 /** A Lambda Function URL handler that always resolves, never rejects. */
 export type FunctionUrlHandler = (
   event: LambdaFunctionURLEvent,
-  context?: Pick<Context, 'awsRequestId' | 'functionName'>,
+  context?: Pick<Context, 'awsRequestId' | 'functionName'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
 ) => Promise<FunctionUrlResponse>;
+
+/** Upstream statuses that say the token itself was refused, so a rotated one may succeed. */
+const TOKEN_REJECTED = new Set([401, 403]);
+
+/**
+ * Milliseconds the handler keeps for answering and logging after its last call: a retry that
+ * would run into the function timeout is not started.
+ */
+const ANSWER_RESERVE_MS = 1000;
 
 /** What {@link createHandler} needs; everything with a side effect is injectable. */
 export interface HandlerDependencies {
-  /** Supplies the token; expected to cache it. */
-  readonly secretProvider: Pick<SecretProvider, 'get'>;
+  /** Supplies the token; expected to cache it, and to fetch it again when it is rejected. */
+  readonly secretProvider: Pick<SecretProvider, 'get' | 'refetch'>;
   /** Absolute http(s) URL that receives the token. */
   readonly targetUrl: string;
   /** Milliseconds before the upstream call is abandoned with a 504. */
@@ -48,8 +58,8 @@ interface Outcome {
 export function createHandler(deps: HandlerDependencies): FunctionUrlHandler {
   const { secretProvider, targetUrl, upstreamTimeoutMs, fetch: send = fetch, logger = createLogger() } = deps;
 
-  async function postWithToken(token: string): Promise<number> {
-    const signal = AbortSignal.timeout(upstreamTimeoutMs);
+  async function postWithToken(token: string, timeoutMs: number): Promise<number> {
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
       const response = await send(targetUrl, {
         method: 'POST',
@@ -64,7 +74,7 @@ export function createHandler(deps: HandlerDependencies): FunctionUrlHandler {
       return response.status;
     } catch (error) {
       if (signal.aborted) {
-        throw new UpstreamTimeoutError(upstreamTimeoutMs, { cause: error });
+        throw new UpstreamTimeoutError(timeoutMs, { cause: error });
       }
       // undici reports every network failure as TypeError("fetch failed") and keeps the
       // reason (ECONNREFUSED, ENOTFOUND, a TLS error) in its cause; the log shows one level.
@@ -73,11 +83,32 @@ export function createHandler(deps: HandlerDependencies): FunctionUrlHandler {
     }
   }
 
-  async function forward(): Promise<Outcome> {
-    const upstreamStatus = await postWithToken(await secretProvider.get());
+  /**
+   * After a rotation the upstream refuses the token this warm environment cached, until the
+   * environment recycles (hours). So a 401 or 403 refetches the token and, if the store now
+   * holds another one, sends the request once more with it. The provider bounds the refetches;
+   * the remaining time bounds the retry, which must still be answered before the function times out.
+   */
+  async function retryWithRotatedToken(rejected: string, remainingMs: () => number): Promise<number | undefined> {
+    if (remainingMs() < SECRET_FETCH_TIMEOUT_MS + ANSWER_RESERVE_MS) return undefined;
+    const token = await secretProvider.refetch(rejected);
+    const timeoutMs = Math.min(upstreamTimeoutMs, remainingMs() - ANSWER_RESERVE_MS);
+    if (token === rejected || timeoutMs <= 0) return undefined;
+    return postWithToken(token, timeoutMs);
+  }
+
+  async function forward(remainingMs: () => number): Promise<Outcome> {
+    const token = await secretProvider.get();
+    const firstStatus = await postWithToken(token, upstreamTimeoutMs);
+    const retryStatus = TOKEN_REJECTED.has(firstStatus)
+      ? await retryWithRotatedToken(token, remainingMs)
+      : undefined;
+    const upstreamStatus = retryStatus ?? firstStatus;
+    const fields: LogFields =
+      retryStatus === undefined ? { upstreamStatus } : { upstreamStatus, rejectedStatus: firstStatus, retried: true };
     return upstreamStatus >= 200 && upstreamStatus < 300
-      ? outcome(200, 'Succeeded', 'info', 'Upstream API accepted the request', { upstreamStatus })
-      : outcome(502, 'Failed', 'error', 'Upstream API answered with an error status', { upstreamStatus });
+      ? outcome(200, 'Succeeded', 'info', 'Upstream API accepted the request', fields)
+      : outcome(502, 'Failed', 'error', 'Upstream API answered with an error status', fields);
   }
 
   return async (event, context) => {
@@ -86,7 +117,7 @@ export function createHandler(deps: HandlerDependencies): FunctionUrlHandler {
     try {
       // The await is the point: returning the promise un-awaited (the original article's
       // bug) lets its rejection escape this catch, and Lambda answers with its own error.
-      result = await forward();
+      result = await forward(() => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY);
     } catch (error) {
       result = outcomeOfError(error, context?.functionName);
     }

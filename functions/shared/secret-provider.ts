@@ -2,14 +2,21 @@
  * Caching and error handling for secrets, in the style of Powertools for AWS Lambda's
  * Parameters utility: the base class owns both, each subclass only fetches.
  */
-import { BEARER_TOKEN_RULE, isBearerToken, SECRET_FETCH_TIMEOUT_MS, SECRET_PLACEHOLDER } from './contract';
+import {
+  BEARER_TOKEN_RULE,
+  isBearerToken,
+  MIN_REFETCH_INTERVAL_MS,
+  SECRET_FETCH_TIMEOUT_MS,
+  SECRET_PLACEHOLDER,
+} from './contract';
 import { LambdaSecretsError, SecretNotProvisionedError, SecretRetrievalError } from './errors';
 
 /** How long a {@link SecretProvider} keeps a fetched secret, and how long it waits for one. */
 export interface SecretProviderOptions {
   /**
-   * Seconds a fetched secret is reused. 0 (the default) keeps it for the execution
-   * environment's life, so a rotated secret reaches warm environments only after they recycle.
+   * Seconds a fetched secret is reused; 0 keeps it for the execution environment's life. Either
+   * way {@link SecretProvider.refetch} replaces a secret the upstream has rejected.
+   * @default 0
    */
   readonly ttlSeconds?: number;
   /** Clock in milliseconds, injectable so tests can expire the cache without waiting. */
@@ -21,11 +28,19 @@ export interface SecretProviderOptions {
    * @default SECRET_FETCH_TIMEOUT_MS
    */
   readonly timeoutMs?: number;
+  /**
+   * Milliseconds that must pass between two refetches forced by {@link SecretProvider.refetch},
+   * so that a token the upstream keeps rejecting cannot drive a call to KMS or SSM per request.
+   * @default MIN_REFETCH_INTERVAL_MS
+   */
+  readonly minRefetchIntervalMs?: number;
 }
 
 interface CacheEntry {
   readonly value: Promise<string>;
   readonly expiresAt: number;
+  /** The secret, once the fetch has succeeded. */
+  resolved?: string;
 }
 
 /**
@@ -40,7 +55,9 @@ export abstract class SecretProvider {
   readonly #ttlMs: number;
   readonly #now: () => number;
   readonly #timeoutMs: number;
+  readonly #minRefetchIntervalMs: number;
   #cache: CacheEntry | undefined;
+  #lastRefetchAt = Number.NEGATIVE_INFINITY;
 
   /**
    * @param source - Where the secret lives, for error messages, e.g. "SSM parameter /app/token".
@@ -51,6 +68,7 @@ export abstract class SecretProvider {
     this.#ttlMs = (options.ttlSeconds ?? 0) * 1000;
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.timeoutMs ?? SECRET_FETCH_TIMEOUT_MS;
+    this.#minRefetchIntervalMs = options.minRefetchIntervalMs ?? MIN_REFETCH_INTERVAL_MS;
   }
 
   /**
@@ -73,13 +91,40 @@ export abstract class SecretProvider {
       expiresAt: this.#ttlMs > 0 ? now + this.#ttlMs : Number.POSITIVE_INFINITY,
     };
     this.#cache = entry;
-    entry.value.catch(() => {
-      // A newer entry may have replaced this one meanwhile; only evict our own.
-      if (this.#cache === entry) {
-        this.#cache = undefined;
-      }
-    });
+    entry.value.then(
+      (secret) => {
+        entry.resolved = secret;
+      },
+      () => {
+        // A newer entry may have replaced this one meanwhile; only evict our own.
+        if (this.#cache === entry) {
+          this.#cache = undefined;
+        }
+      },
+    );
     return entry.value;
+  }
+
+  /**
+   * Resolves to the secret after the upstream has rejected `rejected`: the store may hold a
+   * rotated one that this warm environment has not seen. Fetches again, bypassing the cache,
+   * unless a fetch newer than `rejected` is already cached or under way (concurrent rejections
+   * share it), or the last forced refetch was less than the minimum interval ago; then it
+   * resolves as {@link get} does. The caller compares the result with `rejected` to know
+   * whether a retry can succeed.
+   *
+   * @param rejected - The secret the upstream refused.
+   * @throws As {@link get} does.
+   */
+  refetch(rejected: string): Promise<string> {
+    const cached = this.#cache;
+    const newerThanRejected = cached && cached.resolved !== rejected;
+    const now = this.#now();
+    if (!newerThanRejected && now - this.#lastRefetchAt >= this.#minRefetchIntervalMs) {
+      this.#lastRefetchAt = now;
+      this.#cache = undefined;
+    }
+    return this.get();
   }
 
   /**

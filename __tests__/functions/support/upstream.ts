@@ -4,10 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 
 /**
- * How the fake upstream answers: 200, 500, 307 to another path on itself, or never (to
- * trigger the handler's timeout).
+ * How the fake upstream answers: 200, 500, 307 to another path on itself, never (to trigger
+ * the handler's timeout), or 200 to one token and `rejectStatus` (401 or 403) to any other,
+ * as an API does once it has revoked a rotated token.
  */
-export type UpstreamBehaviour = 'ok' | 'error' | 'redirect' | 'hang';
+export type UpstreamBehaviour =
+  | 'ok'
+  | 'error'
+  | 'redirect'
+  | 'hang'
+  | { readonly accepts: string; readonly rejectStatus: 401 | 403 };
 
 const STATUS = { ok: 200, error: 500, redirect: 307 } as const;
 
@@ -52,6 +58,11 @@ export async function startUpstream(behaviour: UpstreamBehaviour): Promise<Upstr
     });
     request.resume();
     if (behaviour === 'hang') {
+      return;
+    }
+    if (typeof behaviour === 'object') {
+      response.statusCode = request.headers.authorization === `Bearer ${behaviour.accepts}` ? 200 : behaviour.rejectStatus;
+      response.end();
       return;
     }
     response.statusCode = STATUS[behaviour];
