@@ -1,0 +1,47 @@
+/**
+ * The GitHub Actions workflow cannot run on this machine; what can drift is checked here: it
+ * ends in `.ci/run` (so it runs what a local `.ci/run` runs) after installing the tools the
+ * end-to-end tests need, at versions they accept.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/project-root';
+
+const workflow = readFileSync(join(PROJECT_ROOT, '.github/workflows/ci.yml'), 'utf8');
+/** The `run:` commands and `uses:` actions of its steps, in order. */
+const steps = [...workflow.matchAll(/^ {6}- (run|uses): (.+)$/gm)].map(([, kind, value]) => `${kind}: ${value}`);
+
+/** The value of a `with:` input, as written. */
+function input(name: string): string | undefined {
+  return new RegExp(`^ {10}${name}: (.+)$`, 'm').exec(workflow)?.[1];
+}
+
+describe('.github/workflows/ci.yml', () => {
+  it('ends in .ci/run, the one CI script', () => {
+    expect(steps.at(-1)).toBe('run: .ci/run');
+  });
+
+  it('installs Node.js, Terraform and Python before it', () => {
+    expect(steps.slice(0, -1)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^uses: actions\/setup-node@/),
+        expect.stringMatching(/^uses: hashicorp\/setup-terraform@/),
+        expect.stringMatching(/^uses: actions\/setup-python@/),
+      ]),
+    );
+  });
+
+  it('installs a Terraform of at least 1.11, which write-only attributes and ephemeral variables need', () => {
+    const [major, minor] = (input('terraform_version') ?? '').split('.').map(Number);
+    expect(major > 1 || (major === 1 && minor >= 11)).toBe(true);
+  });
+
+  it("turns off setup-terraform's wrapper, which rewrites the output and exit codes the tests read", () => {
+    expect(input('terraform_wrapper')).toBe('false');
+  });
+
+  it('installs moto server 5 at a pinned version', () => {
+    expect(steps).toContainEqual(expect.stringMatching(/^run: pip install "moto\[server\]==5\.\d+\.\d+"$/));
+  });
+});
