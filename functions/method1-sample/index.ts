@@ -3,6 +3,7 @@
  * by its encryption context and decrypted on the first request.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
+import { AWS_CLIENT_CONFIG } from '../shared/aws-client-config';
 import { readCiphertext, readRequiredString } from '../shared/config';
 import { ENV } from '../shared/contract';
 import { createHandlerFromEnvironment } from '../shared/from-environment';
@@ -14,7 +15,7 @@ export const handler = createHandlerFromEnvironment(
   (env, options) =>
     new KmsSecretProvider(
       // Region comes from AWS_REGION, which Lambda sets.
-      new KMSClient({}),
+      new KMSClient(AWS_CLIENT_CONFIG),
       readCiphertext(env, ENV.encryptedApiToken),
       readRequiredString(env, 'AWS_LAMBDA_FUNCTION_NAME'),
       options,

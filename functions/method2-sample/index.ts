@@ -3,6 +3,7 @@
  * and read on the first request.
  */
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { AWS_CLIENT_CONFIG } from '../shared/aws-client-config';
 import { readRequiredString } from '../shared/config';
 import { ENV } from '../shared/contract';
 import { createHandlerFromEnvironment } from '../shared/from-environment';
@@ -14,7 +15,7 @@ export const handler = createHandlerFromEnvironment(
   (env, options) =>
     new SsmSecretProvider(
       // Region comes from AWS_REGION, which Lambda sets.
-      new SSMClient({}),
+      new SSMClient(AWS_CLIENT_CONFIG),
       readRequiredString(env, ENV.apiTokenParameterName),
       options,
     ),
