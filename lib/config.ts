@@ -8,6 +8,13 @@ import {
   targetUrlForMessage,
 } from '../functions/shared/contract';
 import { parseWholeNumber } from '../functions/shared/whole-number';
+import {
+  type Architecture,
+  AWS_MANAGED_LAYER,
+  layerArnProblem,
+  MANAGED_EXTENSION_LAYERS,
+  managedExtensionLayerArn,
+} from './parameters-extension';
 
 /** How the function's deployment package is produced from the esbuild bundle. */
 export type Packaging = 'archive' | 'asset';
@@ -17,6 +24,8 @@ export type FunctionUrlAuthType = 'AWS_IAM' | 'NONE';
 export type Method1SecretDelivery = 'out-of-band' | 'terraform';
 /** How Method 2's parameter value is written. */
 export type Method2SecretDelivery = 'write-only' | 'out-of-band';
+/** How Method 2's function reads its parameter. */
+export type Method2Reader = 'sdk' | 'extension';
 
 /** Options shared by both stacks. Every field has a default; see {@link DEFAULT_OPTIONS}. */
 export interface SampleOptions {
@@ -81,6 +90,27 @@ export interface SampleOptions {
    */
   readonly method2SecretDelivery: Method2SecretDelivery;
   /**
+   * Method 2. `sdk`: the function calls SSM GetParameter itself. `extension`: it asks the AWS
+   * Parameters and Secrets Lambda Extension, a layer (see {@link SampleOptions.extensionLayerArn}),
+   * over HTTP on localhost, so its bundle carries no AWS SDK. Method 1 always uses the SDK: the
+   * extension cannot decrypt a KMS ciphertext.
+   * @default 'sdk'
+   */
+  readonly method2Reader: Method2Reader;
+  /**
+   * Method 2 with `method2Reader=extension`: the extension's layer version ARN, in the stacks' region
+   * and for their architecture. `aws-managed`: AWS's layer, whose ARN this project knows for
+   * ap-northeast-1 only (lib/parameters-extension.ts); any other region needs its ARN here.
+   * @default 'aws-managed'
+   */
+  readonly extensionLayerArn: string;
+  /**
+   * The functions' instruction set. `arm64` (Graviton) costs less per millisecond; the bundle is
+   * JavaScript either way, and the extension layer follows it.
+   * @default 'x86_64'
+   */
+  readonly architecture: Architecture;
+  /**
    * IAM principals (role or user ARNs of the stack's account) that the key policy lets write the
    * token: encrypt it (Method 1), or have SSM encrypt it into the parameter (Method 2); never
    * decrypt. Empty: the account, that is whoever its IAM policies allow, such as the identity
@@ -132,6 +162,9 @@ export const DEFAULT_OPTIONS: SampleOptions = {
   reservedConcurrency: 10,
   method1SecretDelivery: 'out-of-band',
   method2SecretDelivery: 'write-only',
+  method2Reader: 'sdk',
+  extensionLayerArn: AWS_MANAGED_LAYER,
+  architecture: 'x86_64',
   secretWriterArns: [],
   terraformRunnerArns: [],
 };
@@ -282,6 +315,14 @@ const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> }
     raw === UNRESERVED ? UNRESERVED : integer(1, MAX_RESERVED_CONCURRENCY, `or "${UNRESERVED}"`)(option, raw, source),
   method1SecretDelivery: oneOf(['out-of-band', 'terraform'] as const),
   method2SecretDelivery: oneOf(['write-only', 'out-of-band'] as const),
+  method2Reader: oneOf(['sdk', 'extension'] as const),
+  extensionLayerArn: (option, raw, source) => {
+    if (typeof raw !== 'string' || raw.trim() === '') {
+      throw new InvalidOptionError(option, `"${AWS_MANAGED_LAYER}" or a layer version ARN`, raw, source);
+    }
+    return raw.trim();
+  },
+  architecture: oneOf(['x86_64', 'arm64'] as const),
   secretWriterArns: principalArns,
   terraformRunnerArns: principalArns,
 };
@@ -309,7 +350,51 @@ export function parseOptions(
       sources.reservedConcurrency,
     );
   }
+  checkExtensionLayer(parsed, sources);
   return parsed;
+}
+
+/**
+ * The extension layer that Method 2's function gets under `options`, or undefined with the SDK
+ * reader. Only for options that {@link parseOptions} accepted.
+ */
+export function extensionLayerArn(options: SampleOptions): string | undefined {
+  if (options.method2Reader !== 'extension') return undefined;
+  return options.extensionLayerArn === AWS_MANAGED_LAYER
+    ? managedExtensionLayerArn(options.region, options.architecture)
+    : options.extensionLayerArn;
+}
+
+/** A layer ARN without the extension reader would be ignored; one that cannot serve the function fails at deploy. */
+function checkExtensionLayer(options: SampleOptions, sources: Partial<Record<keyof SampleOptions, string>>): void {
+  const { extensionLayerArn: arn, region, architecture } = options;
+  const source = sources.extensionLayerArn;
+  if (options.method2Reader !== 'extension') {
+    if (arn !== AWS_MANAGED_LAYER) {
+      throw new InvalidOptionError(
+        'extensionLayerArn',
+        `no layer while method2Reader is "${options.method2Reader}" (set method2Reader=extension to use it)`,
+        arn,
+        source,
+      );
+    }
+    return;
+  }
+  if (arn === AWS_MANAGED_LAYER) {
+    if (!managedExtensionLayerArn(region, architecture)) {
+      throw new InvalidOptionError(
+        'extensionLayerArn',
+        `the extension's layer ARN for region ${region} (${architecture}): this project knows AWS's layer ` +
+          `for ${Object.keys(MANAGED_EXTENSION_LAYERS).join(', ')} only; look it up with \`aws ssm get-parameter ` +
+          `--name /aws/service/aws-parameters-and-secrets-lambda-extension/${architecture === 'arm64' ? 'arm64' : 'x86'}/latest\``,
+        arn,
+        source,
+      );
+    }
+    return;
+  }
+  const problem = layerArnProblem(arn, region, architecture);
+  if (problem) throw new InvalidOptionError('extensionLayerArn', problem, arn, source);
 }
 
 /** Every option's name (its context key). */

@@ -25,6 +25,9 @@ export const SECRET_DELIVERY_TAG = 'SecretDelivery';
 /** Name of Method 2's SecureString parameter, as in the article. */
 export const API_TOKEN_PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
 
+/** Method 2's handler entry with `method2Reader=extension`: it asks the Parameters and Secrets extension. */
+export const METHOD2_EXTENSION_ENTRY = 'functions/method2-sample/extension.ts';
+
 /** One way of giving a function its token, and the stack that shows it. */
 export interface MethodDefinition {
   /** The stack's name, which is also its function's name, as in the article. */

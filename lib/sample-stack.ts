@@ -12,7 +12,7 @@ import { KNOWN_AWS_REGIONS } from './aws-regions';
 import { UNRESERVED, type SampleOptions } from './config';
 import type { MethodDefinition } from './methods';
 import { SecretKey } from './secret-key';
-import type { UrlFunction } from './url-function';
+import type { UrlFunction, UrlFunctionProps } from './url-function';
 
 /**
  * What both sample stacks share: the AWS provider, the function's KMS key, and the outputs a
@@ -63,6 +63,24 @@ export abstract class SampleStack extends TerraformStack {
     this.secretKey = new SecretKey(this, 'secret-key', { functionName, accountRootArn: this.accountRootArn });
   }
 
+  /**
+   * The function settings both stacks share, from the options: name, handler entry, packaging,
+   * logs, URL auth, concurrency and architecture; each stack adds its environment and secret access.
+   */
+  protected sharedFunctionProps(): Omit<UrlFunctionProps, 'environment' | 'secretAccess'> {
+    const { options } = this;
+    return {
+      functionName: this.functionName,
+      entry: this.method.entry,
+      packaging: options.packaging,
+      logRetentionDays: options.logRetentionDays,
+      authType: options.functionUrlAuthType,
+      reservedConcurrentExecutions:
+        options.reservedConcurrency === UNRESERVED ? undefined : options.reservedConcurrency,
+      architecture: options.architecture,
+    };
+  }
+
   /** The environment both functions share: where to call, how long to wait, how long to cache. */
   protected sharedEnvironment(): Record<string, string> {
     return {
@@ -87,12 +105,6 @@ export abstract class SampleStack extends TerraformStack {
    */
   protected principalsOrAccount(arns: readonly string[]): DataAwsIamPolicyDocumentStatementPrincipals[] {
     return [{ type: 'AWS', identifiers: arns.length > 0 ? [...arns] : [this.accountRootArn] }];
-  }
-
-  /** The reserved concurrency for the function, or undefined to reserve none. */
-  protected reservedConcurrency(): number | undefined {
-    const { reservedConcurrency } = this.options;
-    return reservedConcurrency === UNRESERVED ? undefined : reservedConcurrency;
   }
 
   /** Publishes the outputs of the stack's function. */

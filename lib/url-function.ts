@@ -16,6 +16,7 @@ import { FUNCTION_TIMEOUT_SECONDS, FunctionUrlAuthType, Packaging } from './conf
 import { assertEnvironmentFits } from './lambda-environment';
 import { LAMBDA_RUNTIME } from './lambda-runtime';
 import { BUNDLE_HANDLER, NodejsBundle } from './nodejs-bundle';
+import type { Architecture } from './parameters-extension';
 
 /** Properties of a {@link UrlFunction}. */
 export interface UrlFunctionProps {
@@ -47,6 +48,16 @@ export interface UrlFunctionProps {
    * @default none reserved: the account's shared pool
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * The instruction set the function runs on.
+   * @default 'x86_64'
+   */
+  readonly architecture?: Architecture;
+  /**
+   * Layer version ARNs added to the function, such as an extension's.
+   * @default none
+   */
+  readonly layers?: readonly string[];
 }
 
 /**
@@ -126,6 +137,8 @@ export class UrlFunction extends Construct {
       filename: code.filename,
       sourceCodeHash: code.sourceCodeHash,
       timeout: FUNCTION_TIMEOUT_SECONDS,
+      architectures: [props.architecture ?? 'x86_64'],
+      layers: props.layers && [...props.layers],
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: { variables: { ...props.environment } },
       lifecycle:

@@ -27,12 +27,7 @@ export class Method1SampleStack extends SampleStack {
     const decryptConditions = [boundToContext, this.boundToFunction()];
 
     this.urlFunction = new UrlFunction(this, 'function', {
-      functionName,
-      entry: this.method.entry,
-      packaging: options.packaging,
-      logRetentionDays: options.logRetentionDays,
-      authType: options.functionUrlAuthType,
-      reservedConcurrentExecutions: this.reservedConcurrency(),
+      ...this.sharedFunctionProps(),
       environment: {
         ...this.sharedEnvironment(),
         [ENV.encryptedApiToken]: outOfBand ? SECRET_PLACEHOLDER : this.terraformCiphertext(encryptionContext),

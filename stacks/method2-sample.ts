@@ -2,8 +2,15 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
-import type { SampleOptions } from '../lib/config';
-import { API_TOKEN_PARAMETER_NAME, isDeliveredOutOfBand, methodOf, SECRET_DELIVERY_TAG } from '../lib/methods';
+import { extensionLayerArn, type SampleOptions } from '../lib/config';
+import {
+  API_TOKEN_PARAMETER_NAME,
+  isDeliveredOutOfBand,
+  METHOD2_EXTENSION_ENTRY,
+  methodOf,
+  SECRET_DELIVERY_TAG,
+} from '../lib/methods';
+import { extensionEnvironment } from '../lib/parameters-extension';
 import { SampleStack } from '../lib/sample-stack';
 import { UrlFunction } from '../lib/url-function';
 
@@ -24,7 +31,6 @@ export class Method2SampleStack extends SampleStack {
 
   constructor(scope: Construct, options: SampleOptions) {
     super(scope, methodOf('method2-sample'), options);
-    const { functionName } = this;
     this.parameter = new SsmParameter(this, 'api-token', {
       name: API_TOKEN_PARAMETER_NAME,
       type: 'SecureString',
@@ -46,14 +52,16 @@ export class Method2SampleStack extends SampleStack {
       },
       { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: [parameterArn] },
     ];
+    const extensionLayer = extensionLayerArn(options);
     this.urlFunction = new UrlFunction(this, 'function', {
-      functionName,
-      entry: this.method.entry,
-      packaging: options.packaging,
-      logRetentionDays: options.logRetentionDays,
-      authType: options.functionUrlAuthType,
-      reservedConcurrentExecutions: this.reservedConcurrency(),
-      environment: { ...this.sharedEnvironment(), [ENV.apiTokenParameterName]: API_TOKEN_PARAMETER_NAME },
+      ...this.sharedFunctionProps(),
+      // The extension's entry carries no AWS SDK: the layer reads the parameter.
+      ...(extensionLayer && { entry: METHOD2_EXTENSION_ENTRY, layers: [extensionLayer] }),
+      environment: {
+        ...this.sharedEnvironment(),
+        [ENV.apiTokenParameterName]: API_TOKEN_PARAMETER_NAME,
+        ...(extensionLayer && extensionEnvironment()),
+      },
       secretAccess: [
         {
           effect: 'Allow',

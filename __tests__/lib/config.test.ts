@@ -4,6 +4,7 @@ import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_OPTIONS,
+  extensionLayerArn,
   InvalidOptionError,
   optionEnvName,
   parseOptions,
@@ -105,6 +106,61 @@ describe('parseOptions', () => {
   it('does not repeat a target URL that may hold a password', () => {
     expect(() => parseOptions({ targetUrl: 'https://user:s3cret@example.com' })).toThrow(
       'Invalid option "targetUrl": expected an absolute https URL without credentials (http only to a loopback host), got "(withheld: it may hold a password)"',
+    );
+  });
+});
+
+describe('extensionLayerArn', () => {
+  const TOKYO_X86 = 'arn:aws:lambda:ap-northeast-1:133490724326:layer:AWS-Parameters-and-Secrets-Lambda-Extension:100';
+  const TOKYO_ARM =
+    'arn:aws:lambda:ap-northeast-1:133490724326:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:100';
+
+  it('gives no layer with the SDK reader', () => {
+    expect(extensionLayerArn(parseOptions({}))).toBeUndefined();
+  });
+
+  it("gives AWS's layer for the default region with the extension reader", () => {
+    expect(extensionLayerArn(parseOptions({ method2Reader: 'extension' }))).toBe(TOKYO_X86);
+  });
+
+  it('follows the architecture', () => {
+    expect(extensionLayerArn(parseOptions({ method2Reader: 'extension', architecture: 'arm64' }))).toBe(TOKYO_ARM);
+  });
+
+  it('gives the layer the user named', () => {
+    const arn = 'arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:101';
+    expect(
+      extensionLayerArn(parseOptions({ method2Reader: 'extension', region: 'eu-west-1', extensionLayerArn: arn })),
+    ).toBe(arn);
+  });
+
+  it('refuses a region whose layer this project does not know, saying where to look it up', () => {
+    expect(() => parseOptions({ method2Reader: 'extension', region: 'eu-west-1' })).toThrow(
+      /"extensionLayerArn": expected the extension's layer ARN for region eu-west-1 \(x86_64\).*aws-parameters-and-secrets-lambda-extension\/x86\/latest/,
+    );
+  });
+
+  it('refuses a layer of another region', () => {
+    expect(() =>
+      parseOptions({ method2Reader: 'extension', region: 'eu-west-1', extensionLayerArn: TOKYO_X86 }),
+    ).toThrow(/expected a layer in the stacks' region eu-west-1 \(Lambda cannot use one from ap-northeast-1\)/);
+  });
+
+  it("refuses the other architecture's layer", () => {
+    expect(() =>
+      parseOptions({ method2Reader: 'extension', architecture: 'arm64', extensionLayerArn: TOKYO_X86 }),
+    ).toThrow(/for architecture arm64, not the x86_64 one/);
+  });
+
+  it('refuses what is not a layer version ARN', () => {
+    expect(() => parseOptions({ method2Reader: 'extension', extensionLayerArn: 'AWS-Parameters' })).toThrow(
+      /expected a layer version ARN/,
+    );
+  });
+
+  it('refuses a layer while the SDK reader would ignore it', () => {
+    expect(() => parseOptions({ extensionLayerArn: TOKYO_X86 }, { extensionLayerArn: 'cdktf.json context' })).toThrow(
+      'Invalid option "extensionLayerArn" (set in cdktf.json context): expected no layer while method2Reader is "sdk"',
     );
   });
 });

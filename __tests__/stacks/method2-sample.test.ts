@@ -171,3 +171,46 @@ describe('method2-sample stack with method2SecretDelivery=out-of-band', () => {
     expect(json.variable).toBeUndefined();
   });
 });
+
+describe('method2-sample stack with method2Reader=extension', () => {
+  const LAYER = 'arn:aws:lambda:ap-northeast-1:133490724326:layer:AWS-Parameters-and-Secrets-Lambda-Extension:100';
+  const { json } = synthStack('method2-sample', { method2Reader: 'extension' });
+  const fn = single(json, 'aws_lambda_function');
+
+  it("adds AWS's Parameters and Secrets extension layer", () => {
+    expect(fn.layers).toEqual([LAYER]);
+  });
+
+  it('adds the arm64 layer when the function runs on arm64', () => {
+    const arm = single(
+      synthStack('method2-sample', { method2Reader: 'extension', architecture: 'arm64' }).json,
+      'aws_lambda_function',
+    );
+    expect(arm.layers).toEqual([LAYER.replace('Extension:', 'Extension-Arm64:')]);
+  });
+
+  it("sets the extension's port, a timeout on its SSM calls within the fetch budget, and its cache off", () => {
+    expect(fn.environment.variables).toMatchObject({
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
+      PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'FALSE',
+      SSM_PARAMETER_STORE_TTL: '0',
+      SSM_PARAMETER_STORE_TIMEOUT_MILLIS: '2500',
+    });
+  });
+
+  it('still names the parameter for the function, and keeps the same secret access', () => {
+    const sdk = synthStack('method2-sample').json;
+    expect(fn.environment.variables[ENV.apiTokenParameterName]).toBe('/sample-app/lambda/sample-api-token');
+    expect(dataSources(json, 'aws_iam_policy_document')).toEqual(dataSources(sdk, 'aws_iam_policy_document'));
+  });
+});
+
+describe('method2-sample stack with the SDK reader', () => {
+  it('adds no layer and no extension settings', () => {
+    const fn = single(synthStack('method2-sample').json, 'aws_lambda_function');
+    expect([
+      fn.layers,
+      Object.keys(fn.environment.variables).filter((name) => name.includes('PARAMETER_STORE')),
+    ]).toEqual([undefined, []]);
+  });
+});

@@ -112,4 +112,13 @@ describe.each(STACK_NAMES)('%s options', (name) => {
     expect(() => synthStack(name, { targetUrl })).toThrow(/is \d{4} bytes; Lambda allows at most 4096 bytes/);
     expect(() => synthStack(name, { targetUrl })).toThrow(/Largest variables: TARGET_URL \(4120 bytes\)/);
   });
+
+  it('runs the function on x86_64 by default', () => {
+    expect(single(synthStack(name).json, 'aws_lambda_function').architectures).toEqual(['x86_64']);
+  });
+
+  it('runs the function on arm64 with architecture=arm64', () => {
+    const { json } = synthStack(name, { architecture: 'arm64' });
+    expect(single(json, 'aws_lambda_function').architectures).toEqual(['arm64']);
+  });
 });

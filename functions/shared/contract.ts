@@ -18,6 +18,28 @@ export const ENV = {
   secretCacheTtlSeconds: 'SECRET_CACHE_TTL_SECONDS',
 } as const;
 
+/**
+ * What Method 2's `extension` reader shares with the AWS Parameters and Secrets Lambda Extension,
+ * and so with the stack that configures it and the local stand-in that serves it: the extension's
+ * own environment variables, its path and the header that proves a caller runs in the function.
+ */
+export const PARAMETERS_EXTENSION = {
+  /** The port of the extension's HTTP server on localhost. */
+  httpPortVariable: 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+  /** `TRUE` or `FALSE`: whether the extension caches what it reads. */
+  cacheEnabledVariable: 'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED',
+  /** Seconds the extension caches a parameter, 0 to 300 (0 bypasses its cache). */
+  ttlVariable: 'SSM_PARAMETER_STORE_TTL',
+  /** Milliseconds the extension waits for Parameter Store (0: forever, its default). */
+  timeoutVariable: 'SSM_PARAMETER_STORE_TIMEOUT_MILLIS',
+  /** The extension's default port, which the stack sets explicitly. */
+  defaultHttpPort: 2773,
+  /** GET with `name` and `withDecryption=true`; answers as SSM's GetParameter does. */
+  parameterPath: '/systemsmanager/parameters/get',
+  /** Must carry the function's session token (AWS_SESSION_TOKEN). */
+  tokenHeader: 'X-Aws-Parameters-Secrets-Token',
+} as const;
+
 /** Default of {@link ENV.upstreamTimeoutMs}, for the stacks and the functions alike. */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5000;
 
@@ -26,9 +48,8 @@ export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5000;
  * the TTL, so the TTL only bounds how long a warm environment keeps a token that the upstream
  * still accepts: 5 minutes lets a rotation reach every warm environment before the old token is
  * revoked (rotate, wait 5 minutes, revoke: no request even needs a retry), at one store call
- * per environment per 5 minutes. It is also the longest TTL of the Parameters and Secrets
- * extension, so both of Method 2's readers keep a secret equally long. Powertools' 5 s would cost
- * 60 times the calls and buy nothing the refetch does not.
+ * per environment per 5 minutes, the same as the Parameters and Secrets extension's default TTL.
+ * Powertools' 5 s would cost 60 times the calls and buy nothing the refetch does not.
  */
 export const DEFAULT_SECRET_CACHE_TTL_SECONDS = 300;
 
