@@ -5,9 +5,9 @@ import { Construct } from 'constructs';
 import { AssetType, Fn, TerraformAsset, TerraformStack } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
-import { buildSync } from 'esbuild';
+import { buildSync, type BuildOptions } from 'esbuild';
 import type { Packaging } from './config';
-import { esbuildTarget, type NodejsRuntime } from './lambda-runtime';
+import { esbuildTarget, LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
 import { PROJECT_ROOT } from './project-root';
 
 /** Properties of a {@link NodejsBundle}. */
@@ -37,9 +37,49 @@ export const BUNDLE_HANDLER = 'index.handler';
 // on every machine and every synth, which keeps a fresh synth from showing a code diff.
 const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
 
+// The AWS SDK's default credential chain reads the environment first, and Lambda always puts
+// the function's credentials there (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
+// Its other sources (shared config files with SSO and assumed roles, a credential process, a web
+// identity token file, the container and instance metadata endpoints) are loaded with import()
+// only when the environment holds no credentials, so in Lambda they never load. With the STS,
+// SSO and sign-in clients they bring, they were a third of each bundle. Left out, they stay
+// import() calls: a process started without credentials in its environment fails with "Cannot
+// find package '@aws-sdk/credential-provider-ini'", which names the source it would have used.
+const CREDENTIAL_SOURCES_BEYOND_THE_ENVIRONMENT = [
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@smithy/credential-provider-imds',
+];
+
 /**
- * A Node.js handler bundled by esbuild at synth (one CommonJS file, the AWS SDK included so the
- * code that was tested is the code that runs), and zipped for `aws_lambda_function`.
+ * The esbuild options every handler is bundled with, for the project's Lambda runtime; a bundle
+ * for another runtime changes only `target`. Add `entryPoints` (or `stdin`), `absWorkingDir`,
+ * `outfile` and `write`. Exported so that a handler built elsewhere (the benchmark's) is bundled
+ * exactly as the stacks bundle theirs.
+ */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: esbuildTarget(LAMBDA_RUNTIME),
+  format: 'cjs',
+  // platform 'node' alone prefers `main`, the AWS SDK's CommonJS build: one file per package,
+  // which esbuild cannot tree-shake, so every command and model of a client comes along, and
+  // bowser (a browser detector) with them. `module` is the same code as ES modules, whose
+  // unused exports esbuild drops; `main` stays the fallback for packages without one.
+  mainFields: ['module', 'main'],
+  external: CREDENTIAL_SOURCES_BEYOND_THE_ENVIRONMENT,
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'silent',
+} satisfies BuildOptions;
+
+/**
+ * A Node.js handler bundled by esbuild at synth with {@link BUNDLE_OPTIONS} (one CommonJS file,
+ * the AWS SDK included so the code that was tested is the code that runs, bar the credential
+ * sources that Lambda never uses), and zipped for `aws_lambda_function`.
  */
 export class NodejsBundle extends Construct {
   /** Path of the zip, relative to the stack's Terraform working directory. */
@@ -78,17 +118,12 @@ export class NodejsBundle extends Construct {
  */
 function bundle(entry: string, runtime: NodejsRuntime): string {
   const result = buildSync({
+    ...BUNDLE_OPTIONS,
+    target: esbuildTarget(runtime),
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: esbuildTarget(runtime),
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
     write: false,
     outfile: BUNDLE_FILE,
-    logLevel: 'silent',
   });
   const code = result.outputFiles[0].contents;
   const digest = createHash('sha256').update(code).digest('hex').slice(0, 32);
