@@ -1,11 +1,21 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Construct } from 'constructs';
 import { AssetType, Fn, TerraformAsset, TerraformStack } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
-import { buildSync, type BuildOptions } from 'esbuild';
+import { buildSync, version, type BuildOptions } from 'esbuild';
 import type { Packaging } from './config';
 import { esbuildTarget, LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
 import { PROJECT_ROOT } from './project-root';
@@ -24,9 +34,6 @@ export interface NodejsBundleProps {
    */
   readonly packaging?: Packaging;
 }
-
-/** Where bundles are built, one folder per content digest; ignored by git. */
-const BUNDLES_DIRECTORY = join(PROJECT_ROOT, '.local', 'bundles');
 
 /** The bundle file's name inside the zip. */
 export const BUNDLE_FILE = 'index.js';
@@ -110,37 +117,186 @@ export class NodejsBundle extends Construct {
 }
 
 /**
- * Bundles `entry` into a content-addressed folder under the project's `.local/bundles`:
- * concurrent synths of the same code write the same bytes, and the absolute path never reaches
- * the synthesized JSON because TerraformAsset copies the folder into the stack's output. Not
- * the OS temp dir: on a shared machine another user could plant a folder there under the
- * next digest, and it would be deployed.
+ * What a bundle was built from, kept beside the bundles under a digest of the build options:
+ * the bundle's folder and a digest of everything that decides its content.
  */
-function bundle(entry: string, runtime: NodejsRuntime): string {
-  const result = buildSync({
+interface Manifest {
+  /** The bundle's folder name under the bundles folder: its content digest. */
+  readonly bundle: string;
+  /** A digest per {@link Witness}, as {@link witness} computes it. */
+  readonly witnesses: Readonly<Record<string, string>>;
+}
+
+/**
+ * Something whose change may change the bundle: `file:<path>`, a file's content (esbuild's
+ * inputs; the package.json and tsconfig.json files that steer resolution and compilation;
+ * npm's record of node_modules), or `dir:<path>`, the names in a source folder, where a new
+ * file can take over an import without any input changing. Paths are relative to the root.
+ */
+type Witness = `file:${string}` | `dir:${string}`;
+
+/** The digest of a file or folder that does not exist. */
+const ABSENT = 'absent';
+
+/** Files that steer how esbuild resolves and compiles the files of their folder and below. */
+const CONFIG_FILES = ['package.json', 'tsconfig.json', 'jsconfig.json'];
+
+/** npm's record of what is installed in node_modules, rewritten by every install. */
+const INSTALLED_PACKAGES = 'node_modules/.package-lock.json';
+
+// An input that changed while esbuild read it may be in the bundle in either version, so its
+// digest could describe other bytes than the bundle holds: such a build is used but not
+// recorded. "While" reaches back a little because some filesystems keep whole seconds.
+const SETTLED_MS = 2000;
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** The current digest of `key` under `root`; throws if a file cannot be read. */
+function witness(root: string, key: Witness): string {
+  const path = join(root, key.slice(key.indexOf(':') + 1));
+  if (!existsSync(path)) return ABSENT;
+  return key.startsWith('dir:') ? sha256(readdirSync(path).sort().join('\n')) : sha256(readFileSync(path));
+}
+
+/**
+ * What decides a bundle built from `inputs` (esbuild's metafile keys, relative to `root`): each
+ * input, each folder of a source input up to the root (node_modules is covered by npm's record),
+ * and the configuration files of those folders and the root.
+ */
+function witnessesOf(inputs: readonly string[]): Witness[] {
+  const files = inputs.filter((input) => input !== '<stdin>');
+  const folders = new Set<string>();
+  for (const file of files) {
+    if (file.split('/').includes('node_modules')) continue;
+    for (let folder = dirname(file); folder !== '.'; folder = dirname(folder)) folders.add(folder);
+  }
+  return [
+    ...files.map((file): Witness => `file:${file}`),
+    ...[...folders].map((folder): Witness => `dir:${folder}`),
+    ...['.', ...folders].flatMap((folder) => CONFIG_FILES.map((name): Witness => `file:${join(folder, name)}`)),
+    `file:${INSTALLED_PACKAGES}`,
+  ];
+}
+
+/**
+ * The digests of what decided a bundle built from `inputs` (esbuild's metafile keys) at
+ * `startedAt`, or undefined if an input changed during the build or has gone since: the bundle
+ * is used, but recording it could serve it for inputs it was not built from.
+ */
+function settledWitnesses(
+  inputs: readonly string[],
+  root: string,
+  startedAt: number,
+): Manifest['witnesses'] | undefined {
+  try {
+    const settled = inputs.every(
+      (input) => input === '<stdin>' || statSync(join(root, input)).mtimeMs < startedAt - SETTLED_MS,
+    );
+    return settled ? Object.fromEntries(witnessesOf(inputs).map((key) => [key, witness(root, key)])) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `directory` holds exactly a bundle whose content matches its name, with the fixed
+ * times that make its zip reproducible: anything else in it would be deployed too.
+ */
+function isIntact(directory: string): boolean {
+  const file = join(directory, BUNDLE_FILE);
+  try {
+    return (
+      readdirSync(directory).join('/') === BUNDLE_FILE &&
+      sha256(readFileSync(file)).startsWith(basename(directory)) &&
+      statSync(file).mtimeMs === FIXED_MTIME.getTime() &&
+      statSync(directory).mtimeMs === FIXED_MTIME.getTime()
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The bundle folder `manifestFile` records, if it is intact and nothing it was built from changed. */
+function recordedBundle(manifestFile: string, root: string, bundles: string): string | undefined {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+    const witnesses = Object.entries(manifest.witnesses);
+    const current =
+      witnesses.length > 0 && witnesses.every(([key, digest]) => witness(root, key as Witness) === digest);
+    if (!current || !/^[0-9a-f]{32}$/.test(manifest.bundle)) return undefined;
+  } catch {
+    // No manifest yet, an unreadable one, or a recorded file that can no longer be read.
+    return undefined;
+  }
+  const directory = join(bundles, manifest.bundle);
+  return isIntact(directory) ? directory : undefined;
+}
+
+/** Writes `content` to `file` in one step, so that no reader ever sees half of it. */
+function writeAtomically(file: string, content: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const staging = `${file}.${process.pid}`;
+  writeFileSync(staging, content, { mode: 0o644 });
+  renameSync(staging, file);
+}
+
+/**
+ * Stores `code` in a folder named after its digest and returns the folder: concurrent synths
+ * of the same code write the same bytes, and a damaged folder is replaced, never deployed.
+ */
+function store(code: Uint8Array, bundles: string): string {
+  const directory = join(bundles, sha256(code).slice(0, 32));
+  if (isIntact(directory)) return directory;
+  if (existsSync(directory)) rmSync(directory, { recursive: true, force: true });
+  const staging = `${directory}.${process.pid}`;
+  mkdirSync(staging, { recursive: true });
+  const file = join(staging, BUNDLE_FILE);
+  writeFileSync(file, code, { mode: 0o644 });
+  utimesSync(file, FIXED_MTIME, FIXED_MTIME);
+  utimesSync(staging, FIXED_MTIME, FIXED_MTIME);
+  try {
+    renameSync(staging, directory);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!isIntact(directory)) throw error;
+  }
+  return directory;
+}
+
+/**
+ * Bundles `entry` (relative to `root`) for `runtime` into a folder under `root`'s
+ * `.local/bundles` and returns the folder. The folder is named after the bundle's content, and
+ * TerraformAsset copies it into the stack's output, so its absolute path never reaches the
+ * synthesized JSON. A bundle is reused while nothing it was built from has changed: the build
+ * options, the content of every file esbuild read, the configuration files and folder listings
+ * that steer resolution, and the installed packages; any change, or a damaged bundle, means a
+ * new build. Not the OS temp dir: on a shared machine another user could plant a bundle or a
+ * manifest there, and it would be deployed.
+ *
+ * @param root - The project that holds `entry` and the bundles; another one only in tests.
+ */
+export function bundle(entry: string, runtime: NodejsRuntime, root: string = PROJECT_ROOT): string {
+  const options = {
     ...BUNDLE_OPTIONS,
     target: esbuildTarget(runtime),
-    absWorkingDir: PROJECT_ROOT,
+    absWorkingDir: root,
     entryPoints: [entry],
-    write: false,
     outfile: BUNDLE_FILE,
-  });
-  const code = result.outputFiles[0].contents;
-  const digest = createHash('sha256').update(code).digest('hex').slice(0, 32);
-  const directory = join(BUNDLES_DIRECTORY, digest);
-  if (!existsSync(directory)) {
-    const staging = `${directory}.${process.pid}`;
-    mkdirSync(staging, { recursive: true });
-    const file = join(staging, BUNDLE_FILE);
-    writeFileSync(file, code, { mode: 0o644 });
-    utimesSync(file, FIXED_MTIME, FIXED_MTIME);
-    utimesSync(staging, FIXED_MTIME, FIXED_MTIME);
-    try {
-      renameSync(staging, directory);
-    } catch (error) {
-      rmSync(staging, { recursive: true, force: true });
-      if (!existsSync(directory)) throw error;
-    }
-  }
+    write: false,
+    metafile: true,
+  } satisfies BuildOptions;
+  const bundles = join(root, '.local', 'bundles');
+  const manifestFile = join(bundles, 'manifests', `${sha256(JSON.stringify({ esbuild: version, options }))}.json`);
+  const recorded = recordedBundle(manifestFile, root, bundles);
+  if (recorded) return recorded;
+
+  const startedAt = Date.now();
+  const result = buildSync(options);
+  const directory = store(result.outputFiles[0].contents, bundles);
+  const witnesses = settledWitnesses(Object.keys(result.metafile.inputs), root, startedAt);
+  if (witnesses) writeAtomically(manifestFile, JSON.stringify({ bundle: basename(directory), witnesses }));
   return directory;
 }

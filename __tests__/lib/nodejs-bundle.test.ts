@@ -1,12 +1,32 @@
-/** The bundle options: the AWS SDK's ES module build; no credential source that Lambda never uses. */
+/**
+ * The bundle options (the AWS SDK's ES module build; no credential source that Lambda never
+ * uses) and the bundle cache, over a scratch project: a bundle is reused while nothing it was
+ * built from changed, and rebuilt, never served stale, otherwise.
+ */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { describe, expect, it } from 'vitest';
-import { BUNDLE_FILE, BUNDLE_OPTIONS } from '../../lib/nodejs-bundle';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bundle, BUNDLE_FILE, BUNDLE_OPTIONS } from '../../lib/nodejs-bundle';
 import { PROJECT_ROOT } from '../../lib/project-root';
+
+vi.mock('esbuild', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('esbuild')>();
+  return { ...actual, buildSync: vi.fn(actual.buildSync) };
+});
+
+const builds = vi.mocked(esbuild.buildSync);
 
 const projectBuilds = new Map<string, { inputs: string[]; code: string }>();
 
@@ -80,5 +100,117 @@ describe('BUNDLE_OPTIONS', () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+  });
+});
+
+describe('bundle', () => {
+  let root: string;
+  const ENTRY = 'src/index.ts';
+  // Old enough for the cache to record a build that read it.
+  const SETTLED = new Date(Date.now() - 3_600_000);
+
+  function write(path: string, content: string): void {
+    const file = join(root, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    utimesSync(file, SETTLED, SETTLED);
+  }
+
+  function code(directory: string): string {
+    return readFileSync(join(directory, BUNDLE_FILE), 'utf8');
+  }
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'bundle-cache-'));
+    write(ENTRY, "import { greeting } from './greeting';\nexport const handler = () => greeting;\n");
+    write('src/greeting.ts', "export const greeting = 'hello-v1';\n");
+    builds.mockClear();
+  });
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('builds the entry into a folder under the project’s .local/bundles', () => {
+    const directory = bundle(ENTRY, 'nodejs22.x', root);
+    expect([dirname(directory), code(directory)]).toEqual([
+      join(root, '.local', 'bundles'),
+      expect.stringContaining('hello-v1'),
+    ]);
+  });
+
+  it('reuses the bundle while nothing it was built from changed', () => {
+    const first = bundle(ENTRY, 'nodejs22.x', root);
+    const second = bundle(ENTRY, 'nodejs22.x', root);
+    expect([builds.mock.calls.length, second]).toEqual([1, first]);
+  });
+
+  it('builds again when an input changed, and the bundle holds the change', () => {
+    bundle(ENTRY, 'nodejs22.x', root);
+    write('src/greeting.ts', "export const greeting = 'hello-v2';\n");
+    const directory = bundle(ENTRY, 'nodejs22.x', root);
+    expect([builds.mock.calls.length, code(directory)]).toEqual([2, expect.stringContaining('hello-v2')]);
+  });
+
+  it('builds again for another runtime: the options are part of what is recorded', () => {
+    bundle(ENTRY, 'nodejs22.x', root);
+    bundle(ENTRY, 'nodejs20.x', root);
+    expect(builds).toHaveBeenCalledTimes(2);
+  });
+
+  it('builds again when a new file takes over an import without any input changing', () => {
+    bundle(ENTRY, 'nodejs22.x', root);
+    // esbuild tries .tsx before .ts, so './greeting' now resolves here.
+    write('src/greeting.tsx', "export const greeting = 'hello-tsx';\n");
+    const directory = bundle(ENTRY, 'nodejs22.x', root);
+    expect(code(directory)).toContain('hello-tsx');
+  });
+
+  it('builds again when the installed packages changed', () => {
+    bundle(ENTRY, 'nodejs22.x', root);
+    write('node_modules/.package-lock.json', '{"lockfileVersion": 3}');
+    bundle(ENTRY, 'nodejs22.x', root);
+    expect(builds).toHaveBeenCalledTimes(2);
+  });
+
+  it('builds again when a tsconfig.json appears, which may change how the code compiles', () => {
+    bundle(ENTRY, 'nodejs22.x', root);
+    write('tsconfig.json', '{"compilerOptions": {}}');
+    bundle(ENTRY, 'nodejs22.x', root);
+    expect(builds).toHaveBeenCalledTimes(2);
+  });
+
+  /** Plants `content` as `name` in a bundle folder, keeping the times a bundle has. */
+  function plant(directory: string, name: string, content: string): void {
+    const times = statSync(directory).mtime;
+    writeFileSync(join(directory, name), content);
+    utimesSync(join(directory, name), times, times);
+    utimesSync(directory, times, times);
+  }
+
+  it('never serves a bundle whose code was changed after it was built', () => {
+    const directory = bundle(ENTRY, 'nodejs22.x', root);
+    plant(directory, BUNDLE_FILE, 'exports.handler = () => "planted";');
+    expect(code(bundle(ENTRY, 'nodejs22.x', root))).toContain('hello-v1');
+  });
+
+  it('never serves a bundle folder that holds another file, which would be deployed too', () => {
+    const directory = bundle(ENTRY, 'nodejs22.x', root);
+    plant(directory, 'extra.js', 'planted');
+    expect(readdirSync(bundle(ENTRY, 'nodejs22.x', root))).toEqual([BUNDLE_FILE]);
+  });
+
+  it('never serves a bundle whose file times were changed: its zip would differ', () => {
+    const directory = bundle(ENTRY, 'nodejs22.x', root);
+    utimesSync(join(directory, BUNDLE_FILE), SETTLED, SETTLED);
+    bundle(ENTRY, 'nodejs22.x', root);
+    expect(statSync(join(directory, BUNDLE_FILE)).mtime).not.toEqual(SETTLED);
+  });
+
+  it('does not record a build whose inputs changed just before it: they may have changed during it', () => {
+    writeFileSync(join(root, 'src/greeting.ts'), "export const greeting = 'hello-fresh';\n");
+    bundle(ENTRY, 'nodejs22.x', root);
+    bundle(ENTRY, 'nodejs22.x', root);
+    expect(builds).toHaveBeenCalledTimes(2);
   });
 });
