@@ -1,7 +1,7 @@
 /**
  * The GitHub Actions workflow cannot run on this machine; what can drift is checked here: it
  * ends in `.ci/run` (so it runs what a local `.ci/run` runs) after installing the tools the
- * end-to-end tests need, at versions they accept.
+ * end-to-end tests need, at versions they accept (Terraform: what cdktf.json's targetVersions says).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,16 @@ const steps = [...workflow.matchAll(/^ {6}- (run|uses): (.+)$/gm)].map(([, kind,
 /** The value of a `with:` input, as written. */
 function input(name: string): string | undefined {
   return new RegExp(`^ {10}${name}: (.+)$`, 'm').exec(workflow)?.[1];
+}
+
+/** `a` against `b` as dotted version numbers: negative when older, 0 when equal, positive when newer. */
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((version) => version.split('.').map(Number));
+  for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
+    const difference = (x[i] ?? 0) - (y[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 describe('.github/workflows/ci.yml', () => {
@@ -32,9 +42,11 @@ describe('.github/workflows/ci.yml', () => {
     );
   });
 
-  it('installs a Terraform of at least 1.11, which write-only attributes and ephemeral variables need', () => {
-    const [major, minor] = (input('terraform_version') ?? '').split('.').map(Number);
-    expect(major > 1 || (major === 1 && minor >= 11)).toBe(true);
+  it("installs a Terraform that cdktf.json's targetVersions accepts (write-only attributes need 1.11)", () => {
+    const config = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdktf.json'), 'utf8')) as Record<string, any>;
+    const minimum = /^>=\s*(\d+(?:\.\d+)*)$/.exec(config.targetVersions.terraform as string)?.[1];
+    expect(minimum).toBeDefined();
+    expect(compareVersions(input('terraform_version') ?? '0', minimum ?? '')).toBeGreaterThanOrEqual(0);
   });
 
   it("turns off setup-terraform's wrapper, which rewrites the output and exit codes the tests read", () => {
