@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetPolicyCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../lib/config';
 import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/local/emulator';
 import { STACK_NAMES, type StackName } from '../../lib/methods';
 import { LocalDeployment } from '../../tools/local/deployment';
 import { inheritedEnvironment } from '../../tools/local/isolation';
-import { invokeObserved, type ObservedInvocation } from '../../tools/local/summary';
+import { invokeObserved, observed, type ObservedInvocation } from '../../tools/local/summary';
 import { requireTerraform } from '../../tools/local/terraform';
 import { startUpstream, tokenDigest, Upstream } from '../../tools/local/upstream';
 import { Inventory, inventory } from '../support/inventory';
@@ -133,17 +133,64 @@ describe('a second plan after apply', () => {
   });
 });
 
+/**
+ * Rotates `stack`'s token while one execution environment stays warm, as `secret rotate` and an
+ * upstream that revokes the old token at once would meet in production: the environment serves
+ * one call before the rotation, and one after it, with the token it cached.
+ */
+async function rotateUnderWarmEnvironment(target: LocalDeployment, stack: StackName) {
+  const warm = await target.startWarm(stack);
+  const invokeWarm = async () => {
+    const invocation = await observed(upstream, () => warm.invoke());
+    transcript.push(invocation.body, invocation.output);
+    return invocation;
+  };
+  try {
+    const before = await invokeWarm();
+    transcript.push(await target.secret('rotate', stack, rotatedToken));
+    upstream.acceptOnly(tokenDigest(rotatedToken));
+    const after = await invokeWarm();
+    return { before, after, extensionRequests: warm.extensionRequests() };
+  } finally {
+    await warm.close();
+    upstream.acceptOnly(tokenDigest(token));
+  }
+}
+
 describe('secret rotate', () => {
-  it.each(STACK_NAMES)('%s: after `secret rotate`, the upstream sees the new token', async (stack) => {
+  it('method1-sample: the new ciphertext reaches the environments Lambda starts after the configuration change', async () => {
     upstream.acceptOnly(tokenDigest(rotatedToken));
     try {
-      transcript.push(await deployment.secret('rotate', stack, rotatedToken));
-      const invocation = await invoke(stack);
+      transcript.push(await deployment.secret('rotate', 'method1-sample', rotatedToken));
+      const invocation = await invoke('method1-sample');
       expect(invocation.statusCode).toBe(200);
       expect(invocation.upstreamSawToken).toBe(true);
     } finally {
       upstream.acceptOnly(tokenDigest(token));
     }
+  });
+
+  describe('method2-sample: a warm environment that cached the old token, the upstream having revoked it', () => {
+    let rotation: Awaited<ReturnType<typeof rotateUnderWarmEnvironment>>;
+
+    beforeAll(async () => {
+      rotation = await rotateUnderWarmEnvironment(deployment, 'method2-sample');
+    }, TIMEOUT);
+
+    it('served the old token before the rotation', () => {
+      expect(rotation.before).toMatchObject({ statusCode: 200, upstreamSawToken: true, upstreamCalls: 1 });
+    });
+
+    it('answers 200 after it, with the new token', () => {
+      expect(rotation.after).toMatchObject({ statusCode: 200, upstreamSawToken: true });
+    });
+
+    it('was refused the old token once, refetched, and retried with the new one', () => {
+      expect(rotation.after.upstreamCalls).toBe(2);
+      expect(logEntries(rotation.after.output)).toContainEqual(
+        expect.objectContaining({ status: 200, rejectedStatus: 401, retried: true }),
+      );
+    });
   });
 
   it('printed neither token', () => {
@@ -203,6 +250,8 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
         method1SecretDelivery: 'terraform',
         method2SecretDelivery: 'out-of-band',
         functionUrlAuthType: 'NONE',
+        method2Reader: 'extension',
+        architecture: 'arm64',
       },
     });
     await other.deploy(token);
@@ -243,6 +292,20 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
     });
   });
 
+  describe('arm64 and method2Reader=extension', () => {
+    it.each(STACK_NAMES)('%s runs on arm64', async (stack) => {
+      const { Configuration } = await other.lambda.send(new GetFunctionCommand({ FunctionName: stack }));
+      expect(Configuration?.Architectures).toEqual(['arm64']);
+    });
+
+    it("method2-sample has the extension's arm64 layer (the emulator's placeholder under its name)", async () => {
+      const { Configuration } = await other.lambda.send(new GetFunctionCommand({ FunctionName: 'method2-sample' }));
+      expect(Configuration?.Layers?.map((layer) => layer.Arn)).toEqual([
+        expect.stringMatching(/:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/),
+      ]);
+    });
+  });
+
   describe('method2-sample with method2SecretDelivery=out-of-band', () => {
     let invocation: ObservedInvocation;
     let refreshOutput: string;
@@ -257,6 +320,10 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
 
     it('answers 200 with the token stored by `secret set`', () => {
       expect(invocation).toMatchObject({ statusCode: 200, upstreamSawToken: true });
+    });
+
+    it('read the parameter through the extension (method2Reader=extension)', () => {
+      expect(invocation.extensionRequests).toBe(1);
     });
 
     it('keeps the token out of the state after Terraform refreshed the parameter', () => {
@@ -274,6 +341,26 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
       const plan = await other.plan('method2-sample', token);
       expect(containsAny(plan.output, [token])).toBe(false);
       expect(plan.code).toBe(0);
+    });
+  });
+
+  describe('a warm method2-sample environment reading through the extension, across a rotation', () => {
+    let rotation: Awaited<ReturnType<typeof rotateUnderWarmEnvironment>>;
+
+    beforeAll(async () => {
+      rotation = await rotateUnderWarmEnvironment(other, 'method2-sample');
+    }, TIMEOUT);
+
+    it('answers 200 before and after the rotation', () => {
+      expect([rotation.before.statusCode, rotation.after.statusCode]).toEqual([200, 200]);
+    });
+
+    it('sent the new token after the rotation', () => {
+      expect(rotation.after.upstreamSawToken).toBe(true);
+    });
+
+    it('read the parameter through the extension, once before and once after the rotation', () => {
+      expect(rotation.extensionRequests).toBe(2);
     });
   });
 });

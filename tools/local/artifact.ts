@@ -5,11 +5,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import AdmZip from 'adm-zip';
+import { PARAMETERS_EXTENSION } from '../../functions/shared/contract';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/config';
 import { isAwsError, unreachableReason } from '../common/aws';
 import { CommandFailedError, ToolError } from '../common/errors';
+import { EXTENSION_LAYER_NAMES } from '../../lib/parameters-extension';
+import { emulatorClientConfig } from './emulator';
 import { functionUrlEvent } from './function-url-event';
+import { startExtensionStandIn } from './parameters-extension-stand-in';
 import { stackDirectory } from './terraform';
 
 /** What the emulator says is deployed. */
@@ -19,6 +24,8 @@ export interface DeployedFunction {
   readonly runtime: string;
   readonly codeSha256: string;
   readonly environment: Readonly<Record<string, string>>;
+  /** Layer version ARNs. */
+  readonly layers: readonly string[];
 }
 
 /** The deployed code is not the artifact this machine synthesized. */
@@ -66,6 +73,7 @@ export async function readDeployedFunction(
     runtime: config.Runtime,
     codeSha256: config.CodeSha256,
     environment: config.Environment?.Variables ?? {},
+    layers: (config.Layers ?? []).flatMap((layer) => (layer.Arn ? [layer.Arn] : [])),
   };
 }
 
@@ -96,110 +104,256 @@ export function codeSha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('base64');
 }
 
-// Runs in the child: loads the handler as Lambda would, answers on fd 3 so the function's own
-// stdout and stderr stay apart from the result.
-// A handler that throws, at init or per call, is logged as Lambda logs it (its errorType and
-// errorMessage; no stack here) and answers nothing, which a function URL turns into a 502.
+// Runs in the child, which is one execution environment: loads the handler once, as Lambda's
+// init does, then answers one event per line of stdin on fd 3, so the function's own stdout and
+// stderr stay apart from the results. Each event gets Lambda's context, with the time left
+// before the function timeout. A handler that throws, at init or per call, is logged as Lambda
+// logs it (its errorType and errorMessage; no stack here) and answers nothing (null), which a
+// function URL turns into a 502.
 const RUNNER = `
-const [modulePath, exportName] = process.argv.slice(1);
-let input = '';
-process.stdin.setEncoding('utf8').on('data', (c) => (input += c)).on('end', async () => {
+const [modulePath, exportName, timeoutMs] = process.argv.slice(1);
+const logError = (error) =>
+  console.error(JSON.stringify({ errorType: error?.name ?? 'Error', errorMessage: String(error?.message ?? error) }));
+let handler;
+try {
+  handler = require(modulePath)[exportName];
+} catch (error) {
+  logError(error);
+}
+const answer = (result) => require('node:fs').writeSync(3, JSON.stringify(result ?? null) + '\\n');
+require('node:readline').createInterface({ input: process.stdin }).on('line', async (line) => {
+  if (!handler) return answer(null);
+  const { event, context } = JSON.parse(line);
+  const deadline = Date.now() + Number(timeoutMs);
   try {
-    const { event, context } = JSON.parse(input);
-    const result = await require(modulePath)[exportName](event, context);
-    require('node:fs').writeSync(3, JSON.stringify(result ?? null));
+    answer(await handler(event, { ...context, getRemainingTimeInMillis: () => deadline - Date.now() }));
   } catch (error) {
-    console.error(JSON.stringify({ errorType: error?.name ?? 'Error', errorMessage: String(error?.message ?? error) }));
-    process.exitCode = 1;
+    logError(error);
+    answer(null);
   }
 });
 `;
 
-/**
- * Runs a Lambda zip's handler in a separate Node.js process with exactly `environment`, sends
- * it one function URL event and returns what a function URL would answer.
- */
-export async function invokeArtifact(options: {
+/** A deployment package to run locally, as Lambda would run it. */
+export interface FunctionPackage {
   readonly zipFile: string;
+  /** Lambda's handler setting, `<module>.<export>`. */
   readonly handler: string;
   readonly functionName: string;
+  /** The process's whole environment: nothing else is inherited. */
   readonly environment: Readonly<Record<string, string>>;
-}): Promise<Invocation> {
-  const directory = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
-  try {
-    new AdmZip(options.zipFile).extractAllTo(directory, true);
-    const dot = options.handler.lastIndexOf('.');
-    const modulePath = join(directory, options.handler.slice(0, dot));
-    const startedAt = performance.now();
-    const child = spawn(process.execPath, ['-e', RUNNER, modulePath, options.handler.slice(dot + 1)], {
-      cwd: directory,
-      env: { ...options.environment },
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    });
-    const output: Buffer[] = [];
-    const result: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => result.push(chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (FUNCTION_TIMEOUT_SECONDS + 5) * 1000);
-    try {
-      child.stdin?.end(
-        JSON.stringify({
-          event: functionUrlEvent(options.functionName),
-          context: { awsRequestId: randomUUID(), functionName: options.functionName },
-        }),
-      );
-      await new Promise<void>((resolve, reject) => {
-        child.once('error', (error) =>
-          reject(new CommandFailedError(`node could not start: ${error.message}`, { cause: error })),
-        );
-        child.once('close', () => resolve());
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-    const durationMs = Math.round(performance.now() - startedAt);
-    const answer =
-      result.length > 0 ? (JSON.parse(Buffer.concat(result).toString('utf8')) as HandlerAnswer | null) : undefined;
-    const text = Buffer.concat(output).toString('utf8');
-    if (typeof answer?.statusCode !== 'number') {
-      return { statusCode: 502, body: 'Internal Server Error', output: text, functionError: true, durationMs };
-    }
-    const body = typeof answer.body === 'string' ? answer.body : '';
-    return { statusCode: answer.statusCode, body, output: text, functionError: false, durationMs };
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
 }
 
 /**
- * Invokes a deployed function locally: reads its configuration back, checks that the deployed
- * code is the local artifact, and runs that artifact with the deployed environment plus what
- * Lambda itself sets (function name, region) and the caller's endpoint and credentials.
- * @param functionName run under another name than the deployed one (Lambda's
- *   AWS_LAMBDA_FUNCTION_NAME), e.g. to prove a ciphertext is bound to its function
+ * One execution environment of a function, kept warm between invocations as Lambda keeps one:
+ * what the handler cached at the first call (the token, its clients) is still there at the next.
  */
-export async function invokeDeployed(options: {
+export interface WarmFunction {
+  /** Sends one function URL event and returns what a function URL would answer. */
+  invoke(): Promise<Invocation>;
+  /** Ends the environment and removes its files. */
+  close(): Promise<void>;
+}
+
+/** What the child answered for one event, and when. */
+type Answer = HandlerAnswer | null;
+
+/**
+ * Starts a Lambda zip's handler in a separate Node.js process with exactly `environment`, and
+ * keeps it for invocations until closed. An invocation that outlasts the function timeout ends
+ * the environment, as Lambda ends one that timed out.
+ */
+export function startWarmFunction(pkg: FunctionPackage): WarmFunction {
+  const directory = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
+  new AdmZip(pkg.zipFile).extractAllTo(directory, true);
+  const dot = pkg.handler.lastIndexOf('.');
+  const modulePath = join(directory, pkg.handler.slice(0, dot));
+  const timeoutMs = FUNCTION_TIMEOUT_SECONDS * 1000;
+  const child = spawn(process.execPath, ['-e', RUNNER, modulePath, pkg.handler.slice(dot + 1), String(timeoutMs)], {
+    cwd: directory,
+    env: { ...pkg.environment },
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+  });
+  const output: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+  const waiting: ((answer: Answer | undefined) => void)[] = [];
+  let pending = '';
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
+      waiting.shift()?.(JSON.parse(pending.slice(0, newline)) as Answer);
+      pending = pending.slice(newline + 1);
+    }
+  });
+  const exited = new Promise<void>((resolve, reject) => {
+    child.once('error', (error) =>
+      reject(new CommandFailedError(`node could not start: ${error.message}`, { cause: error })),
+    );
+    child.once('close', () => {
+      // An environment that ended answers nothing more.
+      for (const resolveAnswer of waiting.splice(0)) resolveAnswer(undefined);
+      resolve();
+    });
+  });
+  exited.catch(() => {});
+  let queue = Promise.resolve();
+
+  async function invokeOnce(): Promise<Invocation> {
+    const firstChunk = output.length;
+    const startedAt = performance.now();
+    const answered = new Promise<Answer | undefined>((resolve) => waiting.push(resolve));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 5000);
+    try {
+      child.stdin?.write(
+        `${JSON.stringify({
+          event: functionUrlEvent(pkg.functionName),
+          context: { awsRequestId: randomUUID(), functionName: pkg.functionName },
+        })}\n`,
+      );
+      const answer = await Promise.race([answered, exited.then(() => undefined)]);
+      const durationMs = Math.round(performance.now() - startedAt);
+      // Lines logged just before the answer may still be in the pipe.
+      await new Promise((resolve) => setImmediate(resolve));
+      const text = Buffer.concat(output.slice(firstChunk)).toString('utf8');
+      if (typeof answer?.statusCode !== 'number') {
+        return { statusCode: 502, body: 'Internal Server Error', output: text, functionError: true, durationMs };
+      }
+      const body = typeof answer.body === 'string' ? answer.body : '';
+      return { statusCode: answer.statusCode, body, output: text, functionError: false, durationMs };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    // One invocation at a time, as an execution environment serves them.
+    invoke: () => {
+      const invocation = queue.then(invokeOnce);
+      queue = invocation.then(
+        () => undefined,
+        () => undefined,
+      );
+      return invocation;
+    },
+    close: async () => {
+      child.stdin?.end();
+      child.kill('SIGKILL');
+      await exited.catch(() => {});
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Runs a Lambda zip's handler in a fresh execution environment (a cold start), sends it one
+ * function URL event and returns what a function URL would answer.
+ */
+export async function invokeArtifact(pkg: FunctionPackage): Promise<Invocation> {
+  const startedAt = performance.now();
+  const environment = startWarmFunction(pkg);
+  try {
+    return { ...(await environment.invoke()), durationMs: Math.round(performance.now() - startedAt) };
+  } finally {
+    await environment.close();
+  }
+}
+
+/** Where a deployed function is and what the local run gives it besides its own configuration. */
+export interface DeployedFunctionTarget {
   readonly lambda: LambdaClient;
   readonly stack: string;
   readonly outdir: string;
+  /** The emulator's endpoint, credentials and region, which the function's clients get. */
   readonly awsEnvironment: Readonly<Record<string, string>>;
+  /**
+   * Run under another name than the deployed one (Lambda's AWS_LAMBDA_FUNCTION_NAME), e.g. to
+   * prove a ciphertext is bound to its function.
+   * @default the deployed name
+   */
   readonly functionName?: string;
-}): Promise<Invocation & { deployed: DeployedFunction }> {
-  const deployed = await readDeployedFunction(options.lambda, options.stack, options.awsEnvironment.AWS_ENDPOINT_URL);
-  const zipFile = localArtifact(options.outdir, options.stack);
+}
+
+/** A deployed function's warm execution environment, with what it runs. */
+export interface DeployedEnvironment extends WarmFunction {
+  readonly deployed: DeployedFunction;
+  /**
+   * Parameter requests that the stand-in for the Parameters and Secrets extension answered, for a
+   * function with the extension's layer; undefined for one without.
+   */
+  readonly extensionRequests: () => number | undefined;
+}
+
+/**
+ * Starts a deployed function locally: reads its configuration back, checks that the deployed
+ * code is the local artifact, and runs that artifact with the deployed environment plus what
+ * Lambda itself sets (function name, region, a session token) and the emulator's endpoint and
+ * credentials. A function with the Parameters and Secrets extension's layer gets the local
+ * stand-in for it (see parameters-extension-stand-in.ts) on a free port.
+ */
+export async function startDeployed(target: DeployedFunctionTarget): Promise<DeployedEnvironment> {
+  const { awsEnvironment } = target;
+  const deployed = await readDeployedFunction(target.lambda, target.stack, awsEnvironment.AWS_ENDPOINT_URL);
+  const zipFile = localArtifact(target.outdir, target.stack);
   const localSha = codeSha256(zipFile);
   if (localSha !== deployed.codeSha256) {
     throw new ArtifactMismatchError(
-      `${options.stack}: deployed code (sha256 ${deployed.codeSha256}) is not the local artifact (${localSha}); run the deploy again`,
+      `${target.stack}: deployed code (sha256 ${deployed.codeSha256}) is not the local artifact (${localSha}); run the deploy again`,
     );
   }
-  const functionName = options.functionName ?? deployed.name;
-  const invocation = await invokeArtifact({
+  const extension = hasExtensionLayer(deployed)
+    ? await startExtensionStandIn(
+        new SSMClient(emulatorClientConfig(awsEnvironment.AWS_ENDPOINT_URL, awsEnvironment.AWS_REGION)),
+      )
+    : undefined;
+  const functionName = target.functionName ?? deployed.name;
+  const environment = startWarmFunction({
     zipFile,
     handler: deployed.handler,
     functionName,
-    environment: { ...deployed.environment, AWS_LAMBDA_FUNCTION_NAME: functionName, ...options.awsEnvironment },
+    environment: {
+      ...deployed.environment,
+      AWS_LAMBDA_FUNCTION_NAME: functionName,
+      ...awsEnvironment,
+      ...(extension && {
+        [PARAMETERS_EXTENSION.httpPortVariable]: String(extension.port),
+        AWS_SESSION_TOKEN: extension.sessionToken,
+      }),
+    },
   });
-  return { ...invocation, deployed };
+  return {
+    deployed,
+    invoke: () => environment.invoke(),
+    extensionRequests: () => extension?.served(),
+    close: async () => {
+      await environment.close();
+      await extension?.close();
+    },
+  };
+}
+
+/** Whether the function has a layer named as AWS's Parameters and Secrets extension. */
+function hasExtensionLayer(deployed: DeployedFunction): boolean {
+  const names: readonly string[] = Object.values(EXTENSION_LAYER_NAMES);
+  return deployed.layers.some((arn) => names.includes(arn.split(':')[6]));
+}
+
+/** Invokes a deployed function once, in a fresh execution environment (see {@link startDeployed}). */
+export async function invokeDeployed(
+  target: DeployedFunctionTarget,
+): Promise<Invocation & Pick<DeployedEnvironment, 'deployed'> & { readonly extensionRequests?: number }> {
+  const startedAt = performance.now();
+  const environment = await startDeployed(target);
+  try {
+    const invocation = await environment.invoke();
+    return {
+      ...invocation,
+      // From the process start: a cold invocation's time includes the init.
+      durationMs: Math.round(performance.now() - startedAt),
+      deployed: environment.deployed,
+      extensionRequests: environment.extensionRequests(),
+    };
+  } finally {
+    await environment.close();
+  }
 }

@@ -1,11 +1,13 @@
 /** Both stacks deployed with real Terraform to the emulator, and what a local run does with them. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
+import AdmZip from 'adm-zip';
 import { DEFAULT_OPTIONS, optionEnvName, parseOptions, type SampleOptions } from '../../lib/config';
 import { isDeliveredOutOfBand, METHODS, STACK_NAMES, type StackName } from '../../lib/methods';
 import { projectBinary, run, type CommandResult } from '../common/run-command';
-import { invokeDeployed } from './artifact';
+import { EXTENSION_LAYER_NAMES } from '../../lib/parameters-extension';
+import { invokeDeployed, startDeployed, type DeployedEnvironment } from './artifact';
 import { emulatorClientConfig, emulatorEnvironment } from './emulator';
 import { inheritedEnvironment } from './isolation';
 import {
@@ -49,6 +51,7 @@ export class LocalDeployment {
   /** The options the stacks are synthesized with. */
   readonly options: SampleOptions;
   readonly #environment: NodeJS.ProcessEnv;
+  #terraformEnvironment: Promise<NodeJS.ProcessEnv> | undefined;
 
   constructor(readonly settings: LocalDeploymentSettings) {
     mkdirSync(settings.directory, { recursive: true });
@@ -79,31 +82,69 @@ export class LocalDeployment {
   }
 
   /** The environment of every Terraform run; the token rides only in TF_VAR_api_token, never on disk. */
-  #withToken(apiToken: string): NodeJS.ProcessEnv {
-    return { ...this.#environment, TF_VAR_api_token: apiToken };
+  async #withToken(apiToken: string): Promise<NodeJS.ProcessEnv> {
+    return { ...(await this.#forTerraform()), TF_VAR_api_token: apiToken };
+  }
+
+  /**
+   * The environment of Terraform runs. With Method 2's extension reader, the emulator must hold a
+   * layer for the function to name (it refuses an unknown one, as Lambda does): a placeholder under
+   * the extension's name, published once per emulator, whose ARN replaces AWS's.
+   */
+  #forTerraform(): Promise<NodeJS.ProcessEnv> {
+    this.#terraformEnvironment ??=
+      this.options.method2Reader === 'extension'
+        ? this.#extensionPlaceholderLayer().then((arn) => ({
+            ...this.#environment,
+            [optionEnvName('extensionLayerArn')]: arn,
+          }))
+        : Promise.resolve(this.#environment);
+    return this.#terraformEnvironment;
+  }
+
+  async #extensionPlaceholderLayer(): Promise<string> {
+    const LayerName = EXTENSION_LAYER_NAMES[this.options.architecture];
+    const { LayerVersions } = await this.lambda.send(new ListLayerVersionsCommand({ LayerName }));
+    const published = LayerVersions?.[0]?.LayerVersionArn;
+    if (published) return published;
+    const zip = new AdmZip();
+    zip.addFile(
+      'README',
+      Buffer.from('Placeholder for the AWS Parameters and Secrets Lambda Extension in the local emulator.\n'),
+    );
+    const { LayerVersionArn } = await this.lambda.send(
+      new PublishLayerVersionCommand({
+        LayerName,
+        Description: 'Local placeholder: tools/local/parameters-extension-stand-in.ts serves the extension',
+        Content: { ZipFile: zip.toBuffer() },
+        CompatibleArchitectures: [this.options.architecture],
+      }),
+    );
+    if (!LayerVersionArn) throw new Error(`the emulator published ${LayerName} without an ARN`);
+    return LayerVersionArn;
   }
 
   /**
    * `cdktf deploy` of the stacks. `apiToken` feeds the `api_token` variable (method2-sample's
    * write-only value, or method1-sample's in the article's terraform mode).
    */
-  deploy(apiToken: string, stacks: readonly StackName[] = STACK_NAMES): Promise<CommandResult> {
-    return cdktfDeploy(stacks, this.outdir, this.#withToken(apiToken));
+  async deploy(apiToken: string, stacks: readonly StackName[] = STACK_NAMES): Promise<CommandResult> {
+    return cdktfDeploy(stacks, this.outdir, await this.#withToken(apiToken));
   }
 
   /** `cdktf destroy` of the stacks. */
-  destroy(apiToken: string, stacks: readonly StackName[] = STACK_NAMES): Promise<CommandResult> {
-    return cdktfDestroy(stacks, this.outdir, this.#withToken(apiToken));
+  async destroy(apiToken: string, stacks: readonly StackName[] = STACK_NAMES): Promise<CommandResult> {
+    return cdktfDestroy(stacks, this.outdir, await this.#withToken(apiToken));
   }
 
   /** A second `terraform plan -detailed-exitcode` of a deployed stack: code 0 means no changes. */
-  plan(stack: StackName, apiToken: string): Promise<CommandResult> {
-    return terraformPlan(this.outdir, stack, this.#withToken(apiToken));
+  async plan(stack: StackName, apiToken: string): Promise<CommandResult> {
+    return terraformPlan(this.outdir, stack, await this.#withToken(apiToken));
   }
 
   /** Refreshes a deployed stack's state from the emulator (`terraform apply -refresh-only`). */
-  refresh(stack: StackName, apiToken: string): Promise<CommandResult> {
-    return terraformRefresh(this.outdir, stack, this.#withToken(apiToken));
+  async refresh(stack: StackName, apiToken: string): Promise<CommandResult> {
+    return terraformRefresh(this.outdir, stack, await this.#withToken(apiToken));
   }
 
   /** `terraform show -json` of a deployed stack. */
@@ -147,14 +188,17 @@ export class LocalDeployment {
     return METHODS.filter((method) => isDeliveredOutOfBand(method, this.options)).map((method) => method.stackName);
   }
 
-  /** Invokes a deployed function locally with a function URL event (see {@link invokeDeployed}). */
+  /** Invokes a deployed function locally, cold, with a function URL event (see {@link invokeDeployed}). */
   invoke(stack: StackName, functionName?: string): ReturnType<typeof invokeDeployed> {
-    return invokeDeployed({
-      lambda: this.lambda,
-      stack,
-      outdir: this.outdir,
-      awsEnvironment: this.awsEnvironment,
-      functionName,
-    });
+    return invokeDeployed(this.#target(stack, functionName));
+  }
+
+  /** Starts a deployed function's execution environment locally and keeps it warm until closed. */
+  startWarm(stack: StackName): Promise<DeployedEnvironment> {
+    return startDeployed(this.#target(stack));
+  }
+
+  #target(stack: StackName, functionName?: string) {
+    return { lambda: this.lambda, stack, outdir: this.outdir, awsEnvironment: this.awsEnvironment, functionName };
   }
 }

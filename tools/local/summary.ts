@@ -16,28 +16,36 @@ export interface InvocationSummary {
   readonly logLines: readonly string[];
 }
 
-/** An invocation of a deployed function, with what the upstream received meanwhile. */
-export type ObservedInvocation = Awaited<ReturnType<LocalDeployment['invoke']>> & {
+/** What the upstream received during an invocation. */
+export interface UpstreamObservation {
   /** Requests the upstream received during the invocation. */
   readonly upstreamCalls: number;
   /** Whether one of them carried exactly the expected token. */
   readonly upstreamSawToken: boolean;
-};
+}
+
+/** An invocation of a deployed function, with what the upstream received meanwhile. */
+export type ObservedInvocation = Awaited<ReturnType<LocalDeployment['invoke']>> & UpstreamObservation;
+
+/** Runs `invoke` and notes what the upstream received meanwhile. */
+export async function observed<T>(upstream: Upstream, invoke: () => Promise<T>): Promise<T & UpstreamObservation> {
+  const before = upstream.authorized.length;
+  const invocation = await invoke();
+  const calls = upstream.authorized.slice(before);
+  return { ...invocation, upstreamCalls: calls.length, upstreamSawToken: calls.includes(true) };
+}
 
 /**
- * Invokes a deployed function and notes what the upstream received meanwhile.
+ * Invokes a deployed function, cold, and notes what the upstream received meanwhile.
  * @param functionName run under another name than the deployed one (see LocalDeployment.invoke)
  */
-export async function invokeObserved(
+export function invokeObserved(
   deployment: LocalDeployment,
   upstream: Upstream,
   stack: StackName,
   functionName?: string,
 ): Promise<ObservedInvocation> {
-  const before = upstream.authorized.length;
-  const invocation = await deployment.invoke(stack, functionName);
-  const calls = upstream.authorized.slice(before);
-  return { ...invocation, upstreamCalls: calls.length, upstreamSawToken: calls.includes(true) };
+  return observed(upstream, () => deployment.invoke(stack, functionName));
 }
 
 /** Invokes a deployed function for the summary: it passed if it answered 200 and the upstream saw the token. */
