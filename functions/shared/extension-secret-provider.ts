@@ -43,7 +43,7 @@ export class ExtensionSecretProvider extends SecretProvider {
   constructor(props: ExtensionSecretProviderProps, options?: SecretProviderOptions) {
     super(`SSM parameter ${props.parameterName} (through the Parameters and Secrets extension)`, options);
     const query = new URLSearchParams({ name: props.parameterName, withDecryption: 'true' });
-    this.#url = `http://localhost:${props.port}${PARAMETERS_EXTENSION.parameterPath}?${query}`;
+    this.#url = `http://localhost:${props.port}${PARAMETERS_EXTENSION.parameterPath}?${query.toString()}`;
     this.#sessionToken = props.sessionToken;
     this.#fetch = props.fetch ?? fetch;
   }
