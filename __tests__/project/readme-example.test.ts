@@ -1,0 +1,101 @@
+/**
+ * The README's "Use it in your own cdktf app" example, run as written: each of its TypeScript
+ * blocks is saved under the file name its first line gives, importing the building blocks from
+ * `lib/` as the README says to copy them; the construct is synthesized with `Testing.synthScope`
+ * and the app's `main.ts` is run. The README cannot show code that no longer compiles or grants.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import type { Construct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { keyPolicy, single, statementGranting, type TerraformJson } from '../support/synth';
+
+const SECTION = 'Use it in your own cdktf app';
+const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+
+/** The TypeScript blocks of the README section, by the file name each one's first line gives (`// main.ts`). */
+function exampleFiles(): Map<string, string> {
+  const start = readme.indexOf(`\n## ${SECTION}\n`);
+  const end = readme.indexOf('\n## ', start + 1);
+  const section = readme.slice(start, end < 0 ? undefined : end);
+  return new Map(
+    [...section.matchAll(/^```ts\n\/\/ ([\w.-]+\.ts)\n([\s\S]*?)^```$/gm)].map(([, file, code]) => [file, code]),
+  );
+}
+
+type NotifierClass = new (scope: Construct, id: string, props: Record<string, string>) => Construct;
+
+const files = exampleFiles();
+let directory: string;
+let construct: TerraformJson;
+let app: TerraformJson;
+
+beforeAll(async () => {
+  // Inside the project, so that the example's packages resolve from its node_modules; .local/ is git-ignored.
+  mkdirSync(join(PROJECT_ROOT, '.local'), { recursive: true });
+  directory = mkdtempSync(join(PROJECT_ROOT, '.local', 'readme-example-'));
+  for (const [file, code] of files) {
+    // The README's app keeps the copied lib/ beside it.
+    writeFileSync(join(directory, file), code.replaceAll("from './lib';", `from '${join(PROJECT_ROOT, 'lib')}';`));
+  }
+  const { NotifierFunction } = (await import(join(directory, 'notifier.ts'))) as { NotifierFunction: NotifierClass };
+  construct = JSON.parse(
+    Testing.synthScope((scope) => {
+      new NotifierFunction(scope, 'notifier', {
+        functionName: 'notifier',
+        targetUrl: 'https://api.example.org/hooks',
+        accountRootArn: 'arn:aws:iam::123456789012:root',
+      });
+    }),
+  ) as TerraformJson;
+  // main.ts synthesizes when it is loaded, into CDKTF_OUTDIR as under `cdktf synth`.
+  process.env.CDKTF_OUTDIR = join(directory, 'cdktf.out');
+  try {
+    await import(join(directory, 'main.ts'));
+  } finally {
+    delete process.env.CDKTF_OUTDIR;
+  }
+  app = JSON.parse(
+    readFileSync(join(directory, 'cdktf.out', 'stacks', 'notifier', 'cdk.tf.json'), 'utf8'),
+  ) as TerraformJson;
+}, 120_000);
+
+afterAll(() => {
+  if (directory) rmSync(directory, { recursive: true, force: true });
+});
+
+describe(`README "${SECTION}"`, () => {
+  it('shows the construct and the app that uses it, each in a block that names its file', () => {
+    expect([...files.keys()]).toEqual(['notifier.ts', 'main.ts']);
+  });
+
+  it('synthesizes a function that starts with the placeholder, which Terraform never reverts', () => {
+    const fn = single(construct, 'aws_lambda_function');
+    expect(fn).toMatchObject({ function_name: 'notifier', runtime: 'nodejs22.x' });
+    expect(fn.environment.variables[ENV.encryptedApiToken]).toBe(SECRET_PLACEHOLDER);
+    expect(fn.lifecycle.ignore_changes).toEqual([`environment[0].variables["${ENV.encryptedApiToken}"]`]);
+  });
+
+  it("lets the function's role decrypt only ciphertext made for that function", () => {
+    expect(statementGranting(construct, 'kms:Decrypt').condition).toEqual([
+      { test: 'StringEquals', variable: `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY}`, values: ['notifier'] },
+    ]);
+  });
+
+  it('gives the account a key it administers and encrypts for the function with, but never decrypts with', () => {
+    const accountStatements = keyPolicy(construct).statement.filter((statement: any) =>
+      statement.principals.some((principal: any) => principal.identifiers.includes('arn:aws:iam::123456789012:root')),
+    );
+    const actions = accountStatements.flatMap((statement: any) => statement.actions);
+    expect(actions).toContain('kms:Encrypt');
+    expect(actions).not.toContain('kms:Decrypt');
+  });
+
+  it('runs as an app: main.ts synthesizes the stack with its provider and the function', () => {
+    expect(app.provider?.aws).toEqual([{ region: 'eu-west-1' }]);
+    expect(single(app, 'aws_lambda_function').function_name).toBe('notifier');
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * The project's building blocks, for a cdktf app of your own (README: "Use it in your own cdktf
+ * app", whose example a test synthesizes from this module):
+ * - the constructs both stacks are built from: {@link SecretKey} (a function's own KMS key and
+ *   its key policy), {@link UrlFunction} (function, log group, least-privilege role, URL) and
+ *   {@link NodejsBundle} (the esbuild bundle and its reproducible zip);
+ * - the two sample stacks whole, with the options that configure them;
+ * - the contract the handlers in `functions/` read: environment variable names, the encryption
+ *   context key, the placeholder of a token not yet provisioned.
+ * Each export is documented where it is declared.
+ */
+export { SecretKey, KEY_ADMINISTRATION_ACTIONS, type SecretKeyProps } from './secret-key';
+export { UrlFunction, type UrlFunctionProps } from './url-function';
+export { NodejsBundle, BUNDLE_FILE, BUNDLE_HANDLER, type NodejsBundleProps } from './nodejs-bundle';
+export { LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
+export { assertEnvironmentFits, EnvironmentTooLargeError, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from './lambda-environment';
+export {
+  DEFAULT_OPTIONS,
+  FUNCTION_TIMEOUT_SECONDS,
+  InvalidOptionError,
+  parseOptions,
+  readOptions,
+  SynthesisInputError,
+  UnknownOptionError,
+  type FunctionUrlAuthType,
+  type Packaging,
+  type SampleOptions,
+} from './config';
+export { API_TOKEN_PARAMETER_NAME, keyAliasName, METHODS, type MethodDefinition, type StackName } from './methods';
+export { SampleStack } from './sample-stack';
+export { addSampleStacks, STACK_CLASSES, type SampleStackClass } from '../stacks';
+export { Method1SampleStack } from '../stacks/method1-sample';
+export { Method2SampleStack } from '../stacks/method2-sample';
+export { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
