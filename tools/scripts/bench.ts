@@ -1,130 +1,176 @@
 /**
- * `npm run bench`: measures what the README promises, side by side in one run (absolute times
- * are noisy on small machines): the local run against its 90 s target, the synthesis of both
- * stacks, and the size of each deployment package. Prints a Markdown table for the README.
+ * `npm run bench`: measures what the README and issue #10 promise, side by side in one run
+ * (absolute times are noisy on small machines, so each figure is compared within the run,
+ * the handlers taking turns): the local run, synthesis, and this project's handlers against
+ * the article's, a Powertools-based equivalent and a bare fetch, on a fake store and a local
+ * upstream. Prints the table, rewrites it in the README with `benchmarks.json`, and exits 1
+ * when a target is missed. `-- --quick` makes one short round and writes nothing.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseWholeNumber } from '../../functions/shared/whole-number';
-import { optionEnvName } from '../../lib/config';
-import { STACK_NAMES } from '../../lib/methods';
-import { runMain } from '../common/cli';
-import { InvalidEnvironmentVariableError } from '../common/errors';
+import { startFakeStore, type FakeStore } from '../bench/fake-store';
+import { benchFigures, CONCURRENT_CALLS, WARM_CALLS, type MethodSamples, type Samples } from '../bench/figures';
+import { coldStartMs, concurrentColdCalls, stalledColdCalls, warmCalls, type WarmCalls } from '../bench/measure';
+import { benchPlan, takingTurns, type BenchPlan } from '../bench/plan';
+import { allTargetsMet, type MeasurementContext } from '../bench/report';
+import { readmeTable, RESULTS_FILE, writeResults } from '../bench/results';
+import { floorSubject, methodSubjects, type MethodSubjects, type Stage, type Subject } from '../bench/subjects';
+import { appCommand, synthesizeDeploymentPackages, timeAppSynth, timeCdktfSynth } from '../bench/synth';
+import { runMain, step } from '../common/cli';
+import { ToolError } from '../common/errors';
 import { projectBinary, run } from '../common/run-command';
 import { stopLocalRun } from '../local/run-record';
+import { startUpstream, tokenDigest } from '../local/upstream';
 
-/** Milliseconds one measured command may take before the benchmark gives up on it. */
-const RUN_TIMEOUT_MS = 15 * 60_000;
+/** Milliseconds `npm start` may take before the benchmark gives up on it. */
+const LOCAL_RUN_TIMEOUT_MS = 15 * 60_000;
 
-/** The README's target for `npm start`: both stacks deployed and invoked. */
-const LOCAL_RUN_TARGET_SECONDS = 90;
-
-interface Row {
-  readonly measure: string;
-  readonly values: readonly number[];
-  readonly unit: 's' | 'KiB';
-  readonly target?: string;
-}
-
-async function seconds(action: () => Promise<unknown>): Promise<number> {
-  const startedAt = performance.now();
-  await action();
-  return (performance.now() - startedAt) / 1000;
+/** A measurement of one handler, and where its result goes. */
+interface Job<T> {
+  readonly subject: Subject;
+  record(result: T): void;
 }
 
 /** The duration `npm start` printed for one of its steps. */
 function stepSeconds(output: string, label: string): number {
   const match = new RegExp(`✓ ${label}[^\\n]*\\(([\\d.]+) s\\)`).exec(output);
-  if (!match) throw new Error(`npm start printed no finished step "${label}"`);
+  if (!match) throw new ToolError(`npm start printed no finished step "${label}"`);
   return Number(match[1]);
 }
 
-function zipsUnder(directory: string): string[] {
-  return readdirSync(directory, { recursive: true, encoding: 'utf8' })
-    .filter((path) => path.endsWith('.zip'))
-    .map((path) => join(directory, path));
+function emptySamples(method: MethodSubjects): MethodSamples {
+  const sizes = ({ bundle }: Subject) => ({ zipBytes: bundle.zipBytes, gzipBytes: bundle.gzipBytes });
+  return {
+    stack: method.stack,
+    sizes: { project: sizes(method.project), powertools: sizes(method.powertools) },
+    coldStartMs: { project: [], powertools: [], article: [] },
+    warm: { project: { storeCalls: [], durations: [] }, article: { storeCalls: [], durations: [] } },
+    concurrentStoreCalls: { project: [], powertools: [], article: [] },
+    stalled: { answered200: [], seconds: [] },
+  };
 }
 
-function runCount(env: NodeJS.ProcessEnv): number {
-  const value = env.BENCH_RUNS ?? '3';
-  const runs = parseWholeNumber(value);
-  if (runs === undefined || runs < 1) {
-    throw new InvalidEnvironmentVariableError('BENCH_RUNS', `a positive integer (got ${JSON.stringify(value)})`);
+/** Every round of the plan: the handlers take turns within each measurement. */
+async function measure(plan: BenchPlan, work: string, stage: Stage, store: FakeStore): Promise<Samples> {
+  const packages = join(work, 'packages');
+  await step('Synthesize the deployment packages (packaging=asset)', () => synthesizeDeploymentPackages(packages));
+  const bundles = join(work, 'bundles');
+  const methods = await step('Build the handlers they are compared with', () =>
+    methodSubjects(packages, bundles, stage),
+  );
+  const floor = floorSubject(bundles, stage);
+  const samples = {
+    localRunSeconds: [] as number[],
+    deploySeconds: [] as number[],
+    appSynthSeconds: [] as number[],
+    cdktfSynthSeconds: [] as number[],
+    floorDurations: [] as number[],
+    methods: methods.map(emptySamples),
+  };
+  const pairs = methods.map((method, index) => ({ method, recorded: samples.methods[index] }));
+  const coldJobs = pairs.flatMap(({ method, recorded }) =>
+    (['project', 'powertools', 'article'] as const).map((who): Job<number> => ({
+      subject: method[who],
+      record: (ms) => recorded.coldStartMs[who].push(ms),
+    })),
+  );
+  const concurrentJobs = pairs.flatMap(({ method, recorded }) =>
+    (['project', 'powertools', 'article'] as const).map((who): Job<number> => ({
+      subject: method[who],
+      record: (calls) => recorded.concurrentStoreCalls[who].push(calls),
+    })),
+  );
+  const warmJobs: Job<WarmCalls>[] = [
+    ...pairs.flatMap(({ method, recorded }) =>
+      (['project', 'article'] as const).map((who): Job<WarmCalls> => ({
+        subject: method[who],
+        record: ({ storeCalls, durations }) => {
+          recorded.warm[who].storeCalls.push(storeCalls);
+          recorded.warm[who].durations.push(...durations);
+        },
+      })),
+    ),
+    { subject: floor, record: ({ durations }) => samples.floorDurations.push(...durations) },
+  ];
+
+  for (let round = 0; round < plan.runs; round += 1) {
+    process.stdout.write(`run ${round + 1} of ${plan.runs}\n`);
+    if (plan.localRun) {
+      const startedAt = performance.now();
+      const { output } = await step('`npm start`', () =>
+        run(projectBinary('tsx'), ['tools/scripts/start.ts'], { env: process.env, timeoutMs: LOCAL_RUN_TIMEOUT_MS }),
+      );
+      samples.localRunSeconds.push((performance.now() - startedAt) / 1000);
+      samples.deploySeconds.push(stepSeconds(output, 'Deploy'));
+    }
+    samples.appSynthSeconds.push(await step('synth: the app alone', () => timeAppSynth(join(work, `app-${round}`))));
+    samples.cdktfSynthSeconds.push(
+      await step('synth: `npx cdktf synth`', () => timeCdktfSynth(join(work, `cdktf-${round}`))),
+    );
+    await step(`cold starts, ${plan.coldStartsPerRun} of each handler`, async () => {
+      for (let turn = 0; turn < plan.coldStartsPerRun; turn += 1) {
+        for (const job of takingTurns(coldJobs, round * plan.coldStartsPerRun + turn)) {
+          job.record(await coldStartMs(job.subject, store));
+        }
+      }
+    });
+    await step(`${WARM_CALLS} warm invocations of each handler`, async () => {
+      for (const job of takingTurns(warmJobs, round)) job.record(await warmCalls(job.subject, store, WARM_CALLS));
+    });
+    await step(`${CONCURRENT_CALLS} concurrent cold calls of each handler`, async () => {
+      for (const job of takingTurns(concurrentJobs, round)) {
+        job.record((await concurrentColdCalls(job.subject, store, CONCURRENT_CALLS)).storeCalls);
+      }
+    });
+    await step(`${CONCURRENT_CALLS} concurrent cold calls against a stalled store`, async () => {
+      for (const { method, recorded } of takingTurns(pairs, round)) {
+        const { statuses, seconds } = await stalledColdCalls(method.project, stage, CONCURRENT_CALLS);
+        recorded.stalled.answered200.push(statuses.filter((status) => status === 200).length);
+        recorded.stalled.seconds.push(seconds);
+      }
+    });
   }
-  return runs;
+  return samples;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function printTable(rows: readonly Row[]): void {
-  const format = (value: number, unit: Row['unit']) => `${value.toFixed(unit === 's' ? 1 : 0)} ${unit}`;
-  process.stdout.write('| measure | runs | min | median | max | target |\n| --- | --- | --- | --- | --- | --- |\n');
-  for (const { measure, values, unit, target } of rows) {
-    const cells = [Math.min(...values), median(values), Math.max(...values)].map((value) => format(value, unit));
-    process.stdout.write(`| ${measure} | ${values.length} | ${cells.join(' | ')} | ${target ?? ''} |\n`);
-  }
+async function measurementContext(runs: number): Promise<MeasurementContext> {
+  const { output } = await run('git', ['rev-parse', 'HEAD'], { env: process.env, timeoutMs: 10_000 });
+  return {
+    measuredAt: new Date().toISOString(),
+    commit: output.trim(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.versions.node,
+    runs,
+  };
 }
 
 runMain(async () => {
-  const runs = runCount(process.env);
-  const localRun: number[] = [];
-  const deploy: number[] = [];
-  const synth: number[] = [];
-  const packageSizes = new Map<string, number[]>(STACK_NAMES.map((stack) => [stack, []]));
+  const plan = benchPlan(process.argv.slice(2), process.env);
+  const work = mkdtempSync(join(tmpdir(), 'lambda-secrets-bench-'));
+  const secret = randomBytes(24).toString('base64url');
+  const upstream = await startUpstream(tokenDigest(secret));
+  const stage: Stage = { secret, ciphertextBase64: randomBytes(96).toString('base64'), upstreamUrl: upstream.url };
+  const store = await startFakeStore(stage);
+  let samples: Samples;
   try {
-    for (let index = 0; index < runs; index += 1) {
-      process.stdout.write(`run ${index + 1} of ${runs}\n`);
-      let output = '';
-      localRun.push(
-        await seconds(
-          async () =>
-            ({ output } = await run(projectBinary('tsx'), ['tools/scripts/start.ts'], {
-              env: process.env,
-              timeoutMs: RUN_TIMEOUT_MS,
-            })),
-        ),
-      );
-      deploy.push(stepSeconds(output, 'Deploy'));
-
-      const outdir = mkdtempSync(join(tmpdir(), 'lambda-secrets-bench-'));
-      try {
-        // Asset packaging: the zips are made at synth, so they can be measured here.
-        const env = { ...process.env, [optionEnvName('packaging')]: 'asset' };
-        synth.push(
-          await seconds(() =>
-            run(projectBinary('cdktf'), ['synth', '--output', outdir], { env, timeoutMs: RUN_TIMEOUT_MS }),
-          ),
-        );
-        for (const stack of STACK_NAMES) {
-          const [zip] = zipsUnder(join(outdir, 'stacks', stack));
-          packageSizes.get(stack)!.push(statSync(zip).size / 1024);
-        }
-      } finally {
-        rmSync(outdir, { recursive: true, force: true });
-      }
-    }
+    samples = await measure(plan, work, stage, store);
   } finally {
-    await stopLocalRun();
+    if (plan.localRun) await stopLocalRun();
+    await store.close();
+    await upstream.close();
+    rmSync(work, { recursive: true, force: true });
   }
-  printTable([
-    {
-      measure: '`npm start`: both stacks deployed and invoked',
-      values: localRun,
-      unit: 's',
-      target: `≤ ${LOCAL_RUN_TARGET_SECONDS} s`,
-    },
-    { measure: '… of which `cdktf deploy`', values: deploy, unit: 's' },
-    { measure: '`cdktf synth` of both stacks (with bundling)', values: synth, unit: 's' },
-    ...STACK_NAMES.map((stack): Row => ({
-      measure: `${stack} deployment package (zip)`,
-      values: packageSizes.get(stack)!,
-      unit: 'KiB',
-    })),
-  ]);
-  return localRun.every((value) => value <= LOCAL_RUN_TARGET_SECONDS) ? 0 : 1;
+  const figures = benchFigures(samples, appCommand());
+  const context = await measurementContext(plan.runs);
+  process.stdout.write(`\n${readmeTable(figures, context)}\n\n`);
+  if (plan.writeResults) {
+    await writeResults(figures, context);
+    process.stdout.write(`written to README.md (Benchmarks) and ${RESULTS_FILE}\n`);
+  }
+  const met = allTargetsMet(figures);
+  process.stdout.write(met ? 'every target met\n' : 'a target was missed (✗ above)\n');
+  return met ? 0 : 1;
 });

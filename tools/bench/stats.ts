@@ -1,0 +1,50 @@
+/** The statistics the benchmark reports: medians and percentiles of its samples. */
+import { ToolError } from '../common/errors';
+
+/** A statistic was asked of no samples, which would otherwise print as NaN or Infinity. */
+export class NoSamplesError extends ToolError {
+  override name = 'NoSamplesError';
+}
+
+/**
+ * The `p`-th percentile of `values` by the nearest-rank method: the smallest sample that at
+ * least `p` per cent of the samples do not exceed. It is always one of the samples, never an
+ * interpolation between two, so a p90 of call counts is a count some run really made.
+ * @param p from 0 (exclusive) to 100
+ * @throws NoSamplesError when `values` is empty
+ */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new NoSamplesError(`no samples for a p${p}`);
+  if (!(p > 0 && p <= 100)) throw new RangeError(`a percentile lies in (0, 100], got ${p}`);
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1];
+}
+
+/**
+ * The median of `values`: the middle sample, or the mean of the two middle ones.
+ * @throws NoSamplesError when `values` is empty
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new NoSamplesError('no samples for a median');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * The largest of `values`: the worst run, for counts that a target bounds.
+ * @throws NoSamplesError when `values` is empty
+ */
+export function worst(values: readonly number[]): number {
+  if (values.length === 0) throw new NoSamplesError('no samples for a maximum');
+  return Math.max(...values);
+}
+
+/**
+ * The smallest of `values`: the worst run, for counts of successes that a target bounds.
+ * @throws NoSamplesError when `values` is empty
+ */
+export function fewest(values: readonly number[]): number {
+  if (values.length === 0) throw new NoSamplesError('no samples for a minimum');
+  return Math.min(...values);
+}

@@ -1,0 +1,142 @@
+/**
+ * The handlers the benchmark measures, for each method: this project's deployment package
+ * with its synthesized environment, the Powertools-based equivalent and the article's handler;
+ * and, for warm calls, the floor that only POSTs. Each runs against the fake store and the
+ * local upstream, told where they are through the same variables as in the local run.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENV } from '../../functions/shared/contract';
+import { DEFAULT_OPTIONS } from '../../lib/config';
+import { STACK_NAMES, type StackName } from '../../lib/methods';
+import { emulatorEnvironment } from '../local/emulator';
+import { stackDirectory } from '../local/terraform';
+import { buildBundle, deploymentBundle, type Bundle } from './bundles';
+import { FLOOR_TOKEN_VARIABLE } from './floor-handler';
+
+/** A handler to run: its bundle, and its environment given the store's endpoint. */
+export interface Subject {
+  /** Whose handler it is, for the table: "this project", "Powertools", "the article", "a bare fetch". */
+  readonly label: string;
+  readonly bundle: Bundle;
+  environment(storeEndpoint: string): Record<string, string>;
+}
+
+/** The three handlers of one method. */
+export interface MethodSubjects {
+  readonly stack: StackName;
+  readonly project: Subject;
+  readonly powertools: Subject;
+  readonly article: Subject;
+}
+
+/** What every handler needs to reach the stand-ins: the secret they hold and where the upstream is. */
+export interface Stage {
+  /** The token the fake store answers with and the upstream accepts. */
+  readonly secret: string;
+  /** The only ciphertext the fake store decrypts; Method 1's ENCRYPTED_API_TOKEN. */
+  readonly ciphertextBase64: string;
+  /** The local upstream's URL, every handler's TARGET_URL. */
+  readonly upstreamUrl: string;
+}
+
+/** The factories the comparison handlers are built from, and the article's region variable, per method. */
+const COMPARISONS: Record<StackName, { powertools: string; article: string; articleRegionVariable: string }> = {
+  'method1-sample': {
+    powertools: 'createPowertoolsMethod1Handler',
+    article: 'createArticleMethod1Handler',
+    articleRegionVariable: 'AWS_KMS_REGION',
+  },
+  'method2-sample': {
+    powertools: 'createPowertoolsMethod2Handler',
+    article: 'createArticleMethod2Handler',
+    articleRegionVariable: 'AWS_SSM_REGION',
+  },
+};
+
+/** The part of a synthesized stack's Terraform JSON that the benchmark reads: its function. */
+interface SynthesizedStack {
+  readonly resource: {
+    readonly aws_lambda_function: Record<
+      string,
+      { readonly filename: string; readonly environment?: { readonly variables?: Record<string, string> } }
+    >;
+  };
+}
+
+function synthesizedFunction(outdir: string, stack: StackName) {
+  const directory = stackDirectory(outdir, stack);
+  const json = JSON.parse(readFileSync(join(directory, 'cdk.tf.json'), 'utf8')) as SynthesizedStack;
+  const [fn] = Object.values(json.resource.aws_lambda_function);
+  return { zipFile: join(directory, fn.filename), variables: fn.environment?.variables ?? {} };
+}
+
+/**
+ * What Lambda and the local run would give the function: its name, the region, the store's
+ * endpoint and dummy credentials. Not AWS_MAX_ATTEMPTS, which the local run sets for its
+ * tools: Lambda does not, and the handlers' own client settings must decide the retries.
+ */
+function awsEnvironment(storeEndpoint: string, functionName: string): Record<string, string> {
+  const environment: Record<string, string> = {
+    ...emulatorEnvironment(storeEndpoint, DEFAULT_OPTIONS.region),
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+  };
+  delete environment.AWS_MAX_ATTEMPTS;
+  return environment;
+}
+
+/**
+ * The handlers of every method: this project's from the deployment packages that a synthesis
+ * with `packaging=asset` wrote to `outdir`, with the environment it synthesized (the target
+ * URL and Method 1's ciphertext replaced by the stage's), the others built into `workDirectory`
+ * and given the same environment.
+ */
+export function methodSubjects(outdir: string, workDirectory: string, stage: Stage): MethodSubjects[] {
+  return STACK_NAMES.map((stack) => {
+    const { zipFile, variables } = synthesizedFunction(outdir, stack);
+    const functionEnvironment = {
+      ...variables,
+      [ENV.targetUrl]: stage.upstreamUrl,
+      ...(ENV.encryptedApiToken in variables ? { [ENV.encryptedApiToken]: stage.ciphertextBase64 } : {}),
+    };
+    const environment = (storeEndpoint: string) => ({
+      ...awsEnvironment(storeEndpoint, stack),
+      ...functionEnvironment,
+    });
+    const { powertools, article, articleRegionVariable } = COMPARISONS[stack];
+    return {
+      stack,
+      project: {
+        label: 'this project',
+        bundle: deploymentBundle(zipFile, join(workDirectory, stack, 'project')),
+        environment,
+      },
+      powertools: {
+        label: 'Powertools',
+        bundle: buildBundle('tools/bench/powertools-handlers', powertools, join(workDirectory, stack, 'powertools')),
+        environment,
+      },
+      article: {
+        label: 'the article',
+        bundle: buildBundle('tools/bench/article-handlers', article, join(workDirectory, stack, 'article')),
+        environment: (storeEndpoint) => ({
+          ...environment(storeEndpoint),
+          [articleRegionVariable]: DEFAULT_OPTIONS.region,
+        }),
+      },
+    };
+  });
+}
+
+/** The floor: a handler that holds the token already and only POSTs it. */
+export function floorSubject(workDirectory: string, stage: Stage): Subject {
+  return {
+    label: 'a bare fetch',
+    bundle: buildBundle('tools/bench/floor-handler', 'createBareFetchHandler', join(workDirectory, 'floor')),
+    environment: (storeEndpoint) => ({
+      ...awsEnvironment(storeEndpoint, 'bench-floor'),
+      [ENV.targetUrl]: stage.upstreamUrl,
+      [FLOOR_TOKEN_VARIABLE]: stage.secret,
+    }),
+  };
+}
