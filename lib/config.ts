@@ -8,6 +8,7 @@ import {
   targetUrlForMessage,
 } from '../functions/shared/contract';
 import { parseWholeNumber } from '../functions/shared/whole-number';
+import { DEFAULT_STAGE, STAGE_PATTERN } from './methods';
 import {
   type Architecture,
   AWS_MANAGED_LAYER,
@@ -29,6 +30,14 @@ export type Method2Reader = 'sdk' | 'extension';
 
 /** Options shared by both stacks. Every field has a default; see {@link DEFAULT_OPTIONS}. */
 export interface SampleOptions {
+  /**
+   * The environment the stacks belong to, so that several (`dev`, `prod`) live side by side in
+   * one account and region: it suffixes the stack, function, role, policy, alias and log group
+   * names (`method1-sample-dev`), puts the parameter under `/sample-app/<stage>/`, and so gives
+   * each its own state. Empty: the article's names, exactly. See STAGE_PATTERN.
+   * @default ''
+   */
+  readonly stage: string;
   /**
    * AWS region of every resource.
    * @default 'ap-northeast-1'
@@ -152,6 +161,7 @@ export const MAX_RESERVED_CONCURRENCY = 1000;
 
 /** Defaults: the article's choices, except where the article is unsafe or broken today. */
 export const DEFAULT_OPTIONS: SampleOptions = {
+  stage: DEFAULT_STAGE,
   region: 'ap-northeast-1',
   targetUrl: 'https://example.com',
   functionUrlAuthType: 'AWS_IAM',
@@ -304,6 +314,17 @@ const principalArns: Parser<readonly string[]> = (option, raw, source) => {
 };
 
 const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> } = {
+  stage: (option, raw, source) => {
+    if (typeof raw !== 'string' || !(raw === DEFAULT_STAGE || STAGE_PATTERN.test(raw))) {
+      throw new InvalidOptionError(
+        option,
+        'a lowercase letter then up to 11 lowercase letters or digits (e.g. "dev"), or "" for the article\'s names',
+        raw,
+        source,
+      );
+    }
+    return raw;
+  },
   region,
   targetUrl,
   functionUrlAuthType: oneOf(['AWS_IAM', 'NONE'] as const),

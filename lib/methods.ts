@@ -22,8 +22,49 @@ export const OUT_OF_BAND = 'out-of-band';
  */
 export const SECRET_DELIVERY_TAG = 'SecretDelivery';
 
-/** Name of Method 2's SecureString parameter, as in the article. */
+/** Name of Method 2's SecureString parameter in the default stage, as in the article. */
 export const API_TOKEN_PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
+
+/**
+ * What a stage may be called: a lowercase letter, then up to 11 lowercase letters or digits. No
+ * hyphen, so that a stack's name splits back into its method and stage.
+ */
+export const STAGE_PATTERN = /^[a-z][a-z0-9]{0,11}$/;
+
+/** The stage whose names are the article's own. */
+export const DEFAULT_STAGE = '';
+
+/**
+ * The name of a method's stack in `stage`, which is also its function's name and the root of
+ * every name in the stack: `method1-sample` in the default stage, `method1-sample-dev` in `dev`.
+ */
+export function stagedStackName(stackName: string, stage: string): string {
+  return stage === DEFAULT_STAGE ? stackName : `${stackName}-${stage}`;
+}
+
+/** Method 2's parameter in `stage`: the article's name, or `/sample-app/<stage>/lambda/sample-api-token`. */
+export function apiTokenParameterName(stage: string): string {
+  return stage === DEFAULT_STAGE ? API_TOKEN_PARAMETER_NAME : `/sample-app/${stage}/lambda/sample-api-token`;
+}
+
+/** The method and stage that a stack's name (see {@link stagedStackName}) stands for. */
+export interface StagedStack {
+  /** The method's stack name in the default stage. */
+  readonly stackName: StackName;
+  readonly stage: string;
+  /** The stack's own name: its function's name. */
+  readonly name: string;
+}
+
+/** The method and stage of a stack named `name`, or undefined if it names none. */
+export function parseStackName(name: string): StagedStack | undefined {
+  for (const { stackName } of METHODS) {
+    if (name === stackName) return { stackName, stage: DEFAULT_STAGE, name };
+    const stage = name.startsWith(`${stackName}-`) ? name.slice(stackName.length + 1) : undefined;
+    if (stage !== undefined && STAGE_PATTERN.test(stage)) return { stackName, stage, name };
+  }
+  return undefined;
+}
 
 /** Method 2's handler entry with `method2Reader=extension`: it asks the Parameters and Secrets extension. */
 export const METHOD2_EXTENSION_ENTRY = 'functions/method2-sample/extension.ts';

@@ -10,7 +10,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ENV } from '../functions/shared/contract';
 import { KNOWN_AWS_REGIONS } from './aws-regions';
 import { UNRESERVED, type SampleOptions } from './config';
-import type { MethodDefinition } from './methods';
+import { stagedStackName, type MethodDefinition } from './methods';
 import { SecretKey } from './secret-key';
 import type { UrlFunction, UrlFunctionProps } from './url-function';
 
@@ -42,7 +42,7 @@ export abstract class SampleStack extends TerraformStack {
     method: MethodDefinition,
     protected readonly options: SampleOptions,
   ) {
-    const functionName = method.stackName;
+    const functionName = stagedStackName(method.stackName, options.stage);
     super(scope, functionName);
     this.functionName = functionName;
     this.method = method;

@@ -4,7 +4,7 @@ import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import { extensionLayerArn, type SampleOptions } from '../lib/config';
 import {
-  API_TOKEN_PARAMETER_NAME,
+  apiTokenParameterName,
   isDeliveredOutOfBand,
   METHOD2_EXTENSION_ENTRY,
   methodOf,
@@ -31,8 +31,9 @@ export class Method2SampleStack extends SampleStack {
 
   constructor(scope: Construct, options: SampleOptions) {
     super(scope, methodOf('method2-sample'), options);
+    const parameterName = apiTokenParameterName(options.stage);
     this.parameter = new SsmParameter(this, 'api-token', {
-      name: API_TOKEN_PARAMETER_NAME,
+      name: parameterName,
       type: 'SecureString',
       keyId: this.secretKey.key.keyId,
       tags: { [SECRET_DELIVERY_TAG]: options.method2SecretDelivery },
@@ -41,7 +42,7 @@ export class Method2SampleStack extends SampleStack {
 
     // Built rather than taken from the parameter, which names the key: the key policy that names
     // the parameter would otherwise make a cycle.
-    const parameterArn = `arn:${this.partition.partition}:ssm:${options.region}:${this.accountId}:parameter${API_TOKEN_PARAMETER_NAME}`;
+    const parameterArn = `arn:${this.partition.partition}:ssm:${options.region}:${this.accountId}:parameter${parameterName}`;
     // Only through SSM, and only for this parameter (SSM's encryption context). The partition's
     // DNS suffix: amazonaws.com, but amazonaws.com.cn in China.
     const throughSsm = [
@@ -59,7 +60,7 @@ export class Method2SampleStack extends SampleStack {
       ...(extensionLayer && { entry: METHOD2_EXTENSION_ENTRY, layers: [extensionLayer] }),
       environment: {
         ...this.sharedEnvironment(),
-        [ENV.apiTokenParameterName]: API_TOKEN_PARAMETER_NAME,
+        [ENV.apiTokenParameterName]: parameterName,
         ...(extensionLayer && extensionEnvironment()),
       },
       secretAccess: [

@@ -110,6 +110,19 @@ describe('parseOptions', () => {
   });
 });
 
+describe('stage', () => {
+  it.each(['dev', 'prod', 'qa2'])('accepts %s', (stage) => {
+    expect(parseOptions({ stage }).stage).toBe(stage);
+  });
+
+  it.each(['Dev', 'dev-1', '2dev', 'a'.repeat(13), 'dev_1'])(
+    'refuses %s, which would not split back from a stack name',
+    (stage) => {
+      expect(() => parseOptions({ stage })).toThrow(/Invalid option "stage": expected a lowercase letter/);
+    },
+  );
+});
+
 describe('extensionLayerArn', () => {
   const TOKYO_X86 = 'arn:aws:lambda:ap-northeast-1:133490724326:layer:AWS-Parameters-and-Secrets-Lambda-Extension:100';
   const TOKYO_ARM =

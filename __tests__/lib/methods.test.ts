@@ -2,7 +2,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../lib/config';
-import { isDeliveredOutOfBand, isStackName, keyAliasName, METHODS, methodOf, STACK_NAMES } from '../../lib/methods';
+import {
+  apiTokenParameterName,
+  isDeliveredOutOfBand,
+  isStackName,
+  keyAliasName,
+  METHODS,
+  methodOf,
+  parseStackName,
+  STACK_NAMES,
+  stagedStackName,
+} from '../../lib/methods';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { STACK_CLASSES } from '../../stacks';
 import { STORE_CLASSES } from '../../tools/secret/stores';
@@ -50,4 +60,34 @@ describe('the method registry', () => {
   it('names the key alias after the function, as the article does', () => {
     expect(keyAliasName('method1-sample')).toBe('alias/method1-sample');
   });
+});
+
+describe('stage names', () => {
+  it('keeps the article’s names in the default stage', () => {
+    expect([stagedStackName('method1-sample', ''), apiTokenParameterName('')]).toEqual([
+      'method1-sample',
+      '/sample-app/lambda/sample-api-token',
+    ]);
+  });
+
+  it('suffixes the stack name and puts the parameter under the stage', () => {
+    expect([stagedStackName('method2-sample', 'dev'), apiTokenParameterName('dev')]).toEqual([
+      'method2-sample-dev',
+      '/sample-app/dev/lambda/sample-api-token',
+    ]);
+  });
+
+  it.each([
+    ['method1-sample', { stackName: 'method1-sample', stage: '', name: 'method1-sample' }],
+    ['method2-sample-prod', { stackName: 'method2-sample', stage: 'prod', name: 'method2-sample-prod' }],
+  ])('splits %s back into its method and stage', (name, expected) => {
+    expect(parseStackName(name)).toEqual(expected);
+  });
+
+  it.each(['method3-sample', 'method1-sample-', 'method1-sample-Dev', 'method1-sample-dev-x', 'sample'])(
+    'names no stack with %s',
+    (name) => {
+      expect(parseStackName(name)).toBeUndefined();
+    },
+  );
 });

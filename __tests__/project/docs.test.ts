@@ -15,10 +15,10 @@ const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 const help = read('help');
 const readme = read('README.md');
 const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
-/** Each option with its default as the docs write it: a list as JSON, anything else as it prints. */
+/** Each option with its default as the docs write it: a list or the empty string as JSON, anything else as it prints. */
 const options = Object.entries(DEFAULT_OPTIONS).map(([option, value]) => [
   option,
-  Array.isArray(value) ? JSON.stringify(value) : String(value),
+  Array.isArray(value) || value === '' ? JSON.stringify(value) : String(value),
 ]);
 
 /** The text of the README section under `## <title>`, up to the next section. */

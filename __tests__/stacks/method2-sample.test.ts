@@ -214,3 +214,19 @@ describe('method2-sample stack with the SDK reader', () => {
     ]).toEqual([undefined, []]);
   });
 });
+
+describe('method2-sample stack with stage=dev', () => {
+  const { json } = synthStack('method2-sample', { stage: 'dev' });
+
+  it("puts the parameter under the stage's path and names it to the function", () => {
+    const name = '/sample-app/dev/lambda/sample-api-token';
+    expect([
+      single(json, 'aws_ssm_parameter').name,
+      single(json, 'aws_lambda_function').environment.variables[ENV.apiTokenParameterName],
+    ]).toEqual([name, name]);
+  });
+
+  it("binds the key to the stage's parameter", () => {
+    expect(JSON.stringify(keyPolicy(json))).toContain(':parameter/sample-app/dev/lambda/sample-api-token');
+  });
+});

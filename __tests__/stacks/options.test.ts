@@ -121,4 +121,33 @@ describe.each(STACK_NAMES)('%s options', (name) => {
     const { json } = synthStack(name, { architecture: 'arm64' });
     expect(single(json, 'aws_lambda_function').architectures).toEqual(['arm64']);
   });
+
+  describe('with stage=dev', () => {
+    const { json, text } = synthStack(name, { stage: 'dev' });
+    const staged = `${name}-dev`;
+
+    it('names the function, its role, policy, log group and key alias after the stack and stage', () => {
+      expect([
+        single(json, 'aws_lambda_function').function_name,
+        single(json, 'aws_iam_role').name,
+        single(json, 'aws_iam_policy').name,
+        single(json, 'aws_cloudwatch_log_group').name,
+        single(json, 'aws_kms_alias').name,
+      ]).toEqual([
+        staged,
+        `${staged}-lambda-execution`,
+        `${staged}-lambda-execution`,
+        `/aws/lambda/${staged}`,
+        `alias/${staged}`,
+      ]);
+    });
+
+    it('keeps its state apart', () => {
+      expect(json.terraform.backend.local.path).toBe(`../../../terraform.${staged}.tfstate`);
+    });
+
+    it('leaves no name of the default stage behind', () => {
+      expect(text.match(new RegExp(`${name}(?!-dev)[^a-z0-9-]`, 'g')) ?? []).toEqual([]);
+    });
+  });
 });

@@ -289,7 +289,8 @@ describe('the secret CLI', () => {
   it('refuses an unknown stack with exit status 2', () => {
     expect(secret(['status', 'method3-sample'])).toMatchObject({
       status: 2,
-      stderr: 'error: unknown stack: expected one of method1-sample, method2-sample\n',
+      stderr:
+        'error: unknown stack: expected one of method1-sample, method2-sample, or one of them with -<stage> (e.g. method1-sample-dev)\n',
     });
   });
 

@@ -139,6 +139,14 @@ describe('createSecretStore', () => {
     );
   });
 
+  it.each([
+    ['method1-sample-dev', 'method1-sample'],
+    ['method2-sample-prod', 'method2-sample'],
+  ] as const)("takes %s, a stack in a stage, to its method's store for that stack", (stack, method) => {
+    const store = createSecretStore(stack);
+    expect([store.stack, store.constructor]).toEqual([stack, storeClassOf(method)]);
+  });
+
   it('does not echo the unknown stack name, which could be a misplaced token', () => {
     expect(() => createSecretStore(TOKEN)).toThrow(
       expect.objectContaining({ name: 'UnknownStackError', message: expect.not.stringContaining(TOKEN) }),

@@ -100,9 +100,7 @@ export function createHandler(deps: HandlerDependencies): FunctionUrlHandler {
   async function forward(remainingMs: () => number): Promise<Outcome> {
     const token = await secretProvider.get();
     const firstStatus = await postWithToken(token, upstreamTimeoutMs);
-    const retryStatus = TOKEN_REJECTED.has(firstStatus)
-      ? await retryWithRotatedToken(token, remainingMs)
-      : undefined;
+    const retryStatus = TOKEN_REJECTED.has(firstStatus) ? await retryWithRotatedToken(token, remainingMs) : undefined;
     const upstreamStatus = retryStatus ?? firstStatus;
     const fields: LogFields =
       retryStatus === undefined ? { upstreamStatus } : { upstreamStatus, rejectedStatus: firstStatus, retried: true };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LambdaClient, ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import AdmZip from 'adm-zip';
 import { DEFAULT_OPTIONS, optionEnvName, parseOptions, type SampleOptions } from '../../lib/config';
-import { isDeliveredOutOfBand, METHODS, STACK_NAMES, type StackName } from '../../lib/methods';
+import { isDeliveredOutOfBand, METHODS, STACK_NAMES, stagedStackName, type StackName } from '../../lib/methods';
 import { projectBinary, run, type CommandResult } from '../common/run-command';
 import { EXTENSION_LAYER_NAMES } from '../../lib/parameters-extension';
 import { invokeDeployed, startDeployed, type DeployedEnvironment } from './artifact';
@@ -129,32 +129,32 @@ export class LocalDeployment {
    * write-only value, or method1-sample's in the article's terraform mode).
    */
   async deploy(apiToken: string, stacks: readonly StackName[] = STACK_NAMES): Promise<CommandResult> {
-    return cdktfDeploy(stacks, this.outdir, await this.#withToken(apiToken));
+    return cdktfDeploy(stacks.map(this.name), this.outdir, await this.#withToken(apiToken));
   }
 
   /** `cdktf destroy` of the stacks. */
   async destroy(apiToken: string, stacks: readonly StackName[] = STACK_NAMES): Promise<CommandResult> {
-    return cdktfDestroy(stacks, this.outdir, await this.#withToken(apiToken));
+    return cdktfDestroy(stacks.map(this.name), this.outdir, await this.#withToken(apiToken));
   }
 
   /** A second `terraform plan -detailed-exitcode` of a deployed stack: code 0 means no changes. */
   async plan(stack: StackName, apiToken: string): Promise<CommandResult> {
-    return terraformPlan(this.outdir, stack, await this.#withToken(apiToken));
+    return terraformPlan(this.outdir, this.name(stack), await this.#withToken(apiToken));
   }
 
   /** Refreshes a deployed stack's state from the emulator (`terraform apply -refresh-only`). */
   async refresh(stack: StackName, apiToken: string): Promise<CommandResult> {
-    return terraformRefresh(this.outdir, stack, await this.#withToken(apiToken));
+    return terraformRefresh(this.outdir, this.name(stack), await this.#withToken(apiToken));
   }
 
   /** `terraform show -json` of a deployed stack. */
   showJson(stack: StackName): Promise<string> {
-    return terraformShowJson(this.outdir, stack, this.#environment);
+    return terraformShowJson(this.outdir, this.name(stack), this.#environment);
   }
 
   /** The state file of a stack. */
   stateFile(stack: StackName): string {
-    return join(this.settings.directory, `terraform.${stack}.tfstate`);
+    return join(this.settings.directory, `terraform.${this.name(stack)}.tfstate`);
   }
 
   /**
@@ -162,7 +162,7 @@ export class LocalDeployment {
    * @returns what the CLI printed
    */
   async secret(command: 'set' | 'rotate', stack: StackName, apiToken: string): Promise<string> {
-    const result = await run(projectBinary('tsx'), ['tools/scripts/secret.ts', command, stack], {
+    const result = await run(projectBinary('tsx'), ['tools/scripts/secret.ts', command, this.name(stack)], {
       // Its AWS calls give up after about 20 s each; Lambda's update wait after 120 s.
       timeoutMs: SECRET_CLI_TIMEOUT_MS,
       onTimeout: `check that the emulator at ${this.settings.endpoint} answers`,
@@ -199,6 +199,10 @@ export class LocalDeployment {
   }
 
   #target(stack: StackName, functionName?: string) {
-    return { lambda: this.lambda, stack, outdir: this.outdir, awsEnvironment: this.awsEnvironment, functionName };
+    const { lambda, outdir, awsEnvironment } = this;
+    return { lambda, stack: this.name(stack), outdir, awsEnvironment, functionName };
   }
+
+  /** A method's stack (and function) name in this deployment's stage. */
+  readonly name = (stack: StackName): string => stagedStackName(stack, this.options.stage);
 }

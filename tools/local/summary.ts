@@ -5,7 +5,8 @@ import type { Upstream } from './upstream';
 
 /** One line of the local run's summary. */
 export interface InvocationSummary {
-  readonly stack: StackName;
+  /** The stack's name in its stage. */
+  readonly stack: string;
   readonly statusCode: number;
   readonly body: string;
   /** Whether the upstream received exactly the expected token during this invocation. */
@@ -56,7 +57,15 @@ export async function invokeWithUpstream(
 ): Promise<InvocationSummary> {
   const { statusCode, body, upstreamSawToken, durationMs, output } = await invokeObserved(deployment, upstream, stack);
   const ok = statusCode === 200 && upstreamSawToken;
-  return { stack, statusCode, body, upstreamSawToken, durationMs, ok, logLines: functionLogLines(output) };
+  return {
+    stack: deployment.name(stack),
+    statusCode,
+    body,
+    upstreamSawToken,
+    durationMs,
+    ok,
+    logLines: functionLogLines(output),
+  };
 }
 
 /** The lines of a function's output that are JSON objects: its own log lines and the runtime's error lines. */

@@ -48,6 +48,7 @@ Commands
 
 Stacks
 ${STACK_NAMES.flatMap((stack) => [`  ${stack}`, ...wrap(storeClassOf(stack).describe(stack).split(' '), '    ')]).join('\n')}
+  A stack deployed with the option stage=<stage> is <stack>-<stage>, e.g. ${STACK_NAMES[0]}-dev.
 
 AWS
   Credentials and region come from the standard chain (AWS_PROFILE, AWS_REGION, ...); the region
@@ -86,7 +87,11 @@ export function parseArguments(argv: readonly string[]): Invocation {
   const [command, stack, ...extra] = argv;
   if (command === undefined) throw new SecretUsageError('missing command');
   if (!isCommand(command)) throw new SecretUsageError('unknown command: expected set, rotate or status');
-  if (stack === undefined) throw new SecretUsageError(`missing stack: expected one of ${STACK_NAMES.join(', ')}`);
+  if (stack === undefined) {
+    throw new SecretUsageError(
+      `missing stack: expected one of ${STACK_NAMES.join(', ')} (with -<stage> if it has one)`,
+    );
+  }
   if (extra.length > 0) {
     throw new SecretUsageError(
       'too many arguments: the token is read from stdin or a prompt, never from the command line',

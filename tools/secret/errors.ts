@@ -22,7 +22,7 @@ export class UnknownStackError extends UsageError {
   /** @param known the stacks it manages */
   constructor(readonly known: readonly string[]) {
     // The rejected name is not echoed: a token typed in its place would land in the terminal log.
-    super(`unknown stack: expected one of ${known.join(', ')}`);
+    super(`unknown stack: expected one of ${known.join(', ')}, or one of them with -<stage> (e.g. ${known[0]}-dev)`);
   }
 }
 

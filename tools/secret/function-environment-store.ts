@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { ENCRYPTION_CONTEXT_KEY, ENV } from '../../functions/shared/contract';
 import { assertEnvironmentFits } from '../../lib/lambda-environment';
-import { keyAliasName, type StackName } from '../../lib/methods';
+import { keyAliasName } from '../../lib/methods';
 import { isAwsError } from '../common/aws';
 import { AwsRequestError, ConcurrentChangeError, FunctionUpdateError } from './errors';
 import { awsError, checkMode, checkToken, isProvisioned, readFunction } from './store';
@@ -42,7 +42,7 @@ export class FunctionEnvironmentSecretStore implements SecretStore {
   readonly #location: string;
 
   constructor(
-    readonly stack: StackName,
+    readonly stack: string,
     { lambda, kms }: SecretStoreClients,
   ) {
     this.#lambda = lambda;

@@ -10,7 +10,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { ENV } from '../../functions/shared/contract';
-import { keyAliasName, SECRET_DELIVERY_TAG, type StackName } from '../../lib/methods';
+import { keyAliasName, SECRET_DELIVERY_TAG } from '../../lib/methods';
 import { isAwsError } from '../common/aws';
 import { AwsRequestError, FunctionNotConfiguredError } from './errors';
 import { awsError, checkMode, checkToken, readFunction } from './store';
@@ -48,7 +48,7 @@ export class SsmParameterSecretStore implements SecretStore {
   readonly #kms: KMSClient;
 
   constructor(
-    readonly stack: StackName,
+    readonly stack: string,
     { lambda, ssm, kms }: SecretStoreClients,
   ) {
     this.#lambda = lambda;

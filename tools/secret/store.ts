@@ -6,7 +6,6 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { isBearerToken, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
-import type { StackName } from '../../lib/methods';
 import { awsErrorName, isAwsError, unreachableReason } from '../common/aws';
 import {
   AccessDeniedError,
@@ -67,8 +66,8 @@ export interface StorePermissions {
 }
 
 export interface SecretStore {
-  /** The stack, which is also its function's name. */
-  readonly stack: StackName;
+  /** The stack's name in its stage, which is also its function's name. */
+  readonly stack: string;
   /**
    * Stores `token` (used in memory only) where the stack's function reads it.
    * @returns a description of what changed, free of secrets, e.g. "function environment updated"
@@ -85,7 +84,7 @@ export interface SecretStore {
 const ACCESS_DENIED_NAMES = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation']);
 
 /** @throws StackNotDeployedError when the stack's function does not exist */
-export async function readFunction(lambda: LambdaClient, stack: StackName): Promise<FunctionConfiguration> {
+export async function readFunction(lambda: LambdaClient, stack: string): Promise<FunctionConfiguration> {
   try {
     return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: stack }));
   } catch (error) {

@@ -2,7 +2,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { isStackName, methodOf, STACK_NAMES, type SecretStoreKind, type StackName } from '../../lib/methods';
+import { methodOf, parseStackName, STACK_NAMES, type SecretStoreKind, type StackName } from '../../lib/methods';
 import { AWS_CLIENT_LIMITS } from '../common/aws';
 import { UnknownStackError } from './errors';
 import { FunctionEnvironmentSecretStore } from './function-environment-store';
@@ -11,7 +11,7 @@ import type { SecretStore, SecretStoreClients, StorePermissions } from './store'
 
 /** What a store class offers besides its instances: what its commands need, and what it does. */
 export interface SecretStoreClass {
-  new (stack: StackName, clients: SecretStoreClients): SecretStore;
+  new (stack: string, clients: SecretStoreClients): SecretStore;
   readonly permissions: StorePermissions;
   describe(stack: string): string;
 }
@@ -22,7 +22,7 @@ export const STORE_CLASSES: { readonly [Kind in SecretStoreKind]: SecretStoreCla
   'ssm-parameter': SsmParameterSecretStore,
 };
 
-/** The store class that keeps `stack`'s token. */
+/** The store class that keeps the token of `stack`'s method, in any stage. */
 export function storeClassOf(stack: StackName): SecretStoreClass {
   return STORE_CLASSES[methodOf(stack).secretStore];
 }
@@ -31,11 +31,13 @@ export function storeClassOf(stack: StackName): SecretStoreClass {
  * The store for `stack`'s secret. Without `clients` it talks to whatever the standard AWS
  * environment names (real AWS, or an emulator through `AWS_ENDPOINT_URL`), within the tools'
  * limits for every AWS call.
- * @throws UnknownStackError when `stack` is not one of {@link STACK_NAMES}
+ * @param stack a stack's name in its stage: one of {@link STACK_NAMES}, or one with `-<stage>`
+ * @throws UnknownStackError when `stack` names none of them
  */
 export function createSecretStore(stack: string, clients: Partial<SecretStoreClients> = {}): SecretStore {
-  if (!isStackName(stack)) throw new UnknownStackError(STACK_NAMES);
-  return new (storeClassOf(stack))(stack, {
+  const staged = parseStackName(stack);
+  if (!staged) throw new UnknownStackError(STACK_NAMES);
+  return new (storeClassOf(staged.stackName))(stack, {
     lambda: clients.lambda ?? new LambdaClient(AWS_CLIENT_LIMITS),
     kms: clients.kms ?? new KMSClient(AWS_CLIENT_LIMITS),
     ssm: clients.ssm ?? new SSMClient(AWS_CLIENT_LIMITS),

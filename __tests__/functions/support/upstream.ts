@@ -9,11 +9,7 @@ import { onTestFinished } from 'vitest';
  * as an API does once it has revoked a rotated token.
  */
 export type UpstreamBehaviour =
-  | 'ok'
-  | 'error'
-  | 'redirect'
-  | 'hang'
-  | { readonly accepts: string; readonly rejectStatus: 401 | 403 };
+  'ok' | 'error' | 'redirect' | 'hang' | { readonly accepts: string; readonly rejectStatus: 401 | 403 };
 
 const STATUS = { ok: 200, error: 500, redirect: 307 } as const;
 
@@ -61,7 +57,8 @@ export async function startUpstream(behaviour: UpstreamBehaviour): Promise<Upstr
       return;
     }
     if (typeof behaviour === 'object') {
-      response.statusCode = request.headers.authorization === `Bearer ${behaviour.accepts}` ? 200 : behaviour.rejectStatus;
+      response.statusCode =
+        request.headers.authorization === `Bearer ${behaviour.accepts}` ? 200 : behaviour.rejectStatus;
       response.end();
       return;
     }
