@@ -25,6 +25,8 @@ export type FunctionUrlAuthType = 'AWS_IAM' | 'NONE';
 export type Method1SecretDelivery = 'out-of-band' | 'terraform';
 /** How Method 2's parameter value is written. */
 export type Method2SecretDelivery = 'write-only' | 'out-of-band';
+/** Where the stacks keep their Terraform state. */
+export type StateBackend = 'local' | 's3';
 /** How Method 2's function reads its parameter. */
 export type Method2Reader = 'sdk' | 'extension';
 
@@ -38,6 +40,29 @@ export interface SampleOptions {
    * @default ''
    */
   readonly stage: string;
+  /**
+   * Where Terraform keeps each stack's state. `local`: `terraform.<stack>.tfstate` beside
+   * cdktf.json, for one person. `s3`: an object in {@link SampleOptions.stateBucket}, locked with
+   * Terraform's S3-native lock file (`use_lockfile`; Terraform >= 1.10) and encrypted, for a team.
+   * @default 'local'
+   */
+  readonly backend: StateBackend;
+  /**
+   * With `backend=s3`: the bucket that holds the state (it must exist, preferably versioned).
+   * Required then, refused otherwise.
+   * @default ''
+   */
+  readonly stateBucket: string;
+  /**
+   * With `backend=s3`: the key prefix; each stack's state is `<prefix>/<stack>[-<stage>].tfstate`.
+   * @default 'lambda-secrets-cdktf'
+   */
+  readonly stateKeyPrefix: string;
+  /**
+   * With `backend=s3`: the bucket's region. Empty: the stacks' region.
+   * @default ''
+   */
+  readonly stateRegion: string;
   /**
    * AWS region of every resource.
    * @default 'ap-northeast-1'
@@ -162,6 +187,10 @@ export const MAX_RESERVED_CONCURRENCY = 1000;
 /** Defaults: the article's choices, except where the article is unsafe or broken today. */
 export const DEFAULT_OPTIONS: SampleOptions = {
   stage: DEFAULT_STAGE,
+  backend: 'local',
+  stateBucket: '',
+  stateKeyPrefix: 'lambda-secrets-cdktf',
+  stateRegion: '',
   region: 'ap-northeast-1',
   targetUrl: 'https://example.com',
   functionUrlAuthType: 'AWS_IAM',
@@ -271,6 +300,13 @@ function integer(min: number, max: number, alternative = ''): Parser<number> {
   };
 }
 
+function matching(pattern: RegExp, expected: string): Parser<string> {
+  return (option, raw, source) => {
+    if (typeof raw !== 'string' || !pattern.test(raw)) throw new InvalidOptionError(option, expected, raw, source);
+    return raw;
+  };
+}
+
 const region: Parser<string> = (option, raw, source) => {
   if (typeof raw !== 'string' || !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(raw)) {
     throw new InvalidOptionError(option, 'an AWS region name such as "ap-northeast-1"', raw, source);
@@ -325,6 +361,10 @@ const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> }
     }
     return raw;
   },
+  backend: oneOf(['local', 's3'] as const),
+  stateBucket: matching(/^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
+  stateKeyPrefix: matching(/^[\w!.*'()-]+(\/[\w!.*'()-]+)*$/, 'an S3 key prefix without a leading or trailing "/"'),
+  stateRegion: (option, raw, source) => (raw === '' ? '' : region(option, raw, source)),
   region,
   targetUrl,
   functionUrlAuthType: oneOf(['AWS_IAM', 'NONE'] as const),
@@ -372,7 +412,34 @@ export function parseOptions(
     );
   }
   checkExtensionLayer(parsed, sources);
+  checkStateOptions(parsed, sources);
   return parsed;
+}
+
+/** S3 state needs its bucket; S3 settings under the local backend would be ignored. */
+function checkStateOptions(options: SampleOptions, sources: Partial<Record<keyof SampleOptions, string>>): void {
+  if (options.backend === 's3') {
+    if (!options.stateBucket) {
+      throw new InvalidOptionError(
+        'stateBucket',
+        'the bucket that holds the state, with backend=s3',
+        '',
+        sources.stateBucket,
+      );
+    }
+    return;
+  }
+  const ignored = (['stateBucket', 'stateKeyPrefix', 'stateRegion'] as const).find(
+    (option) => options[option] !== DEFAULT_OPTIONS[option],
+  );
+  if (ignored) {
+    throw new InvalidOptionError(
+      ignored,
+      'no S3 state setting while backend is "local" (set backend=s3 to use it)',
+      options[ignored],
+      sources[ignored],
+    );
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Annotations, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import type {
   DataAwsIamPolicyDocumentStatementCondition,
@@ -12,6 +12,7 @@ import { KNOWN_AWS_REGIONS } from './aws-regions';
 import { UNRESERVED, type SampleOptions } from './config';
 import { stagedStackName, type MethodDefinition } from './methods';
 import { SecretKey } from './secret-key';
+import { addStateBackend } from './state-backend';
 import type { UrlFunction, UrlFunctionProps } from './url-function';
 
 /**
@@ -46,9 +47,7 @@ export abstract class SampleStack extends TerraformStack {
     super(scope, functionName);
     this.functionName = functionName;
     this.method = method;
-    // cdktf's default local backend writes this machine's absolute path into the JSON; Terraform
-    // runs in cdktf.out/stacks/<stack>, so this keeps the state beside cdktf.json instead.
-    new LocalBackend(this, { path: `../../../terraform.${functionName}.tfstate` });
+    addStateBackend(this, functionName, options);
     new AwsProvider(this, 'aws', { region: options.region });
     if (!KNOWN_AWS_REGIONS.includes(options.region)) {
       Annotations.of(this).addWarning(

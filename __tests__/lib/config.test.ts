@@ -110,6 +110,43 @@ describe('parseOptions', () => {
   });
 });
 
+describe('state options', () => {
+  it('needs a bucket with backend=s3', () => {
+    expect(() => parseOptions({ backend: 's3' })).toThrow(
+      'Invalid option "stateBucket": expected the bucket that holds the state, with backend=s3, got ""',
+    );
+  });
+
+  it('accepts backend=s3 with a bucket', () => {
+    expect(parseOptions({ backend: 's3', stateBucket: 'team-tfstate' })).toMatchObject({
+      backend: 's3',
+      stateBucket: 'team-tfstate',
+      stateKeyPrefix: 'lambda-secrets-cdktf',
+    });
+  });
+
+  it.each([
+    ['stateBucket', 'team-tfstate'],
+    ['stateKeyPrefix', 'apps/lambda'],
+    ['stateRegion', 'us-east-1'],
+  ])('refuses %s while the local backend would ignore it', (option, value) => {
+    expect(() => parseOptions({ [option]: value })).toThrow(
+      `Invalid option "${option}": expected no S3 state setting while backend is "local"`,
+    );
+  });
+
+  it.each([
+    ['stateBucket', 'Team_State'],
+    ['stateKeyPrefix', '/leading'],
+    ['stateKeyPrefix', 'trailing/'],
+    ['stateRegion', 'tokyo'],
+  ])('refuses %s=%s', (option, value) => {
+    expect(() => parseOptions({ backend: 's3', stateBucket: 'team-tfstate', [option]: value })).toThrow(
+      `Invalid option "${option}"`,
+    );
+  });
+});
+
 describe('stage', () => {
   it.each(['dev', 'prod', 'qa2'])('accepts %s', (stage) => {
     expect(parseOptions({ stage }).stage).toBe(stage);

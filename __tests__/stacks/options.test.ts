@@ -150,4 +150,32 @@ describe.each(STACK_NAMES)('%s options', (name) => {
       expect(text.match(new RegExp(`${name}(?!-dev)[^a-z0-9-]`, 'g')) ?? []).toEqual([]);
     });
   });
+
+  describe('with backend=s3', () => {
+    const backendOf = (overrides: Record<string, string>) =>
+      synthStack(name, { backend: 's3', stateBucket: 'team-tfstate', ...overrides }).json.terraform.backend;
+
+    it("keeps the state in the bucket under the stack's own key, locked by Terraform's lock file and encrypted", () => {
+      expect(backendOf({})).toEqual({
+        s3: {
+          bucket: 'team-tfstate',
+          key: `lambda-secrets-cdktf/${name}.tfstate`,
+          region: 'ap-northeast-1',
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+    });
+
+    it('gives each stage its own key', () => {
+      expect(backendOf({ stage: 'prod' }).s3.key).toBe(`lambda-secrets-cdktf/${name}-prod.tfstate`);
+    });
+
+    it('takes the key prefix and the bucket region from the options', () => {
+      expect(backendOf({ stateKeyPrefix: 'apps/lambda', stateRegion: 'us-east-1' }).s3).toMatchObject({
+        key: `apps/lambda/${name}.tfstate`,
+        region: 'us-east-1',
+      });
+    });
+  });
 });

@@ -75,6 +75,9 @@ export class LocalDeployment {
         Object.entries(options).map(([key, value]) => [optionEnvName(key as keyof SampleOptions), value]),
       ),
       ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
+      // The emulator serves every bucket on its one host and port, so the S3 backend must address
+      // buckets by path; real S3 takes the bucket as a host name, which the stacks keep.
+      ...(this.options.backend === 's3' ? { TF_CLI_ARGS_init: '-backend-config=use_path_style=true' } : {}),
       TF_IN_AUTOMATION: '1',
       CHECKPOINT_DISABLE: '1',
     };
