@@ -301,7 +301,10 @@ describe('createHandler', () => {
      */
     async function warmAfterRotation(
       stored: string,
-      { rejectStatus = 401 as 401 | 403, remainingMs = Number.POSITIVE_INFINITY } = {},
+      {
+        rejectStatus = 401,
+        remainingMs = Number.POSITIVE_INFINITY,
+      }: { rejectStatus?: 401 | 403; remainingMs?: number } = {},
     ) {
       let value = TOKEN;
       const ssm = fakeSsm(TOKEN, () =>
