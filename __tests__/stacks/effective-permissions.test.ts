@@ -4,7 +4,7 @@
  * key policies nor resource-level IAM for KMS and SSM, so the e2e run cannot show this.
  */
 import { describe, expect, it } from 'vitest';
-import { API_TOKEN_PARAMETER_NAME } from '../../lib/methods';
+import { API_TOKEN_PARAMETER_NAME, apiTokenParameterName, stagedStackName } from '../../lib/methods';
 import {
   ACCOUNT,
   functionArn,
@@ -43,6 +43,13 @@ const method2Restricted = stackPolicies(
   M2,
   API_TOKEN_PARAMETER_NAME,
 );
+
+const M1_DEV = stagedStackName(M1, 'dev');
+const M1_PROD = stagedStackName(M1, 'prod');
+const M2_DEV = stagedStackName(M2, 'dev');
+const method1Dev = stackPolicies(synthStack(M1, { stage: 'dev' }).json, M1_DEV);
+const method1Prod = stackPolicies(synthStack(M1, { stage: 'prod' }).json, M1_PROD);
+const method2Dev = stackPolicies(synthStack(M2, { stage: 'dev' }).json, M2_DEV, apiTokenParameterName('dev'));
 
 const M1_CONTEXT = { 'kms:EncryptionContext:LambdaFunctionName': M1 };
 const VIA_SSM = {
@@ -226,6 +233,31 @@ const CASES: Case[] = [
     'method2: another account cannot read through SSM',
     request(outsider, 'kms:Decrypt', keyArn(M2), method2.key, VIA_SSM),
     false,
+  ],
+  // Stages side by side in one account: each stage's function reads its own token only.
+  [
+    "stage=dev: method1's function cannot decrypt prod's ciphertext with prod's key",
+    request(fn(M1_DEV, method1Dev), 'kms:Decrypt', keyArn(M1_PROD), method1Prod.key, {
+      'kms:EncryptionContext:LambdaFunctionName': M1_PROD,
+    }),
+    false,
+  ],
+  [
+    "stage=prod: method1's function decrypts its own stage's ciphertext",
+    request(fn(M1_PROD, method1Prod), 'kms:Decrypt', keyArn(M1_PROD), method1Prod.key, {
+      'kms:EncryptionContext:LambdaFunctionName': M1_PROD,
+    }),
+    true,
+  ],
+  [
+    "stage=dev: method2's function cannot read prod's parameter",
+    request(fn(M2_DEV, method2Dev), 'ssm:GetParameter', parameterArn(apiTokenParameterName('prod'))),
+    false,
+  ],
+  [
+    "stage=dev: method2's function reads its own stage's parameter",
+    request(fn(M2_DEV, method2Dev), 'ssm:GetParameter', parameterArn(apiTokenParameterName('dev'))),
+    true,
   ],
 ];
 
