@@ -74,8 +74,10 @@ describe('entry points', () => {
     });
   });
 
-  describe('method2-sample', () => {
-    const ENTRY = '../../functions/method2-sample/index';
+  describe.each([
+    ['method2-sample', '../../functions/method2-sample/index'],
+    ['method2-sample through the extension', '../../functions/method2-sample/extension'],
+  ])('%s', (_name, ENTRY) => {
     const COMPLETE = { ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME };
 
     it('exports a handler when the environment is complete', async () => {
@@ -96,33 +98,11 @@ describe('entry points', () => {
     );
   });
 
-  describe('method2-sample through the extension', () => {
-    const ENTRY = '../../functions/method2-sample/extension';
-    const COMPLETE = { ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME };
-
-    it('exports a handler when the environment is complete', async () => {
-      stubEnv(COMPLETE);
-      const { entry } = await loadFresh(ENTRY);
-      expect(typeof (await entry).handler).toBe('function');
-    });
-
-    it.each(['TARGET_URL', 'API_TOKEN_PARAMETER_NAME'])(
-      'throws a ConfigurationError naming %s at import when it is missing',
-      async (variable) => {
-        stubEnv({ ...COMPLETE, [variable]: undefined });
-        const { entry, ConfigurationError } = await loadFresh(ENTRY);
-        await expect(entry).rejects.toSatisfy(
-          (error) => error instanceof ConfigurationError && error.variable === variable,
-        );
-      },
+  it('throws at import a ConfigurationError naming the extension port when it is not a port number', async () => {
+    stubEnv({ ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 'http' });
+    const { entry, ConfigurationError } = await loadFresh('../../functions/method2-sample/extension');
+    await expect(entry).rejects.toSatisfy(
+      (error) => error instanceof ConfigurationError && error.variable === 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
     );
-
-    it('throws a ConfigurationError naming the extension port when it is not a port number', async () => {
-      stubEnv({ ...COMPLETE, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 'http' });
-      const { entry, ConfigurationError } = await loadFresh(ENTRY);
-      await expect(entry).rejects.toSatisfy(
-        (error) => error instanceof ConfigurationError && error.variable === 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
-      );
-    });
   });
 });
