@@ -5,8 +5,8 @@
  * shows each detector can fail.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFunctionCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { STACK_NAMES, type StackName } from '../../lib/methods';
 import { LocalDeployment } from '../../tools/local/deployment';
 import { inheritedEnvironment } from '../../tools/local/isolation';
 import { invokeObserved, observed, type ObservedInvocation } from '../../tools/local/summary';
-import { requireTerraform } from '../../tools/local/terraform';
+import { findProviderMirror, requireTerraform, stackDirectory } from '../../tools/local/terraform';
 import { startUpstream, tokenDigest, Upstream } from '../../tools/local/upstream';
 import { Inventory, inventory } from '../support/inventory';
 import { containsAny, filesContaining } from '../support/scan';
@@ -92,6 +92,24 @@ describe('both stacks deployed to the emulator', () => {
   it.each(STACK_NAMES)('%s sent the upstream exactly the token', (stack) => {
     expect(firstInvocations.get(stack)?.upstreamSawToken).toBe(true);
   });
+
+  it.each(STACK_NAMES)(
+    "%s has its AWS provider linked from the machine's mirror, not from a plugin cache that concurrent inits race on",
+    (stack) => {
+      const installed = join(
+        stackDirectory(deployment.outdir, stack),
+        '.terraform/providers/registry.terraform.io/hashicorp/aws',
+      );
+      const [version] = readdirSync(installed);
+      const [platform] = readdirSync(join(installed, version));
+      // Without a mirror (a runner that reaches the registry), cdktf's plugin cache serves instead.
+      const source =
+        findProviderMirror() ?? process.env.TF_PLUGIN_CACHE_DIR ?? join(homedir(), '.terraform.d/plugin-cache');
+      expect(realpathSync(join(installed, version, platform))).toBe(
+        realpathSync(join(source, 'registry.terraform.io/hashicorp/aws', version, platform)),
+      );
+    },
+  );
 
   it.each(STACK_NAMES)('%s runs the deployed code with the deployed configuration', (stack) => {
     expect(firstInvocations.get(stack)?.deployed).toMatchObject({ handler: 'index.handler', runtime: 'nodejs22.x' });

@@ -74,7 +74,12 @@ export class LocalDeployment {
       ...Object.fromEntries(
         Object.entries(options).map(([key, value]) => [optionEnvName(key as keyof SampleOptions), value]),
       ),
-      ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
+      // cdktf points Terraform at a plugin cache in ~/.terraform.d, which Terraform does not make
+      // safe for concurrent inits: two stacks initialising at once into an empty cache fail with
+      // "mkdir …: file exists". With the machine's mirror there is nothing to cache (Terraform
+      // links the mirror's unpacked provider), so the cache is left out; without one, it saves
+      // a download per stack and stays.
+      ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig, CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true' } : {}),
       // The emulator serves every bucket on its one host and port, so the S3 backend must address
       // buckets by path; real S3 takes the bucket as a host name, which the stacks keep.
       ...(this.options.backend === 's3' ? { TF_CLI_ARGS_init: '-backend-config=use_path_style=true' } : {}),
