@@ -43,9 +43,11 @@ const TOOLS = sourcesUnder('tools');
 
 describe('imports', () => {
   it.each([
-    ['tools/common/', ['tools/local/', 'tools/secret/', 'tools/scripts/']],
-    ['tools/secret/', ['tools/local/', 'tools/scripts/']],
-    ['tools/local/', ['tools/secret/', 'tools/scripts/']],
+    ['tools/common/', ['tools/local/', 'tools/secret/', 'tools/scripts/', 'tools/bench/', 'tools/exit/']],
+    ['tools/secret/', ['tools/local/', 'tools/scripts/', 'tools/bench/', 'tools/exit/']],
+    ['tools/local/', ['tools/secret/', 'tools/scripts/', 'tools/bench/', 'tools/exit/']],
+    ['tools/bench/', ['tools/secret/', 'tools/scripts/', 'tools/exit/']],
+    ['tools/exit/', ['tools/secret/', 'tools/scripts/', 'tools/bench/']],
     ['tools/scripts/', ['tools/scripts/']],
   ])('from %s never reach into %o', (from, forbidden) => {
     const files = TOOLS.filter((file) => file.startsWith(from));
