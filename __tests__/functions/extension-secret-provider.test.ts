@@ -9,10 +9,15 @@ const SESSION_TOKEN = 'session-token-of-the-function';
 
 /** A local HTTP server answering as the extension would: `status` with `body`, keeping what it was asked. */
 async function fakeExtension(status = 200, body: unknown = { Parameter: { Name: PARAMETER_NAME, Value: TOKEN } }) {
+  return fakeExtensionAnswering(status, JSON.stringify(body));
+}
+
+/** A local HTTP server answering `status` with exactly `text`. */
+async function fakeExtensionAnswering(status: number, text: string) {
   const requests: IncomingMessage[] = [];
   const server = createServer((request, response) => {
     requests.push(request);
-    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    response.writeHead(status, { 'content-type': 'application/json' }).end(text);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -53,6 +58,18 @@ describe('ExtensionSecretProvider', () => {
         `SSM parameter ${PARAMETER_NAME} (through the Parameters and Secrets extension) answered HTTP 400`,
       ),
     );
+  });
+
+  it('fails without quoting an answer that is not JSON, which may be the token itself', async () => {
+    const { port } = await fakeExtensionAnswering(200, TOKEN);
+    const error = await providerFor(port)
+      .get()
+      .catch((caught: unknown) => caught as Error);
+    expect([error.name, error.message.includes(TOKEN.slice(0, 6)), error.cause]).toEqual([
+      'SecretRetrievalError',
+      false,
+      undefined,
+    ]);
   });
 
   it('fails when the answer holds no value', async () => {

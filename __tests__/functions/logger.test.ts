@@ -44,6 +44,20 @@ describe('createLogger', () => {
     });
   });
 
+  it("withholds a parse error's message, which quotes the text it could not parse", () => {
+    const logs = captureLogs();
+    const parseError = (() => {
+      try {
+        return JSON.parse('tok_live_secret_answer') as never;
+      } catch (error) {
+        return error as SyntaxError;
+      }
+    })();
+    logs.logger.error('Invocation failed', { error: new SecretRetrievalError('outer', { cause: parseError }) });
+    expect(logs.lines[0]).not.toContain('tok_live');
+    expect(logs.entries()[0].error).toMatchObject({ cause: { name: 'SyntaxError' } });
+  });
+
   it('never prints a stack trace', () => {
     const logs = captureLogs();
     logs.logger.error('Invocation failed', {

@@ -63,11 +63,22 @@ export class ExtensionSecretProvider extends SecretProvider {
       await response.body?.cancel();
       throw new SecretRetrievalError(`${this.source} answered HTTP ${response.status}`);
     }
-    const answer = (await response.json()) as ExtensionAnswer;
-    const value = answer.Parameter?.Value;
+    const value = parameterValue(await response.text());
     if (typeof value !== 'string') {
-      throw new SecretRetrievalError(`${this.source} answered without a parameter value`);
+      throw new SecretRetrievalError(`${this.source} answered without a parameter value in JSON`);
     }
     return value;
+  }
+}
+
+/**
+ * The parameter's value in the extension's answer, or undefined. The parse error of an answer
+ * that is not JSON would quote its start, which may be the token, so it is not kept.
+ */
+function parameterValue(body: string): unknown {
+  try {
+    return (JSON.parse(body) as ExtensionAnswer).Parameter?.Value;
+  } catch {
+    return undefined;
   }
 }

@@ -59,10 +59,19 @@ export function createLogger(sink: LogSink = consoleSink): Logger {
   };
 }
 
+/**
+ * What a log line may repeat of an error's message. A parse error quotes the start of the text it
+ * could not parse, and that text may be a store's answer holding the token (an SDK deserializer's
+ * or the extension's), so only its name is kept.
+ */
+function loggableMessage(error: Error): string {
+  return error instanceof SyntaxError ? '(withheld: a parse error quotes its input)' : error.message;
+}
+
 function summarize(error: Error): ErrorSummary {
-  const summary: ErrorSummary = { name: error.name, message: error.message };
+  const summary: ErrorSummary = { name: error.name, message: loggableMessage(error) };
   if (error.cause instanceof Error) {
-    summary.cause = { name: error.cause.name, message: error.cause.message };
+    summary.cause = { name: error.cause.name, message: loggableMessage(error.cause) };
   }
   return summary;
 }
