@@ -62,9 +62,12 @@ describe('ExtensionSecretProvider', () => {
 
   it('fails without quoting an answer that is not JSON, which may be the token itself', async () => {
     const { port } = await fakeExtensionAnswering(200, TOKEN);
-    const error = await providerFor(port)
+    const error = (await providerFor(port)
       .get()
-      .catch((caught: unknown) => caught as Error);
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      )) as Error;
     expect([error.name, error.message.includes(TOKEN.slice(0, 6)), error.cause]).toEqual([
       'SecretRetrievalError',
       false,

@@ -303,8 +303,8 @@ describe('createHandler', () => {
       stored: string,
       {
         rejectStatus = 401,
-        remainingMs = Number.POSITIVE_INFINITY,
-      }: { rejectStatus?: 401 | 403; remainingMs?: number } = {},
+        remainingMs = () => Number.POSITIVE_INFINITY,
+      }: { rejectStatus?: 401 | 403; remainingMs?: () => number } = {},
     ) {
       let value = TOKEN;
       const ssm = fakeSsm(TOKEN, () =>
@@ -315,7 +315,7 @@ describe('createHandler', () => {
       const { handler, logs } = handlerWith(provider, upstream.url);
       await provider.get();
       value = stored;
-      const context = { ...CONTEXT, getRemainingTimeInMillis: () => remainingMs };
+      const context = { ...CONTEXT, getRemainingTimeInMillis: remainingMs };
       return { invoke: () => handler(EVENT, context), ssm, upstream, logs };
     }
 
@@ -361,9 +361,28 @@ describe('createHandler', () => {
     });
 
     it('does not refetch when too little time is left to fetch and retry', async () => {
-      const { invoke, ssm } = await warmAfterRotation(ROTATED, { remainingMs: 2000 });
+      const { invoke, ssm } = await warmAfterRotation(ROTATED, { remainingMs: () => 2000 });
       await expect(invoke()).resolves.toEqual(plainText(502, 'Failed'));
       expect(ssm.send).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers 502 with the rejection, and logs why, when the refetch fails', async () => {
+      const { invoke, ssm, logs } = await warmAfterRotation(ROTATED);
+      ssm.send.mockImplementation(() => Promise.reject(parameterNotFound()));
+      await expect(invoke()).resolves.toEqual(plainText(502, 'Failed'));
+      expect(logs.entries()).toEqual([
+        expect.objectContaining({
+          upstreamStatus: 401,
+          error: expect.objectContaining({ cause: expect.objectContaining({ name: 'ParameterNotFound' }) }),
+        }),
+      ]);
+    });
+
+    it('does not retry when the refetch leaves too little time for the upstream to answer', async () => {
+      const remaining = [10_000, 1500];
+      const { invoke, upstream } = await warmAfterRotation(ROTATED, { remainingMs: () => remaining.shift() ?? 0 });
+      await expect(invoke()).resolves.toEqual(plainText(502, 'Failed'));
+      expect(upstream.requests).toHaveLength(1);
     });
 
     it('does not refetch on an upstream error that is not about the token', async () => {

@@ -26,6 +26,19 @@ const TOKEN_REJECTED = new Set([401, 403]);
  */
 const ANSWER_RESERVE_MS = 1000;
 
+/**
+ * The shortest upstream timeout a retry is given (or the configured one, if shorter): a retry
+ * squeezed into less would only turn the upstream's clear 401 or 403 into a timeout.
+ */
+const MIN_RETRY_TIMEOUT_MS = 1000;
+
+/** What came of the retry after a rejected token: its status, or why none was made. */
+interface Retry {
+  readonly status?: number;
+  /** The refetch failed: the first answer stands, and the log says why. */
+  readonly refetchError?: unknown;
+}
+
 /** What {@link createHandler} needs; everything with a side effect is injectable. */
 export interface HandlerDependencies {
   /** Supplies the token; expected to cache it, and to fetch it again when it is rejected. */
@@ -89,21 +102,30 @@ export function createHandler(deps: HandlerDependencies): FunctionUrlHandler {
    * holds another one, sends the request once more with it. The provider bounds the refetches;
    * the remaining time bounds the retry, which must still be answered before the function times out.
    */
-  async function retryWithRotatedToken(rejected: string, remainingMs: () => number): Promise<number | undefined> {
-    if (remainingMs() < SECRET_FETCH_TIMEOUT_MS + ANSWER_RESERVE_MS) return undefined;
-    const token = await secretProvider.refetch(rejected);
+  async function retryWithRotatedToken(rejected: string, remainingMs: () => number): Promise<Retry> {
+    const shortestRetry = Math.min(MIN_RETRY_TIMEOUT_MS, upstreamTimeoutMs);
+    if (remainingMs() < SECRET_FETCH_TIMEOUT_MS + shortestRetry + ANSWER_RESERVE_MS) return {};
+    let token: string;
+    try {
+      token = await secretProvider.refetch(rejected);
+    } catch (error) {
+      return { refetchError: error };
+    }
     const timeoutMs = Math.min(upstreamTimeoutMs, remainingMs() - ANSWER_RESERVE_MS);
-    if (token === rejected || timeoutMs <= 0) return undefined;
-    return postWithToken(token, timeoutMs);
+    if (token === rejected || timeoutMs < shortestRetry) return {};
+    return { status: await postWithToken(token, timeoutMs) };
   }
 
   async function forward(remainingMs: () => number): Promise<Outcome> {
     const token = await secretProvider.get();
     const firstStatus = await postWithToken(token, upstreamTimeoutMs);
-    const retryStatus = TOKEN_REJECTED.has(firstStatus) ? await retryWithRotatedToken(token, remainingMs) : undefined;
-    const upstreamStatus = retryStatus ?? firstStatus;
-    const fields: LogFields =
-      retryStatus === undefined ? { upstreamStatus } : { upstreamStatus, rejectedStatus: firstStatus, retried: true };
+    const retry = TOKEN_REJECTED.has(firstStatus) ? await retryWithRotatedToken(token, remainingMs) : {};
+    const upstreamStatus = retry.status ?? firstStatus;
+    const fields: LogFields = {
+      upstreamStatus,
+      ...(retry.status !== undefined && { rejectedStatus: firstStatus, retried: true }),
+      ...(retry.refetchError !== undefined && { error: retry.refetchError }),
+    };
     return upstreamStatus >= 200 && upstreamStatus < 300
       ? outcome(200, 'Succeeded', 'info', 'Upstream API accepted the request', fields)
       : outcome(502, 'Failed', 'error', 'Upstream API answered with an error status', fields);
