@@ -4,14 +4,15 @@
  * - the constructs both stacks are built from: {@link SecretKey} (a function's own KMS key and
  *   its key policy), {@link UrlFunction} (function, log group, least-privilege role, URL) and
  *   {@link NodejsBundle} (the esbuild bundle and its reproducible zip);
- * - the two sample stacks whole, with the options that configure them;
+ * - the base of the sample stacks and the options that configure them (the stacks themselves are
+ *   in `stacks/`, which imports this folder, never the other way round);
  * - the contract the handlers in `functions/` read: environment variable names, the encryption
  *   context key, the placeholder of a token not yet provisioned.
  * Each export is documented where it is declared.
  */
 export { SecretKey, KEY_ADMINISTRATION_ACTIONS, type SecretKeyProps } from './secret-key';
 export { UrlFunction, type UrlFunctionProps } from './url-function';
-export { NodejsBundle, BUNDLE_FILE, BUNDLE_HANDLER, type NodejsBundleProps } from './nodejs-bundle';
+export { NodejsBundle, BUNDLE_FILE, BUNDLE_HANDLER, BUNDLE_OPTIONS, type NodejsBundleProps } from './nodejs-bundle';
 export { LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
 export { assertEnvironmentFits, EnvironmentTooLargeError, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from './lambda-environment';
 export {
@@ -28,7 +29,5 @@ export {
 } from './config';
 export { API_TOKEN_PARAMETER_NAME, keyAliasName, METHODS, type MethodDefinition, type StackName } from './methods';
 export { SampleStack } from './sample-stack';
-export { addSampleStacks, STACK_CLASSES, type SampleStackClass } from '../stacks';
-export { Method1SampleStack } from '../stacks/method1-sample';
-export { Method2SampleStack } from '../stacks/method2-sample';
+export { addStateBackend, stateKey } from './state-backend';
 export { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';

@@ -4,7 +4,7 @@
  * `lib/` as the README says to copy them; the construct is synthesized with `Testing.synthScope`
  * and the app's `main.ts` is run. The README cannot show code that no longer compiles or grants.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -37,10 +37,10 @@ beforeAll(async () => {
   // Inside the project, so that the example's packages resolve from its node_modules; .local/ is git-ignored.
   mkdirSync(join(PROJECT_ROOT, '.local'), { recursive: true });
   directory = mkdtempSync(join(PROJECT_ROOT, '.local', 'readme-example-'));
-  for (const [file, code] of files) {
-    // The README's app keeps the copied lib/ beside it.
-    writeFileSync(join(directory, file), code.replaceAll("from './lib';", `from '${join(PROJECT_ROOT, 'lib')}';`));
-  }
+  // As the README says: lib/ and functions/ copied beside the app, and nothing else.
+  for (const folder of ['lib', 'functions'])
+    cpSync(join(PROJECT_ROOT, folder), join(directory, folder), { recursive: true });
+  for (const [file, code] of files) writeFileSync(join(directory, file), code);
   const { NotifierFunction } = (await import(join(directory, 'notifier.ts'))) as { NotifierFunction: NotifierClass };
   construct = JSON.parse(
     Testing.synthScope((scope) => {
