@@ -11,7 +11,7 @@ import { ATTEMPT_TIMEOUT_MS, AWS_CLIENT_CONFIG, MAX_ATTEMPTS } from '../../funct
 import { SECRET_FETCH_TIMEOUT_MS } from '../../functions/shared/contract';
 import { SecretRetrievalError } from '../../functions/shared/errors';
 import { KmsSecretProvider } from '../../functions/shared/kms-secret-provider';
-import type { SecretProvider } from '../../functions/shared/secret-provider';
+import type { SecretProvider, SecretProviderOptions } from '../../functions/shared/secret-provider';
 import { SsmSecretProvider } from '../../functions/shared/ssm-secret-provider';
 import { CIPHERTEXT, FUNCTION_NAME, PARAMETER_NAME, TOKEN } from './support/fakes';
 import { stallFirstAttempts, startStalledStore, type StalledStore, type StallRule } from './support/stalled-store';
@@ -27,18 +27,26 @@ const LOCAL = {
   credentials: { accessKeyId: 'AKIDSTALLEDSTORE', secretAccessKey: 'not-a-secret' },
 };
 
-/** A provider of each method, reading from `endpoint` through a real SDK client. */
-const METHODS: [string, (config: ClientConfig, endpoint: string) => SecretProvider][] = [
+/**
+ * A provider of each method, reading from `endpoint` through a real SDK client, within the secret
+ * fetch budget unless `options` gives another.
+ */
+const METHODS: [string, (config: ClientConfig, endpoint: string, options?: SecretProviderOptions) => SecretProvider][] =
   [
-    'KMS Decrypt',
-    (config, endpoint) =>
-      new KmsSecretProvider(new KMSClient({ ...config, ...LOCAL, endpoint }), CIPHERTEXT, FUNCTION_NAME),
-  ],
-  [
-    'SSM GetParameter',
-    (config, endpoint) => new SsmSecretProvider(new SSMClient({ ...config, ...LOCAL, endpoint }), PARAMETER_NAME),
-  ],
-];
+    [
+      'KMS Decrypt',
+      (config, endpoint, options) =>
+        new KmsSecretProvider(new KMSClient({ ...config, ...LOCAL, endpoint }), CIPHERTEXT, FUNCTION_NAME, options),
+    ],
+    [
+      'SSM GetParameter',
+      (config, endpoint, options) =>
+        new SsmSecretProvider(new SSMClient({ ...config, ...LOCAL, endpoint }), PARAMETER_NAME, options),
+    ],
+  ];
+
+/** A budget that no test about the attempts, rather than about the budget, comes near. */
+const UNHURRIED = { timeoutMs: 30_000 };
 
 async function stalledStore(stall?: StallRule): Promise<StalledStore> {
   const store = await startStalledStore({ token: TOKEN, stall });
@@ -70,13 +78,13 @@ describe.concurrent.each(METHODS)('%s against a store whose first request stalls
 
   it('retries the attempt that stalled, as attempt 2 of 2', async ({ expect }) => {
     const store = await stalledStore();
-    await provider(AWS_CLIENT_CONFIG, store.endpoint).get();
+    await provider(AWS_CLIENT_CONFIG, store.endpoint, UNHURRIED).get();
     expect(store.requests.map((request) => request.attempt)).toEqual(['attempt=1; max=2', 'attempt=2; max=2']);
   });
 
   it('resolves for concurrent cold clients that each meet a stall', async ({ expect }) => {
     const store = await stalledStore(stallFirstAttempts);
-    const providers = Array.from({ length: 5 }, () => provider(AWS_CLIENT_CONFIG, store.endpoint));
+    const providers = Array.from({ length: 5 }, () => provider(AWS_CLIENT_CONFIG, store.endpoint, UNHURRIED));
     await expect(Promise.all(providers.map((each) => each.get()))).resolves.toEqual(Array(5).fill(TOKEN));
   });
 
