@@ -98,11 +98,14 @@ describe('entry points', () => {
     );
   });
 
-  it('throws at import a ConfigurationError naming the extension port when it is not a port number', async () => {
-    stubEnv({ ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 'http' });
-    const { entry, ConfigurationError } = await loadFresh('../../functions/method2-sample/extension');
-    await expect(entry).rejects.toSatisfy(
-      (error) => error instanceof ConfigurationError && error.variable === 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
-    );
-  });
+  it.each(['http', '0', '65536'])(
+    'throws at import a ConfigurationError naming the extension port %s, which is no port',
+    async (port) => {
+      stubEnv({ ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: port });
+      const { entry, ConfigurationError } = await loadFresh('../../functions/method2-sample/extension');
+      await expect(entry).rejects.toSatisfy(
+        (error) => error instanceof ConfigurationError && error.variable === 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+      );
+    },
+  );
 });

@@ -17,6 +17,7 @@ export const handler = createHandlerFromEnvironment(
         port: readInteger(env, PARAMETERS_EXTENSION.httpPortVariable, {
           defaultValue: PARAMETERS_EXTENSION.defaultHttpPort,
           minimum: 1,
+          maximum: 65_535,
         }),
         sessionToken: () => env.AWS_SESSION_TOKEN,
       },

@@ -64,20 +64,23 @@ export function readHttpUrl(env: Environment, name: string): string {
  *
  * @param options.defaultValue - Used when the variable is unset or empty.
  * @param options.minimum - Smallest accepted value.
- * @throws {ConfigurationError} If the value is not a whole decimal number >= `minimum`.
+ * @param options.maximum - Largest accepted value, if there is one.
+ * @throws {ConfigurationError} If the value is not a whole decimal number from `minimum` to `maximum`.
  */
 export function readInteger(
   env: Environment,
   name: string,
-  options: { readonly defaultValue: number; readonly minimum: number },
+  options: { readonly defaultValue: number; readonly minimum: number; readonly maximum?: number },
 ): number {
   const raw = env[name]?.trim();
   if (!raw) {
     return options.defaultValue;
   }
+  const { minimum, maximum = Number.MAX_SAFE_INTEGER } = options;
   const value = parseWholeNumber(raw);
-  if (value === undefined || value < options.minimum) {
-    throw new ConfigurationError(name, `must be an integer >= ${options.minimum}, got "${raw}"`);
+  if (value === undefined || value < minimum || value > maximum) {
+    const range = options.maximum === undefined ? `>= ${minimum}` : `from ${minimum} to ${maximum}`;
+    throw new ConfigurationError(name, `must be an integer ${range}, got "${raw}"`);
   }
   return value;
 }
