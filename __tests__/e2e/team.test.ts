@@ -52,6 +52,8 @@ let workDirectory: string;
 let emulator: Emulator | undefined;
 let s3: S3Client;
 const stages = new Map<Stage, StageRun>();
+/** Every upstream started, closed at the end even if its stage never deployed. */
+const upstreams: Upstream[] = [];
 /** Everything Terraform, cdktf, the CLI and the functions printed or answered. */
 const transcript: string[] = [];
 
@@ -85,6 +87,7 @@ beforeAll(async () => {
   for (const name of STAGES) {
     const token = `e2e-${name}-token-${randomBytes(24).toString('base64url')}`;
     const upstream = await startUpstream(tokenDigest(token));
+    upstreams.push(upstream);
     const deployment = new LocalDeployment({
       directory: join(workDirectory, name),
       endpoint: emulator.endpoint,
@@ -106,7 +109,7 @@ beforeAll(async () => {
 }, TIMEOUT);
 
 afterAll(async () => {
-  for (const { upstream } of stages.values()) await upstream.close();
+  for (const upstream of upstreams) await upstream.close();
   if (emulator) await stopEmulator(emulator.pid);
   if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
 });

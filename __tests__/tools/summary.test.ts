@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AdmZip from 'adm-zip';
-import { afterAll, describe, expect, it } from 'vitest';
-import { invokeArtifact } from '../../tools/local/artifact';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { startWarmFunction } from '../../tools/local/artifact';
 import { formatSummary, functionLogLines, type InvocationSummary } from '../../tools/local/summary';
 
 const directory = mkdtempSync(join(tmpdir(), 'summary-'));
@@ -18,8 +18,20 @@ function zipOf(source: string): string {
   return file;
 }
 
+/** An execution environment running `source`, closed when the test ends. */
+function environmentOf(source: string) {
+  const environment = startWarmFunction({
+    zipFile: zipOf(source),
+    handler: 'index.handler',
+    functionName: 'fn',
+    environment: {},
+  });
+  onTestFinished(() => environment.close());
+  return environment;
+}
+
 function invoke(source: string) {
-  return invokeArtifact({ zipFile: zipOf(source), handler: 'index.handler', functionName: 'fn', environment: {} });
+  return environmentOf(source).invoke();
 }
 
 const passed: InvocationSummary = {
@@ -32,7 +44,29 @@ const passed: InvocationSummary = {
   logLines: ['{"level":"info","message":"Upstream API accepted the request"}'],
 };
 
-describe('invokeArtifact', () => {
+describe('startWarmFunction', () => {
+  it('keeps what the handler module holds between invocations, as a warm Lambda environment does', async () => {
+    const environment = environmentOf(
+      'let calls = 0; exports.handler = async () => ({ statusCode: 200, body: String((calls += 1)) });',
+    );
+    const bodies = [(await environment.invoke()).body, (await environment.invoke()).body];
+    expect(bodies).toEqual(['1', '2']);
+  });
+
+  it('gives the handler the time left before the function timeout', async () => {
+    const invocation = await invoke(
+      'exports.handler = async (_event, context) => ({ statusCode: 200, body: String(context.getRemainingTimeInMillis()) });',
+    );
+    expect(Number(invocation.body)).toBeGreaterThan(0);
+    expect(Number(invocation.body)).toBeLessThanOrEqual(10_000);
+  });
+
+  it('answers 502 to every invocation after an init error', async () => {
+    const environment = environmentOf("throw new Error('init failed');");
+    const statuses = [(await environment.invoke()).statusCode, (await environment.invoke()).statusCode];
+    expect(statuses).toEqual([502, 502]);
+  });
+
   it("logs a handler's init error as Lambda does, by type and message, and answers 502", async () => {
     const invocation = await invoke(
       "throw Object.assign(new Error('ENCRYPTED_API_TOKEN must be base64-encoded KMS ciphertext'), { name: 'ConfigurationError' });",

@@ -165,7 +165,12 @@ type Answer = HandlerAnswer | null;
  */
 export function startWarmFunction(pkg: FunctionPackage): WarmFunction {
   const directory = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
-  new AdmZip(pkg.zipFile).extractAllTo(directory, true);
+  try {
+    new AdmZip(pkg.zipFile).extractAllTo(directory, true);
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true });
+    throw new ToolError(`${pkg.zipFile} is not a zip that can be run`, { cause: error });
+  }
   const dot = pkg.handler.lastIndexOf('.');
   const modulePath = join(directory, pkg.handler.slice(0, dot));
   const timeoutMs = FUNCTION_TIMEOUT_SECONDS * 1000;
@@ -245,20 +250,6 @@ export function startWarmFunction(pkg: FunctionPackage): WarmFunction {
   };
 }
 
-/**
- * Runs a Lambda zip's handler in a fresh execution environment (a cold start), sends it one
- * function URL event and returns what a function URL would answer.
- */
-export async function invokeArtifact(pkg: FunctionPackage): Promise<Invocation> {
-  const startedAt = performance.now();
-  const environment = startWarmFunction(pkg);
-  try {
-    return { ...(await environment.invoke()), durationMs: Math.round(performance.now() - startedAt) };
-  } finally {
-    await environment.close();
-  }
-}
-
 /** Where a deployed function is and what the local run gives it besides its own configuration. */
 export interface DeployedFunctionTarget {
   readonly lambda: LambdaClient;
@@ -301,33 +292,40 @@ export async function startDeployed(target: DeployedFunctionTarget): Promise<Dep
       `${target.stack}: deployed code (sha256 ${deployed.codeSha256}) is not the local artifact (${localSha}); run the deploy again`,
     );
   }
-  const extension = hasExtensionLayer(deployed)
-    ? await startExtensionStandIn(
-        new SSMClient(emulatorClientConfig(awsEnvironment.AWS_ENDPOINT_URL, awsEnvironment.AWS_REGION)),
-      )
-    : undefined;
+  const ssm = new SSMClient(emulatorClientConfig(awsEnvironment.AWS_ENDPOINT_URL, awsEnvironment.AWS_REGION));
+  const extension = hasExtensionLayer(deployed) ? await startExtensionStandIn(ssm) : undefined;
+  const stopExtension = async () => {
+    await extension?.close();
+    ssm.destroy();
+  };
   const functionName = target.functionName ?? deployed.name;
-  const environment = startWarmFunction({
-    zipFile,
-    handler: deployed.handler,
-    functionName,
-    environment: {
-      ...deployed.environment,
-      AWS_LAMBDA_FUNCTION_NAME: functionName,
-      ...awsEnvironment,
-      ...(extension && {
-        [PARAMETERS_EXTENSION.httpPortVariable]: String(extension.port),
-        AWS_SESSION_TOKEN: extension.sessionToken,
-      }),
-    },
-  });
+  let environment: WarmFunction;
+  try {
+    environment = startWarmFunction({
+      zipFile,
+      handler: deployed.handler,
+      functionName,
+      environment: {
+        ...deployed.environment,
+        AWS_LAMBDA_FUNCTION_NAME: functionName,
+        ...awsEnvironment,
+        ...(extension && {
+          [PARAMETERS_EXTENSION.httpPortVariable]: String(extension.port),
+          AWS_SESSION_TOKEN: extension.sessionToken,
+        }),
+      },
+    });
+  } catch (error) {
+    await stopExtension();
+    throw error;
+  }
   return {
     deployed,
     invoke: () => environment.invoke(),
     extensionRequests: () => extension?.served(),
     close: async () => {
       await environment.close();
-      await extension?.close();
+      await stopExtension();
     },
   };
 }

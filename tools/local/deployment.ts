@@ -102,10 +102,14 @@ export class LocalDeployment {
   #forTerraform(): Promise<NodeJS.ProcessEnv> {
     this.#terraformEnvironment ??=
       this.options.method2Reader === 'extension'
-        ? this.#extensionPlaceholderLayer().then((arn) => ({
-            ...this.#environment,
-            [optionEnvName('extensionLayerArn')]: arn,
-          }))
+        ? this.#extensionPlaceholderLayer().then(
+            (arn) => ({ ...this.#environment, [optionEnvName('extensionLayerArn')]: arn }),
+            (error: unknown) => {
+              // Not kept: the next command asks the emulator again.
+              this.#terraformEnvironment = undefined;
+              throw error;
+            },
+          )
         : Promise.resolve(this.#environment);
     return this.#terraformEnvironment;
   }
