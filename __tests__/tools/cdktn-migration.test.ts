@@ -103,17 +103,26 @@ describe('compareOutputs', () => {
     };
   }
 
-  it("accepts the CDK's version stamp and the providers' pins, and an equal provider source", () => {
+  it("accepts the CDK's version stamp and an equal provider source", () => {
     const differences = compareOutputs(
       output('cdktf', { 'stacks/s/cdk.tf.json': stack('0.21.0', { source: 'aws', version: '5.100.0' }) }),
-      output('cdktn', { 'stacks/s/cdk.tf.json': stack('0.24.0', { source: 'hashicorp/aws', version: '6.66.0' }) }),
+      output('cdktn', { 'stacks/s/cdk.tf.json': stack('0.24.0', { source: 'hashicorp/aws', version: '5.100.0' }) }),
     );
     expect(differences.map(describeDifference)).toEqual([
       'stacks/s/cdk.tf.json: //.metadata.version: "0.21.0" → "0.24.0"',
       'stacks/s/cdk.tf.json: terraform.required_providers.aws.source: "aws" → "hashicorp/aws"',
-      'stacks/s/cdk.tf.json: terraform.required_providers.aws.version: "5.100.0" → "6.66.0"',
     ]);
     expect(differences.every((difference) => difference.expected)).toBe(true);
+  });
+
+  it('flags a change of the AWS provider version, which changes what the stacks deploy', () => {
+    const differences = compareOutputs(
+      output('cdktf', { 'stacks/s/cdk.tf.json': stack('0.21.0', { source: 'aws', version: '5.100.0' }) }),
+      output('cdktn', { 'stacks/s/cdk.tf.json': stack('0.21.0', { source: 'aws', version: '6.66.0' }) }),
+    );
+    expect(differences.map((difference) => [difference.path, difference.expected])).toEqual([
+      ['terraform.required_providers.aws.version', false],
+    ]);
   });
 
   it('flags a changed resource argument', () => {
