@@ -250,7 +250,9 @@ function writeAtomically(file: string, content: string | Uint8Array): void {
 function store(code: Uint8Array, bundles: string): string {
   const directory = join(bundles, sha256(code).slice(0, 32));
   if (isIntact(directory)) return directory;
-  if (existsSync(directory)) rmSync(directory, { recursive: true, force: true });
+  // Checked again: another synth may have renamed its intact bundle into place meanwhile, and
+  // may be copying it into its output right now.
+  if (existsSync(directory) && !isIntact(directory)) rmSync(directory, { recursive: true, force: true });
   const staging = `${directory}.${process.pid}`;
   mkdirSync(staging, { recursive: true });
   const file = join(staging, BUNDLE_FILE);
