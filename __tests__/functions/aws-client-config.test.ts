@@ -14,7 +14,13 @@ import { KmsSecretProvider } from '../../functions/shared/kms-secret-provider';
 import type { SecretProvider, SecretProviderOptions } from '../../functions/shared/secret-provider';
 import { SsmSecretProvider } from '../../functions/shared/ssm-secret-provider';
 import { CIPHERTEXT, FUNCTION_NAME, PARAMETER_NAME, TOKEN } from './support/fakes';
-import { stallFirstAttempts, startStalledStore, type StalledStore, type StallRule } from './support/stalled-store';
+import {
+  stallFirstAttempts,
+  stallFirstRequest,
+  startFakeStore,
+  type FakeStore,
+  type StallRule,
+} from '../../tools/bench/fake-store';
 
 /** The part of a client's configuration under test: AWS_CLIENT_CONFIG, or a variation of it. */
 interface ClientConfig {
@@ -48,8 +54,8 @@ const METHODS: [string, (config: ClientConfig, endpoint: string, options?: Secre
 /** A budget that no test about the attempts, rather than about the budget, comes near. */
 const UNHURRIED = { timeoutMs: 30_000 };
 
-async function stalledStore(stall?: StallRule): Promise<StalledStore> {
-  const store = await startStalledStore({ token: TOKEN, stall });
+async function stalledStore(stall: StallRule = stallFirstRequest): Promise<FakeStore> {
+  const store = await startFakeStore({ secret: TOKEN, ciphertextBase64: CIPHERTEXT, stall });
   onTestFinished(() => store.close());
   return store;
 }

@@ -1,7 +1,7 @@
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeStore, type FakeStore } from '../../tools/bench/fake-store';
+import { stallFirstRequest, startFakeStore, type FakeStore } from '../../tools/bench/fake-store';
 
 const secret = 'bench-token';
 const ciphertext = Buffer.from('not really ciphertext').toString('base64');
@@ -11,8 +11,12 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
 });
 
-async function store(stallFirstRequest = false): Promise<FakeStore> {
-  const started = await startFakeStore({ secret, ciphertextBase64: ciphertext, stallFirstRequest });
+async function store(stallsFirst = false): Promise<FakeStore> {
+  const started = await startFakeStore({
+    secret,
+    ciphertextBase64: ciphertext,
+    stall: stallsFirst ? stallFirstRequest : undefined,
+  });
   stores.push(started);
   return started;
 }

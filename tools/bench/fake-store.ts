@@ -7,6 +7,22 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
+/**
+ * Decides whether the request numbered `index` (0-based, in arrival order) is read and never
+ * answered, as by a store behind a stalled connection.
+ */
+export type StallRule = (request: IncomingMessage, index: number) => boolean;
+
+/** Stalls the first request the store receives and answers every later one. */
+export const stallFirstRequest: StallRule = (_request, index) => index === 0;
+
+/**
+ * Stalls every call's first attempt and answers its retries, going by the attempt number the
+ * SDK sends in `amz-sdk-request` (`attempt=1; max=2`): concurrent cold clients each meet a stall.
+ */
+export const stallFirstAttempts: StallRule = (request) =>
+  /(?:^|;)\s*attempt=1(?:;|$)/.test(request.headers['amz-sdk-request']?.toString() ?? '');
+
 /** How the fake store behaves. */
 export interface FakeStoreOptions {
   /** The token that Decrypt and GetParameter answer with. */
@@ -14,19 +30,31 @@ export interface FakeStoreOptions {
   /** The only ciphertext (base64) that Decrypt accepts; any other is an InvalidCiphertextException. */
   readonly ciphertextBase64: string;
   /**
-   * Accept the first request and never answer it, as a store behind a stalled connection
-   * does; every later request is answered.
+   * Which requests stall.
+   * @default none
    */
-  readonly stallFirstRequest?: boolean;
+  readonly stall?: StallRule;
+}
+
+/** A request the store received. */
+export interface StoreRequest {
+  /** The operation, from `X-Amz-Target`, e.g. `TrentService.Decrypt`. */
+  readonly target: string | undefined;
+  /** The SDK's attempt header, e.g. `attempt=2; max=2`. */
+  readonly attempt: string | undefined;
+  /** Whether the store left it unanswered. */
+  readonly stalled: boolean;
 }
 
 /** A running fake store on 127.0.0.1. */
 export interface FakeStore {
   /** `http://127.0.0.1:<port>`, the value of AWS_ENDPOINT_URL. */
   readonly endpoint: string;
-  /** Requests received so far, the stalled one included. */
+  /** Requests received so far, the stalled ones included. */
   calls(): number;
-  /** Stops it, cutting the stalled connection. */
+  /** Every request so far, in arrival order. */
+  readonly requests: readonly StoreRequest[];
+  /** Stops it, cutting the stalled connections. */
   close(): Promise<void>;
 }
 
@@ -68,10 +96,15 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 /** Starts a fake store on a free port of 127.0.0.1. */
 export async function startFakeStore(options: FakeStoreOptions): Promise<FakeStore> {
-  let calls = 0;
+  const requests: StoreRequest[] = [];
   const server = createServer((request, response) => {
-    calls += 1;
-    if (options.stallFirstRequest && calls === 1) {
+    const stalled = options.stall?.(request, requests.length) ?? false;
+    requests.push({
+      target: request.headers['x-amz-target']?.toString(),
+      attempt: request.headers['amz-sdk-request']?.toString(),
+      stalled,
+    });
+    if (stalled) {
       // Read and held: the client's request is sent, its answer never comes.
       request.resume();
       return;
@@ -106,7 +139,8 @@ export async function startFakeStore(options: FakeStoreOptions): Promise<FakeSto
   const { port } = server.address() as { port: number };
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    calls: () => calls,
+    calls: () => requests.length,
+    requests,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -4,7 +4,7 @@
  * throughout; a figure from a handler that failed would measure its failure instead.
  */
 import { ToolError } from '../common/errors';
-import { startFakeStore, type FakeStore } from './fake-store';
+import { stallFirstRequest, startFakeStore, type FakeStore } from './fake-store';
 import { runHandler } from './runner';
 import type { Stage, Subject } from './subjects';
 
@@ -75,7 +75,7 @@ export async function concurrentColdCalls(subject: Subject, store: FakeStore, co
  * never answers it: how long until every call has answered, and with what.
  */
 export async function stalledColdCalls(subject: Subject, stage: Stage, count: number): Promise<ConcurrentCalls> {
-  const store = await startFakeStore({ ...stage, stallFirstRequest: true });
+  const store = await startFakeStore({ ...stage, stall: stallFirstRequest });
   try {
     return await concurrentRun(subject, store, count);
   } finally {
