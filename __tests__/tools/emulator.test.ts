@@ -111,3 +111,22 @@ describe('a port the emulator is asked to use', () => {
     );
   });
 });
+
+describe('an emulator whose port another server answers on', () => {
+  it('is not taken for the one started: the start fails naming the server that answered', async () => {
+    // Answers like a moto server, so only the check of who listens can tell them apart.
+    const impostor = createServer((_request, response) => response.writeHead(200).end('{}'));
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    const directory = mkdtempSync(join(tmpdir(), 'lambda-secrets-impostor-'));
+    try {
+      const { port } = impostor.address() as AddressInfo;
+      await expect(startEmulator({ port, logFile: join(directory, 'moto.log') })).rejects.toThrow(
+        new RegExp(`answered by pid ${process.pid} \\(.*\\), not by the moto_server started for it`),
+      );
+    } finally {
+      impostor.closeAllConnections();
+      await new Promise((resolve) => impostor.close(resolve));
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

@@ -140,7 +140,27 @@ export async function startEmulator(options: {
   onSpawn?: (emulator: Emulator) => void;
 }): Promise<Emulator> {
   requireMoto();
-  const port = options.port ?? (await freePort());
+  if (options.port !== undefined) return startEmulatorOn(options.port, options);
+  // A port found free can be taken by another program before moto binds it (two test files
+  // starting emulators at once): then another free port is tried.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startEmulatorOn(await freePort(), options);
+    } catch (error) {
+      if (!(error instanceof PortTakenMeanwhileError) || attempt === 3) throw error;
+    }
+  }
+}
+
+/** The free port chosen for moto was taken by another program before moto could bind it. */
+class PortTakenMeanwhileError extends ToolError {
+  override name = 'PortTakenMeanwhileError';
+}
+
+async function startEmulatorOn(
+  port: number,
+  options: { logFile: string; onSpawn?: (emulator: Emulator) => void },
+): Promise<Emulator> {
   const log = openSync(options.logFile, 'a');
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     detached: true,
@@ -174,12 +194,22 @@ async function waitUntilReady(
         `moto_server exited with code ${child.exitCode} before answering at ${endpoint}; the end of ${logFile}:\n${lastLines}`,
       );
     }
+    let answered = false;
     try {
       const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
       await response.body?.cancel();
-      if (response.ok) return;
+      answered = response.ok;
     } catch {
       // Not listening yet.
+    }
+    if (answered) {
+      // Another emulator may be answering on this port, and this one about to exit for want of
+      // it: sharing that one would mix two runs' resources.
+      const holder = listenerOf(Number(new URL(endpoint).port));
+      if (holder === undefined || holder.pid === child.pid) return;
+      throw new PortTakenMeanwhileError(
+        `${endpoint} is answered by pid ${holder.pid} (${holder.command}), not by the moto_server started for it`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
