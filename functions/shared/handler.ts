@@ -64,9 +64,10 @@ interface Outcome {
 /**
  * Creates the handler. Every failure, including an asynchronous rejection of the secret
  * provider or of fetch, becomes a response: 200 "Succeeded" on an upstream 2xx, 502 "Failed"
- * on any other upstream status (redirects are not followed) or a network failure, 504 on timeout, 503 while the secret is
- * not provisioned and 500 otherwise. Neither the token nor a stack trace reaches a response
- * or a log line.
+ * on any other upstream status (redirects are not followed) or a network failure, 504 on
+ * timeout, 503 while the secret is not provisioned and 500 otherwise. A 401 or 403 is answered
+ * after one retry with the token refetched, when the store holds another. Neither the token nor
+ * a stack trace reaches a response or a log line.
  */
 export function createHandler(deps: HandlerDependencies): FunctionUrlHandler {
   const { secretProvider, targetUrl, upstreamTimeoutMs, fetch: send = fetch, logger = createLogger() } = deps;
