@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -36,6 +36,25 @@ describe('requestedEmulatorPort', () => {
         message: expect.stringContaining('MOTO_PORT must be a TCP port from 1 to 65535'),
       }),
     );
+  });
+});
+
+describe('startEmulator', () => {
+  it('starts a moto that answers with HTTP/1.0, closing each connection, so no answer is lost on a reused one', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'lambda-secrets-emulator-'));
+    const emulator = await startEmulator({ logFile: join(directory, 'emulator.log') });
+    try {
+      const version = await new Promise<string>((resolve, reject) => {
+        get(`${emulator.endpoint}/moto-api/`, (response) => {
+          response.resume();
+          resolve(response.httpVersion);
+        }).once('error', reject);
+      });
+      expect(version).toBe('1.0');
+    } finally {
+      await stopEmulator(emulator.pid);
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,10 +3,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { devNull } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { parseWholeNumber } from '../../functions/shared/whole-number';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { AWS_CLIENT_LIMITS } from '../common/aws';
 import { CommandFailedError, InvalidEnvironmentVariableError, MissingToolError, ToolError } from '../common/errors';
 import { emulatorProcessEnvironment } from './isolation';
+
+/** The folder whose sitecustomize.py the emulator's Python loads first. */
+const EMULATOR_PYTHON_PATH = join(PROJECT_ROOT, 'tools', 'local', 'emulator-python');
 
 /** How to get the emulator, for error messages. */
 const MOTO_INSTALL = 'pip install "moto[server]"';
@@ -162,10 +167,12 @@ async function startEmulatorOn(
   options: { logFile: string; onSpawn?: (emulator: Emulator) => void },
 ): Promise<Emulator> {
   const log = openSync(options.logFile, 'a');
+  const env = emulatorProcessEnvironment(process.env);
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: emulatorProcessEnvironment(process.env),
+    // Its sitecustomize.py makes moto answer with HTTP/1.0: see the file for why.
+    env: { ...env, PYTHONPATH: [EMULATOR_PYTHON_PATH, env.PYTHONPATH].filter(Boolean).join(delimiter) },
   });
   closeSync(log);
   child.unref();
