@@ -8,6 +8,12 @@
 export const ENV = {
   /** Method 1: base64 KMS ciphertext of the token, or {@link SECRET_PLACEHOLDER}. */
   encryptedApiToken: 'ENCRYPTED_API_TOKEN',
+  /**
+   * ARN of the KMS key that protects the token; not a secret. Method 1 decrypts with it as
+   * `KeyId`, and the secret CLI encrypts under it: never under the alias, which anyone allowed
+   * to manage aliases could point at a key of their own.
+   */
+  kmsKeyArn: 'KMS_KEY_ARN',
   /** Method 2: name of the SecureString parameter that holds the token. */
   apiTokenParameterName: 'API_TOKEN_PARAMETER_NAME',
   /** Absolute http(s) URL that the function calls with the token. */
