@@ -13,7 +13,7 @@ import { SecretRetrievalError } from '../../functions/shared/errors';
 import { KmsSecretProvider } from '../../functions/shared/kms-secret-provider';
 import type { SecretProvider, SecretProviderOptions } from '../../functions/shared/secret-provider';
 import { SsmSecretProvider } from '../../functions/shared/ssm-secret-provider';
-import { CIPHERTEXT, FUNCTION_NAME, PARAMETER_NAME, TOKEN } from './support/fakes';
+import { BINDING, CIPHERTEXT, PARAMETER_NAME, TOKEN } from './support/fakes';
 import {
   stallFirstAttempts,
   stallFirstRequest,
@@ -42,7 +42,7 @@ const METHODS: [string, (config: ClientConfig, endpoint: string, options?: Secre
     [
       'KMS Decrypt',
       (config, endpoint, options) =>
-        new KmsSecretProvider(new KMSClient({ ...config, ...LOCAL, endpoint }), CIPHERTEXT, FUNCTION_NAME, options),
+        new KmsSecretProvider(new KMSClient({ ...config, ...LOCAL, endpoint }), CIPHERTEXT, BINDING, options),
     ],
     [
       'SSM GetParameter',

@@ -3,13 +3,14 @@ import {
   readCiphertext,
   readHttpUrl,
   readInteger,
+  readKmsKeyArn,
   readRequiredString,
   readUpstreamConfig,
   type Environment,
 } from '../../functions/shared/config';
 import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { ConfigurationError } from '../../functions/shared/errors';
-import { CIPHERTEXT } from './support/fakes';
+import { CIPHERTEXT, KEY_ARN } from './support/fakes';
 
 function configurationErrorOf(read: () => unknown): ConfigurationError {
   try {
@@ -116,6 +117,25 @@ describe('readCiphertext', () => {
 
   it('rejects base64 with missing padding', () => {
     expect(configurationErrorOf(() => readCiphertext({ C: 'YWJjZA' }, 'C')).variable).toBe('C');
+  });
+});
+
+describe('readKmsKeyArn', () => {
+  it('accepts a key ARN', () => {
+    expect(readKmsKeyArn({ K: KEY_ARN }, 'K')).toBe(KEY_ARN);
+  });
+
+  it('rejects an alias, which anyone allowed to manage aliases can repoint', () => {
+    expect(configurationErrorOf(() => readKmsKeyArn({ K: 'alias/method1-sample' }, 'K')).variable).toBe('K');
+  });
+
+  it('rejects an alias ARN', () => {
+    const aliasArn = 'arn:aws:kms:ap-northeast-1:111122223333:alias/method1-sample';
+    expect(configurationErrorOf(() => readKmsKeyArn({ K: aliasArn }, 'K')).variable).toBe('K');
+  });
+
+  it('rejects a missing variable, naming it', () => {
+    expect(configurationErrorOf(() => readKmsKeyArn({}, 'K')).variable).toBe('K');
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
-import { CIPHERTEXT, EVENT, PARAMETER_NAME } from './support/fakes';
+import { CIPHERTEXT, EVENT, KEY_ARN, PARAMETER_NAME } from './support/fakes';
 
 type Entry = typeof import('../../functions/method1-sample/index');
 type Errors = typeof import('../../functions/shared/errors');
@@ -41,7 +41,12 @@ describe('entry points', () => {
 
   describe('method1-sample', () => {
     const ENTRY = '../../functions/method1-sample/index';
-    const COMPLETE = { ...COMMON, ENCRYPTED_API_TOKEN: CIPHERTEXT, AWS_LAMBDA_FUNCTION_NAME: 'method1-sample' };
+    const COMPLETE = {
+      ...COMMON,
+      ENCRYPTED_API_TOKEN: CIPHERTEXT,
+      AWS_LAMBDA_FUNCTION_NAME: 'method1-sample',
+      KMS_KEY_ARN: KEY_ARN,
+    };
 
     it('exports a handler that answers 503 while ENCRYPTED_API_TOKEN is the placeholder', async () => {
       stubEnv({ ...COMPLETE, ENCRYPTED_API_TOKEN: SECRET_PLACEHOLDER });
@@ -50,7 +55,7 @@ describe('entry points', () => {
       await expect(handler(EVENT)).resolves.toMatchObject({ statusCode: 503 });
     });
 
-    it.each(['TARGET_URL', 'ENCRYPTED_API_TOKEN', 'AWS_LAMBDA_FUNCTION_NAME'])(
+    it.each(['TARGET_URL', 'ENCRYPTED_API_TOKEN', 'AWS_LAMBDA_FUNCTION_NAME', 'KMS_KEY_ARN'])(
       'throws a ConfigurationError naming %s at import when it is missing',
       async (variable) => {
         stubEnv({ ...COMPLETE, [variable]: undefined });

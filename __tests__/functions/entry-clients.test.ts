@@ -1,7 +1,7 @@
 /** Each entry builds its store client with AWS_CLIENT_CONFIG, whose timeouts are proven elsewhere. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AWS_CLIENT_CONFIG } from '../../functions/shared/aws-client-config';
-import { CIPHERTEXT, PARAMETER_NAME } from './support/fakes';
+import { CIPHERTEXT, KEY_ARN, PARAMETER_NAME } from './support/fakes';
 
 // Records every client construction, then builds the real client.
 const constructed = vi.hoisted(() => [] as [string, unknown][]);
@@ -41,7 +41,7 @@ describe('entry clients', () => {
     [
       'method1-sample',
       'KMSClient',
-      { ...COMMON, ENCRYPTED_API_TOKEN: CIPHERTEXT, AWS_LAMBDA_FUNCTION_NAME: 'method1-sample' },
+      { ...COMMON, ENCRYPTED_API_TOKEN: CIPHERTEXT, AWS_LAMBDA_FUNCTION_NAME: 'method1-sample', KMS_KEY_ARN: KEY_ARN },
     ],
     ['method2-sample', 'SSMClient', { ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME }],
   ])('%s builds its %s with AWS_CLIENT_CONFIG', async (entry, client, environment) => {

@@ -12,6 +12,7 @@ import {
   EVENT,
   fakeKms,
   fakeSsm,
+  BINDING,
   FUNCTION_NAME,
   PARAMETER_NAME,
   parameterNotFound,
@@ -54,7 +55,7 @@ async function method1(
   { kms = fakeKms(), ciphertext = CIPHERTEXT, cache = {}, upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS } = {},
 ) {
   const upstream = await startUpstream(behaviour);
-  const provider = new KmsSecretProvider(kms, ciphertext, FUNCTION_NAME, cache);
+  const provider = new KmsSecretProvider(kms, ciphertext, BINDING, cache);
   return { ...handlerWith(provider, upstream.url, upstreamTimeoutMs), kms, upstream };
 }
 
@@ -142,15 +143,12 @@ describe('createHandler', () => {
     });
 
     it('answers 502 "Failed" when the connection is refused', async () => {
-      const { handler } = handlerWith(new KmsSecretProvider(fakeKms(), CIPHERTEXT, FUNCTION_NAME), await refusingUrl());
+      const { handler } = handlerWith(new KmsSecretProvider(fakeKms(), CIPHERTEXT, BINDING), await refusingUrl());
       await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(502, 'Failed'));
     });
 
     it('logs the network reason of a refused connection', async () => {
-      const { handler, logs } = handlerWith(
-        new KmsSecretProvider(fakeKms(), CIPHERTEXT, FUNCTION_NAME),
-        await refusingUrl(),
-      );
+      const { handler, logs } = handlerWith(new KmsSecretProvider(fakeKms(), CIPHERTEXT, BINDING), await refusingUrl());
       await handler(EVENT, CONTEXT);
       expect(logs.entries()[0]).toMatchObject({
         error: { name: 'UpstreamRequestError', cause: { message: expect.stringContaining('ECONNREFUSED') } },
@@ -405,7 +403,7 @@ describe('createHandler', () => {
       ['upstream timeout', () => method1Hanging()],
       [
         'connection refused',
-        async () => handlerWith(new KmsSecretProvider(fakeKms(), CIPHERTEXT, FUNCTION_NAME), await refusingUrl()),
+        async () => handlerWith(new KmsSecretProvider(fakeKms(), CIPHERTEXT, BINDING), await refusingUrl()),
       ],
       ['KMS access denied', () => method1('ok', { kms: fakeKms(denyDecrypt) })],
       [

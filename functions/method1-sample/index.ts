@@ -4,7 +4,7 @@
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { AWS_CLIENT_CONFIG } from '../shared/aws-client-config';
-import { readCiphertext, readRequiredString } from '../shared/config';
+import { readCiphertext, readKmsKeyArn, readRequiredString } from '../shared/config';
 import { ENV } from '../shared/contract';
 import { createHandlerFromEnvironment } from '../shared/from-environment';
 import { KmsSecretProvider } from '../shared/kms-secret-provider';
@@ -17,7 +17,10 @@ export const handler = createHandlerFromEnvironment(
       // Region comes from AWS_REGION, which Lambda sets.
       new KMSClient(AWS_CLIENT_CONFIG),
       readCiphertext(env, ENV.encryptedApiToken),
-      readRequiredString(env, 'AWS_LAMBDA_FUNCTION_NAME'),
+      {
+        functionName: readRequiredString(env, 'AWS_LAMBDA_FUNCTION_NAME'),
+        keyArn: readKmsKeyArn(env, ENV.kmsKeyArn),
+      },
       options,
     ),
 );

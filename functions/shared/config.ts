@@ -101,6 +101,25 @@ export function readCiphertext(env: Environment, name: string): string {
   return value;
 }
 
+/** A KMS key's ARN: `arn:<partition>:kms:<region>:<account>:key/<key id>`; an alias is not one. */
+const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
+
+/**
+ * Reads a variable that must hold a KMS key's ARN (not an alias, which can be repointed).
+ *
+ * @throws {ConfigurationError} If the variable is unset, blank, or not a key ARN.
+ */
+export function readKmsKeyArn(env: Environment, name: string): string {
+  const value = readRequiredString(env, name);
+  if (!KMS_KEY_ARN.test(value)) {
+    throw new ConfigurationError(
+      name,
+      `must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got "${value}"`,
+    );
+  }
+  return value;
+}
+
 /**
  * Reads the settings both methods share: {@link ENV.targetUrl} (required),
  * {@link ENV.upstreamTimeoutMs} (default 5000, must be > 0) and

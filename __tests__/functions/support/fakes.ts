@@ -14,6 +14,10 @@ export const CIPHERTEXT_BYTES = Buffer.from('AQICAHj-fake-kms-ciphertext-blob');
 /** {@link CIPHERTEXT_BYTES} as base64, as found in ENCRYPTED_API_TOKEN. */
 export const CIPHERTEXT = CIPHERTEXT_BYTES.toString('base64');
 export const FUNCTION_NAME = 'method1-sample';
+/** The ARN of the function's own key, which Decrypt must name. */
+export const KEY_ARN = 'arn:aws:kms:ap-northeast-1:111122223333:key/0f1e2d3c-4b5a-6978-8a9b-acbdcedf0011';
+/** What Method 1's ciphertext is bound to in the tests. */
+export const BINDING = { functionName: FUNCTION_NAME, keyArn: KEY_ARN };
 export const PARAMETER_NAME = '/method2-sample/api-token';
 
 /** A minimal Function URL event carrying a request id. */
