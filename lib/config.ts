@@ -64,6 +64,13 @@ export interface SampleOptions {
    */
   readonly stateRegion: string;
   /**
+   * With `backend=s3`: a KMS key (ARN or alias) that encrypts the state objects, so that reading
+   * the state takes decrypt on that key as well as `s3:GetObject`. Empty: the bucket's own
+   * server-side encryption (SSE-S3 unless the bucket says otherwise).
+   * @default ''
+   */
+  readonly stateKmsKeyId: string;
+  /**
    * AWS region of every resource.
    * @default 'ap-northeast-1'
    */
@@ -104,15 +111,17 @@ export interface SampleOptions {
    * Executions of the function reserved for it and allowed at once, 1 to
    * {@link MAX_RESERVED_CONCURRENCY}: a cap on how hard a caller can drive the function, and so
    * the upstream calls made with the token. `unreserved` leaves the function to the account's
-   * shared pool (an account whose concurrency quota is still 10 cannot reserve any); a public
-   * URL (`functionUrlAuthType=NONE`) needs a number.
-   * @default 10
+   * shared pool. Lambda refuses a reservation that leaves fewer than 10 unreserved executions,
+   * and a new account's quota starts at 10, so a number fails there: the default deploys in any
+   * account, behind AWS_IAM. A public URL (`functionUrlAuthType=NONE`) needs a number.
+   * @default 'unreserved'
    */
   readonly reservedConcurrency: number | typeof UNRESERVED;
   /**
    * Method 1. `out-of-band`: the stack sets a placeholder and never touches the value again;
    * `npm run secret -- set method1-sample` writes the ciphertext. `terraform`: the article's
-   * `aws_kms_ciphertext`, which stores the plaintext in state.
+   * `aws_kms_ciphertext`, which stores the plaintext in state (refused with `backend=s3`, where
+   * the state is shared).
    * @default 'out-of-band'
    */
   readonly method1SecretDelivery: Method1SecretDelivery;
@@ -148,17 +157,18 @@ export interface SampleOptions {
    * IAM principals (role or user ARNs of the stack's account) that the key policy lets write the
    * token: encrypt it (Method 1), or have SSM encrypt it into the parameter (Method 2); never
    * decrypt. Empty: the account, that is whoever its IAM policies allow, such as the identity
-   * that deploys.
+   * that deploys. ARNs of another account are refused (by Terraform, against the caller's).
    * @default []
    */
   readonly secretWriterArns: readonly string[];
   /**
    * Method 2: IAM principals that may run Terraform on the stack. The AWS provider reads the
    * parameter back with decryption on every refresh, so the key policy must let them decrypt
-   * through SSM, for that parameter only. Empty: the account, that is whoever its IAM policies
-   * allow, which then includes an administrator with `kms:Decrypt` on `*`; name your deploy
-   * role here to shut them out.
-   * @default []
+   * through SSM, for that parameter only. Empty: the identity that runs Terraform (the role
+   * behind its session, or the user), which can change the function and so read the token
+   * anyway; a teammate deploying with another role then gets AccessDenied on refresh until the
+   * team's deploy roles are listed here. ARNs of another account are refused.
+   * @default [] (the deploying identity)
    */
   readonly terraformRunnerArns: readonly string[];
 }
@@ -191,6 +201,7 @@ export const DEFAULT_OPTIONS: SampleOptions = {
   stateBucket: '',
   stateKeyPrefix: 'lambda-secrets-cdktf',
   stateRegion: '',
+  stateKmsKeyId: '',
   region: 'ap-northeast-1',
   targetUrl: 'https://example.com',
   functionUrlAuthType: 'AWS_IAM',
@@ -198,7 +209,7 @@ export const DEFAULT_OPTIONS: SampleOptions = {
   packaging: 'archive',
   upstreamTimeoutMs: DEFAULT_UPSTREAM_TIMEOUT_MS,
   secretCacheTtlSeconds: DEFAULT_SECRET_CACHE_TTL_SECONDS,
-  reservedConcurrency: 10,
+  reservedConcurrency: UNRESERVED,
   method1SecretDelivery: 'out-of-band',
   method2SecretDelivery: 'write-only',
   method2Reader: 'sdk',
@@ -365,6 +376,10 @@ const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> }
   stateBucket: matching(/^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'),
   stateKeyPrefix: matching(/^[\w!.*'()-]+(\/[\w!.*'()-]+)*$/, 'an S3 key prefix without a leading or trailing "/"'),
   stateRegion: (option, raw, source) => (raw === '' ? '' : region(option, raw, source)),
+  stateKmsKeyId: matching(
+    /^$|^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(key\/[\w-]+|alias\/[\w/-]+)$|^alias\/[\w/-]+$/,
+    'a KMS key ARN, alias ARN or alias name (alias/...)',
+  ),
   region,
   targetUrl,
   functionUrlAuthType: oneOf(['AWS_IAM', 'NONE'] as const),
@@ -413,7 +428,39 @@ export function parseOptions(
   }
   checkExtensionLayer(parsed, sources);
   checkStateOptions(parsed, sources);
+  checkPrincipalAccounts(parsed, sources);
   return parsed;
+}
+
+/** The account of an IAM principal ARN (`arn:aws:iam::<account>:…`). */
+function accountOf(arn: string): string {
+  return arn.split(':')[4];
+}
+
+/**
+ * The one account that {@link SampleOptions.secretWriterArns} and
+ * {@link SampleOptions.terraformRunnerArns} name principals of, or undefined when they name none.
+ * Only for options that {@link parseOptions} accepted.
+ */
+export function principalAccount(options: SampleOptions): string | undefined {
+  const [first] = [...options.secretWriterArns, ...options.terraformRunnerArns];
+  return first === undefined ? undefined : accountOf(first);
+}
+
+/** A key policy trusts its own account's principals only: two accounts cannot both be the caller's. */
+function checkPrincipalAccounts(options: SampleOptions, sources: Partial<Record<keyof SampleOptions, string>>): void {
+  const account = principalAccount(options);
+  for (const option of ['secretWriterArns', 'terraformRunnerArns'] as const) {
+    const foreign = options[option].find((arn) => accountOf(arn) !== account);
+    if (foreign) {
+      throw new InvalidOptionError(
+        option,
+        `principals of one account, the one the stacks deploy to (${account}, from the first ARN)`,
+        foreign,
+        sources[option],
+      );
+    }
+  }
 }
 
 /** S3 state needs its bucket; S3 settings under the local backend would be ignored. */
@@ -427,9 +474,17 @@ function checkStateOptions(options: SampleOptions, sources: Partial<Record<keyof
         sources.stateBucket,
       );
     }
+    if (options.method1SecretDelivery === 'terraform') {
+      throw new InvalidOptionError(
+        'method1SecretDelivery',
+        '"out-of-band" with backend=s3: "terraform" puts the plaintext token in the state, which a team shares',
+        options.method1SecretDelivery,
+        sources.method1SecretDelivery,
+      );
+    }
     return;
   }
-  const ignored = (['stateBucket', 'stateKeyPrefix', 'stateRegion'] as const).find(
+  const ignored = (['stateBucket', 'stateKeyPrefix', 'stateRegion', 'stateKmsKeyId'] as const).find(
     (option) => options[option] !== DEFAULT_OPTIONS[option],
   );
   if (ignored) {

@@ -1,15 +1,16 @@
 import { Construct } from 'constructs';
-import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, Op, TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import type {
-  DataAwsIamPolicyDocumentStatementCondition,
+  DataAwsIamPolicyDocumentStatement,
   DataAwsIamPolicyDocumentStatementPrincipals,
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ENV } from '../functions/shared/contract';
 import { KNOWN_AWS_REGIONS } from './aws-regions';
-import { UNRESERVED, type SampleOptions } from './config';
+import { principalAccount, UNRESERVED, type SampleOptions } from './config';
 import { stagedStackName, type MethodDefinition } from './methods';
 import { SecretKey } from './secret-key';
 import { addStateBackend } from './state-backend';
@@ -37,6 +38,11 @@ export abstract class SampleStack extends TerraformStack {
   protected readonly accountId: string;
   /** The account's root principal: whoever the account's IAM policies allow. */
   protected readonly accountRootArn: string;
+  /**
+   * The identity that runs Terraform: the role behind an assumed-role session (SSO, CI), or the
+   * user. The provider resolves a role's path with `iam:GetRole` on it.
+   */
+  protected readonly deployerArn: string;
 
   protected constructor(
     scope: Construct,
@@ -55,11 +61,37 @@ export abstract class SampleStack extends TerraformStack {
           'the AWS provider will refuse a region it does not know when it plans.',
       );
     }
+    // Terraform older than 1.11 fails on the ephemeral variable and value_wo with errors that
+    // do not say the version is the problem.
+    this.addOverride('terraform.required_version', '>= 1.11');
     this.partition = new DataAwsPartition(this, 'partition');
-    this.accountId = new DataAwsCallerIdentity(this, 'account').accountId;
+    const caller = new DataAwsCallerIdentity(this, 'account');
+    this.accountId = caller.accountId;
+    this.deployerArn = new DataAwsIamSessionContext(this, 'deployer', { arn: caller.arn }).issuerArn;
     this.accountRootArn = `arn:${this.partition.partition}:iam::${this.accountId}:root`;
     this.functionArn = `arn:${this.partition.partition}:lambda:${options.region}:${this.accountId}:function:${functionName}`;
     this.secretKey = new SecretKey(this, 'secret-key', { functionName, accountRootArn: this.accountRootArn });
+    this.refuseAnotherAccountsPrincipals();
+  }
+
+  /**
+   * A principal of another account named in the key policy would be trusted with the key from
+   * outside the account; synthesis cannot know the account, so Terraform checks it before it
+   * creates or changes the key. The options already hold ARNs of one account only.
+   */
+  private refuseAnotherAccountsPrincipals(): void {
+    const account = principalAccount(this.options);
+    if (account === undefined) return;
+    this.secretKey.key.lifecycle = {
+      precondition: [
+        {
+          condition: Op.eq(this.accountId, account),
+          errorMessage:
+            `secretWriterArns and terraformRunnerArns name principals of account ${account}, but the ` +
+            'credentials deploy to another account: a key policy must not trust another account.',
+        },
+      ],
+    };
   }
 
   /**
@@ -80,9 +112,13 @@ export abstract class SampleStack extends TerraformStack {
     };
   }
 
-  /** The environment both functions share: where to call, how long to wait, how long to cache. */
+  /**
+   * The environment both functions share: where to call, how long to wait, how long to cache,
+   * and the key that protects the token, which the secret CLI encrypts under.
+   */
   protected sharedEnvironment(): Record<string, string> {
     return {
+      [ENV.kmsKeyArn]: this.secretKey.key.arn,
       [ENV.targetUrl]: this.options.targetUrl,
       [ENV.upstreamTimeoutMs]: String(this.options.upstreamTimeoutMs),
       [ENV.secretCacheTtlSeconds]: String(this.options.secretCacheTtlSeconds),
@@ -90,20 +126,34 @@ export abstract class SampleStack extends TerraformStack {
   }
 
   /**
-   * The condition that binds a secret statement to this function: Lambda adds
-   * `lambda:SourceFunctionArn` to every call made with the function's role, so another function
-   * given the same role (iam:PassRole) does not match it.
+   * Role statements that bind the secret to this function, for the role's own (identity) policy:
+   * - `action` on `resource` is denied unless the call comes from this function. Lambda adds
+   *   `lambda:SourceFunctionArn` to calls made with the function's credentials, but only identity
+   *   policies see it (AWS Lambda developer guide, "Using source function ARN to control function
+   *   access behavior"): in a key policy it is absent, and a statement that requires it never
+   *   matches. A Deny, because in the same account a key policy that names the role grants by
+   *   itself, so another function given the role (iam:PassRole) would decrypt without it.
+   * - `kms:Decrypt` is denied under any other key, so a ciphertext made under a key that someone
+   *   pointed the alias at cannot be decrypted with the role, whatever that key's policy says.
    */
-  protected boundToFunction(): DataAwsIamPolicyDocumentStatementCondition {
-    return { test: 'ArnEquals', variable: 'lambda:SourceFunctionArn', values: [this.functionArn] };
+  protected functionBinding(action: string, resource: string): DataAwsIamPolicyDocumentStatement[] {
+    return [
+      {
+        sid: 'OnlyFromThisFunction',
+        effect: 'Deny',
+        actions: [action],
+        resources: [resource],
+        condition: [{ test: 'ArnNotEquals', variable: 'lambda:SourceFunctionArn', values: [this.functionArn] }],
+      },
+      { sid: 'NoOtherKey', effect: 'Deny', actions: ['kms:Decrypt'], notResources: [this.secretKey.key.arn] },
+    ];
   }
 
   /**
-   * Principals for a key policy statement: `arns`, or the account (whoever its IAM policies
-   * allow) when none are given.
+   * Principals for a key policy statement: `arns`, or `fallback` when none are given.
    */
-  protected principalsOrAccount(arns: readonly string[]): DataAwsIamPolicyDocumentStatementPrincipals[] {
-    return [{ type: 'AWS', identifiers: arns.length > 0 ? [...arns] : [this.accountRootArn] }];
+  protected principalsOr(arns: readonly string[], fallback: string): DataAwsIamPolicyDocumentStatementPrincipals[] {
+    return [{ type: 'AWS', identifiers: arns.length > 0 ? [...arns] : [fallback] }];
   }
 
   /** Publishes the outputs of the stack's function. */

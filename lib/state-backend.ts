@@ -23,6 +23,7 @@ export function addStateBackend(stack: Construct, stackName: string, options: Sa
     key: stateKey(options, stackName),
     region: options.stateRegion || options.region,
     encrypt: true,
+    ...(options.stateKmsKeyId && { kmsKeyId: options.stateKmsKeyId }),
   });
   // Terraform's S3-native lock (a `<key>.tflock` object, Terraform >= 1.10) rather than DynamoDB,
   // whose locking Terraform deprecates; cdktf 0.21's S3Backend has no property for it yet.

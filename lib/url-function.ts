@@ -166,6 +166,10 @@ export class UrlFunction extends Construct {
    */
   private allowPublicUrl(functionName: string): void {
     const invokeUrl = new LambdaPermission(this, 'public-url-invoke', {
+      // After the URL: creating a NONE URL adds a statement to the same resource policy, and the
+      // provider's URL create does not retry the 409 that two concurrent changes to it can cause
+      // (aws_lambda_permission does).
+      dependsOn: [this.url],
       // Not AWS's own id: the provider adds that one itself when it creates a NONE URL, and a
       // second statement with the same id makes destroy wait for a statement that never goes.
       statementId: 'AllowPublicFunctionUrlInvoke',

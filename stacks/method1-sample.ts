@@ -24,8 +24,6 @@ export class Method1SampleStack extends SampleStack {
       variable: `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY}`,
       values: [functionName],
     };
-    const decryptConditions = [boundToContext, this.boundToFunction()];
-
     this.urlFunction = new UrlFunction(this, 'function', {
       ...this.sharedFunctionProps(),
       environment: {
@@ -35,15 +33,18 @@ export class Method1SampleStack extends SampleStack {
       externallyManagedEnvironment: outOfBand ? [ENV.encryptedApiToken] : [],
       secretAccess: [
         {
+          sid: 'DecryptOwnToken',
           effect: 'Allow',
           actions: ['kms:Decrypt'],
           resources: [this.secretKey.key.arn],
-          condition: decryptConditions,
+          condition: [boundToContext],
         },
+        ...this.functionBinding('kms:Decrypt', this.secretKey.key.arn),
       ],
     });
-    // The key policy grants the same decrypt, so both the role's policy and the key must agree;
-    // and whoever provisions the token may encrypt with the function's context, never decrypt.
+    // The key policy grants the same decrypt, bound by the encryption context only: a key policy
+    // never sees lambda:SourceFunctionArn (the role's policy binds the function). Whoever
+    // provisions the token may encrypt with the function's context, never decrypt.
     this.secretKey.allow([
       {
         sid: 'FunctionDecrypt',
@@ -51,12 +52,12 @@ export class Method1SampleStack extends SampleStack {
         principals: [{ type: 'AWS', identifiers: [this.urlFunction.role.arn] }],
         actions: ['kms:Decrypt'],
         resources: ['*'],
-        condition: decryptConditions,
+        condition: [boundToContext],
       },
       {
         sid: 'SecretWriterEncrypt',
         effect: 'Allow',
-        principals: this.principalsOrAccount(options.secretWriterArns),
+        principals: this.principalsOr(options.secretWriterArns, this.accountRootArn),
         actions: ['kms:Encrypt'],
         resources: ['*'],
         condition: [boundToContext],

@@ -65,16 +65,23 @@ export class Method2SampleStack extends SampleStack {
       },
       secretAccess: [
         {
+          sid: 'ReadOwnParameter',
           effect: 'Allow',
           // Exactly GetParameter: the article's GetParameter* also grants GetParameterHistory,
           // which returns every past value.
           actions: ['ssm:GetParameter'],
           resources: [this.parameter.arn],
-          // Bound here rather than on kms:Decrypt, which SSM calls on the function's behalf: without
-          // GetParameter, another function given this role cannot make SSM decrypt either.
-          condition: [this.boundToFunction()],
         },
-        { effect: 'Allow', actions: ['kms:Decrypt'], resources: [this.secretKey.key.arn], condition: throughSsm },
+        {
+          sid: 'DecryptThroughSsm',
+          effect: 'Allow',
+          actions: ['kms:Decrypt'],
+          resources: [this.secretKey.key.arn],
+          condition: throughSsm,
+        },
+        // Bound on GetParameter rather than on kms:Decrypt, which SSM calls on the function's
+        // behalf: without GetParameter, another function given this role cannot make SSM decrypt.
+        ...this.functionBinding('ssm:GetParameter', this.parameter.arn),
       ],
     });
     this.secretKey.allow([
@@ -89,7 +96,7 @@ export class Method2SampleStack extends SampleStack {
       {
         sid: 'SecretWriterEncryptThroughSsm',
         effect: 'Allow',
-        principals: this.principalsOrAccount(options.secretWriterArns),
+        principals: this.principalsOr(options.secretWriterArns, this.accountRootArn),
         actions: ['kms:Encrypt'],
         resources: ['*'],
         condition: throughSsm,
@@ -98,9 +105,11 @@ export class Method2SampleStack extends SampleStack {
         // Terraform writes the parameter (the token or the placeholder), and the AWS provider
         // reads it back with decryption on every refresh, write-only or not: whoever runs
         // Terraform on this stack must be able to do both, through SSM, for this parameter only.
+        // By default that is the identity deploying now, who can change the function and so read
+        // the token anyway; never the whole account.
         sid: 'TerraformThroughSsm',
         effect: 'Allow',
-        principals: this.principalsOrAccount(options.terraformRunnerArns),
+        principals: this.principalsOr(options.terraformRunnerArns, this.deployerArn),
         actions: ['kms:Decrypt', 'kms:Encrypt'],
         resources: ['*'],
         condition: throughSsm,

@@ -40,6 +40,9 @@ export interface Stage {
   readonly upstreamUrl: string;
 }
 
+/** The key every handler names; the fake store does not check it. */
+const FAKE_STORE_KEY_ARN = 'arn:aws:kms:ap-northeast-1:000000000000:key/bench';
+
 /** The factories the comparison handlers are built from, and the article's region variable, per method. */
 const COMPARISONS: Record<StackName, { powertools: string; article: string; articleRegionVariable: string }> = {
   'method1-sample': {
@@ -88,7 +91,7 @@ function awsEnvironment(storeEndpoint: string, functionName: string): Record<str
 /**
  * The handlers of every method: this project's from the deployment packages that a synthesis
  * with `packaging=asset` wrote to `outdir`, with the environment it synthesized (the target
- * URL and Method 1's ciphertext replaced by the stage's), the others built into `workDirectory`
+ * URL, the key ARN and Method 1's ciphertext replaced by the stage's), the others built into `workDirectory`
  * and given the same environment.
  */
 export function methodSubjects(outdir: string, workDirectory: string, stage: Stage): MethodSubjects[] {
@@ -98,6 +101,8 @@ export function methodSubjects(outdir: string, workDirectory: string, stage: Sta
       ...variables,
       [ENV.targetUrl]: stage.upstreamUrl,
       ...(ENV.encryptedApiToken in variables ? { [ENV.encryptedApiToken]: stage.ciphertextBase64 } : {}),
+      // The synthesized value is a Terraform reference; the fake store answers for any key.
+      [ENV.kmsKeyArn]: FAKE_STORE_KEY_ARN,
     };
     const environment = (storeEndpoint: string) => ({
       ...awsEnvironment(storeEndpoint, stack),
