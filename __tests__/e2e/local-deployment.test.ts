@@ -268,6 +268,7 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
         method1SecretDelivery: 'terraform',
         method2SecretDelivery: 'out-of-band',
         functionUrlAuthType: 'NONE',
+        reservedConcurrency: '10',
         method2Reader: 'extension',
         architecture: 'arm64',
       },

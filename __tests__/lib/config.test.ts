@@ -8,6 +8,7 @@ import {
   InvalidOptionError,
   optionEnvName,
   parseOptions,
+  principalAccount,
   readOptions,
   UnknownOptionError,
 } from '../../lib/config';
@@ -129,6 +130,7 @@ describe('state options', () => {
     ['stateBucket', 'team-tfstate'],
     ['stateKeyPrefix', 'apps/lambda'],
     ['stateRegion', 'us-east-1'],
+    ['stateKmsKeyId', 'alias/tfstate'],
   ])('refuses %s while the local backend would ignore it', (option, value) => {
     expect(() => parseOptions({ [option]: value })).toThrow(
       `Invalid option "${option}": expected no S3 state setting while backend is "local"`,
@@ -140,9 +142,56 @@ describe('state options', () => {
     ['stateKeyPrefix', '/leading'],
     ['stateKeyPrefix', 'trailing/'],
     ['stateRegion', 'tokyo'],
+    ['stateKmsKeyId', 'tfstate'],
+    ['stateKmsKeyId', 'arn:aws:s3:::team-tfstate'],
   ])('refuses %s=%s', (option, value) => {
     expect(() => parseOptions({ backend: 's3', stateBucket: 'team-tfstate', [option]: value })).toThrow(
       `Invalid option "${option}"`,
+    );
+  });
+});
+
+describe('state with secrets in it', () => {
+  it("refuses method1SecretDelivery=terraform with backend=s3: the plaintext token would sit in a team's state", () => {
+    expect(() =>
+      parseOptions({ backend: 's3', stateBucket: 'team-tfstate', method1SecretDelivery: 'terraform' }),
+    ).toThrow('Invalid option "method1SecretDelivery": expected "out-of-band" with backend=s3');
+  });
+
+  it.each([
+    'arn:aws:kms:ap-northeast-1:111122223333:key/0f1e2d3c-4b5a-6978-8a9b-acbdcedf0011',
+    'arn:aws:kms:ap-northeast-1:111122223333:alias/tfstate',
+    'alias/tfstate',
+  ])('accepts stateKmsKeyId=%s with backend=s3', (stateKmsKeyId) => {
+    expect(parseOptions({ backend: 's3', stateBucket: 'team-tfstate', stateKmsKeyId }).stateKmsKeyId).toBe(
+      stateKmsKeyId,
+    );
+  });
+});
+
+describe('principals of one account', () => {
+  const WRITER = 'arn:aws:iam::111122223333:role/token-writer';
+  const RUNNER = 'arn:aws:iam::111122223333:role/deploy';
+
+  it('accepts writers and runners of one account, and names it', () => {
+    const options = parseOptions({ secretWriterArns: [WRITER], terraformRunnerArns: [RUNNER] });
+    expect(principalAccount(options)).toBe('111122223333');
+  });
+
+  it('names no account when no principal is given', () => {
+    expect(principalAccount(parseOptions({}))).toBeUndefined();
+  });
+
+  it('refuses a runner of another account than the writers, naming it', () => {
+    const foreign = 'arn:aws:iam::444455556666:role/deploy';
+    expect(() => parseOptions({ secretWriterArns: [WRITER], terraformRunnerArns: [foreign] })).toThrow(
+      `Invalid option "terraformRunnerArns": expected principals of one account, the one the stacks deploy to (111122223333, from the first ARN), got "${foreign}"`,
+    );
+  });
+
+  it('refuses two accounts within one list', () => {
+    expect(() => parseOptions({ secretWriterArns: [WRITER, 'arn:aws:iam::444455556666:user/writer'] })).toThrow(
+      'Invalid option "secretWriterArns"',
     );
   });
 });

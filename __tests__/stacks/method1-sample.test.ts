@@ -4,6 +4,7 @@ import { assetHashSerializer } from '../support/asset-hash-serializer';
 import {
   resources,
   single,
+  policyGranting,
   statementGranting,
   synthStack,
   dataSources,
@@ -11,7 +12,7 @@ import {
   keyPolicy,
 } from '../support/synth';
 
-const FUNCTION_BINDING = functionBinding('method1-sample');
+const FUNCTION_BINDING = functionBinding('method1-sample', 'kms:Decrypt', /^\$\{aws_kms_key\.[\w-]+\.arn\}$/);
 
 // The bundle's content hash is in the asset path; masking it keeps a handler edit from failing
 // the snapshot. The archive test below still checks that the path carries a hash.
@@ -62,15 +63,20 @@ describe('method1-sample stack (defaults)', () => {
     expect(statement.resources).toEqual([expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/)]);
     expect(statement.condition).toEqual([
       { test: 'StringEquals', variable: 'kms:EncryptionContext:LambdaFunctionName', values: ['method1-sample'] },
-      FUNCTION_BINDING,
     ]);
   });
 
-  it('binds decrypt to this function, so another function given the role cannot use it', () => {
-    expect(statementGranting(json, 'kms:Decrypt').condition).toContainEqual(FUNCTION_BINDING);
+  it('binds decrypt to this function in its own policy, so another function given the role cannot use it', () => {
+    expect(policyGranting(json, 'kms:Decrypt').statement).toEqual(expect.arrayContaining(FUNCTION_BINDING));
   });
 
-  it('lets the function role decrypt in the key policy under the same conditions as its own policy', () => {
+  it('names the key in the function environment, so the function decrypts with it and the secret CLI encrypts under it', () => {
+    expect(single(json, 'aws_lambda_function').environment.variables[ENV.kmsKeyArn]).toMatch(
+      /^\$\{aws_kms_key\.[\w-]+\.arn\}$/,
+    );
+  });
+
+  it('lets the function role decrypt in the key policy under the same encryption context as its own policy', () => {
     expect(keyPolicy(json).statement).toContainEqual({
       sid: 'FunctionDecrypt',
       effect: 'Allow',
@@ -111,7 +117,8 @@ describe('method1-sample stack (defaults)', () => {
     const execution = dataSources(json, 'aws_iam_policy_document').find((doc) =>
       doc.statement.some((s: any) => s.actions.includes('kms:Decrypt')),
     );
-    expect(execution.statement.flatMap((s: any) => s.actions)).toEqual([
+    const allowed = execution.statement.filter((s: any) => s.effect === 'Allow');
+    expect(allowed.flatMap((s: any) => s.actions)).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'kms:Decrypt',

@@ -5,13 +5,18 @@ import {
   dataSources,
   resources,
   single,
+  policyGranting,
   statementGranting,
   synthStack,
   functionBinding,
   keyPolicy,
 } from '../support/synth';
 
-const FUNCTION_BINDING = functionBinding('method2-sample');
+const FUNCTION_BINDING = functionBinding(
+  'method2-sample',
+  'ssm:GetParameter',
+  /^\$\{aws_ssm_parameter\.[\w-]+\.arn\}$/,
+);
 
 // The bundle's content hash is in the asset path; masking it keeps a handler edit from failing
 // the snapshot. method1-sample.test.ts and options.test.ts check that the path carries one.
@@ -59,6 +64,7 @@ describe('method2-sample stack (defaults)', () => {
     const variables = single(json, 'aws_lambda_function').environment.variables;
     expect(variables).toEqual({
       [ENV.apiTokenParameterName]: '/sample-app/lambda/sample-api-token',
+      [ENV.kmsKeyArn]: expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/),
       [ENV.targetUrl]: 'https://example.com',
       [ENV.upstreamTimeoutMs]: '5000',
       [ENV.secretCacheTtlSeconds]: '300',
@@ -87,7 +93,20 @@ describe('method2-sample stack (defaults)', () => {
     expect(uses.map((statement: any) => statement.condition)).toEqual([throughSsm, throughSsm, throughSsm]);
   });
 
-  it('names the Terraform runners given in terraformRunnerArns instead of the account', () => {
+  it('lets by default only the identity that runs Terraform (the role behind its session) refresh the parameter', () => {
+    const statement = keyPolicy(json).statement.find((s: any) => s.sid === 'TerraformThroughSsm');
+    expect(statement.principals).toEqual([
+      {
+        type: 'AWS',
+        identifiers: [expect.stringMatching(/^\$\{data\.aws_iam_session_context\.[\w-]+\.issuer_arn\}$/)],
+      },
+    ]);
+    expect(dataSources(json, 'aws_iam_session_context')).toEqual([
+      { arn: expect.stringMatching(/^\$\{data\.aws_caller_identity\.[\w-]+\.arn\}$/) },
+    ]);
+  });
+
+  it('names the Terraform runners given in terraformRunnerArns instead of the deploying identity', () => {
     const runner = 'arn:aws:iam::123456789012:role/deploy';
     const statement = keyPolicy(synthStack('method2-sample', { terraformRunnerArns: runner }).json).statement.find(
       (s: any) => s.sid === 'TerraformThroughSsm',
@@ -95,8 +114,12 @@ describe('method2-sample stack (defaults)', () => {
     expect(statement.principals).toEqual([{ type: 'AWS', identifiers: [runner] }]);
   });
 
-  it('binds GetParameter to this function, so another function given the role cannot read the token', () => {
-    expect(statementGranting(json, 'ssm:GetParameter').condition).toEqual([FUNCTION_BINDING]);
+  it('binds GetParameter to this function in its own policy, so another function given the role cannot read the token', () => {
+    expect(policyGranting(json, 'ssm:GetParameter').statement).toEqual(expect.arrayContaining(FUNCTION_BINDING));
+  });
+
+  it('leaves GetParameter itself unconditioned: the binding is the Deny, which no resource policy can outweigh', () => {
+    expect(statementGranting(json, 'ssm:GetParameter').condition).toBeUndefined();
   });
 
   it('allows kms:Decrypt on its key only through SSM and only for that parameter', () => {

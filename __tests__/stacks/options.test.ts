@@ -4,6 +4,9 @@ import { EnvironmentTooLargeError } from '../../lib/lambda-environment';
 import { STACK_NAMES } from '../../lib/methods';
 import { dataSources, resources, single, synthStack } from '../support/synth';
 
+/** A public URL, with the cap on concurrent executions that one requires. */
+const PUBLIC_URL = { functionUrlAuthType: 'NONE', reservedConcurrency: 10 };
+
 describe.each(STACK_NAMES)('%s options', (name) => {
   it('sets the region on the provider', () => {
     const { json } = synthStack(name, { region: 'eu-west-1' });
@@ -40,18 +43,13 @@ describe.each(STACK_NAMES)('%s options', (name) => {
     });
   });
 
-  it('reserves 10 concurrent executions by default', () => {
-    expect(single(synthStack(name).json, 'aws_lambda_function').reserved_concurrent_executions).toBe(10);
+  it('reserves nothing by default, which deploys in an account whose concurrency quota is still 10', () => {
+    expect(single(synthStack(name).json, 'aws_lambda_function')).not.toHaveProperty('reserved_concurrent_executions');
   });
 
   it('passes reservedConcurrency to the function', () => {
     const { json } = synthStack(name, { reservedConcurrency: 3 });
     expect(single(json, 'aws_lambda_function').reserved_concurrent_executions).toBe(3);
-  });
-
-  it('with reservedConcurrency=unreserved, reserves nothing', () => {
-    const { json } = synthStack(name, { reservedConcurrency: 'unreserved' });
-    expect(single(json, 'aws_lambda_function')).not.toHaveProperty('reserved_concurrent_executions');
   });
 
   it('with packaging=asset, zips at synth and needs no archive provider', () => {
@@ -67,7 +65,7 @@ describe.each(STACK_NAMES)('%s options', (name) => {
   });
 
   it('with functionUrlAuthType=NONE, grants public InvokeFunctionUrl for NONE auth only', () => {
-    const { json } = synthStack(name, { functionUrlAuthType: 'NONE' });
+    const { json } = synthStack(name, PUBLIC_URL);
     expect(single(json, 'aws_lambda_function_url').authorization_type).toBe('NONE');
     expect(resources(json, 'aws_lambda_permission')).toEqual([
       {
@@ -76,12 +74,13 @@ describe.each(STACK_NAMES)('%s options', (name) => {
         function_name: expect.stringMatching(/^\$\{aws_lambda_function\.[\w-]+\.function_name\}$/),
         principal: '*',
         function_url_auth_type: 'NONE',
+        depends_on: [expect.stringMatching(/^aws_lambda_function_url\.[\w-]+$/)],
       },
     ]);
   });
 
   it('with functionUrlAuthType=NONE, adds the lambda:InvokeFunction AWS requires, conditioned on the URL, through CloudFormation', () => {
-    const stack = single(synthStack(name, { functionUrlAuthType: 'NONE' }).json, 'aws_cloudformation_stack');
+    const stack = single(synthStack(name, PUBLIC_URL).json, 'aws_cloudformation_stack');
     expect(stack.name).toBe(`${name}-public-url-invoke-function`);
     expect(JSON.parse(stack.template_body).Resources).toEqual({
       InvokeViaFunctionUrl: {
@@ -97,7 +96,7 @@ describe.each(STACK_NAMES)('%s options', (name) => {
   });
 
   it('with functionUrlAuthType=NONE, warns that anyone can call the function', () => {
-    expect(synthStack(name, { functionUrlAuthType: 'NONE' }).warnings).toEqual([
+    expect(synthStack(name, PUBLIC_URL).warnings).toEqual([
       expect.stringContaining('anyone on the internet can call it'),
     ]);
   });
@@ -151,6 +150,26 @@ describe.each(STACK_NAMES)('%s options', (name) => {
     });
   });
 
+  it('requires Terraform >= 1.11, which knows ephemeral variables and write-only arguments', () => {
+    expect(synthStack(name).json.terraform.required_version).toBe('>= 1.11');
+  });
+
+  it('sets no precondition on the key while no principal ARN is given', () => {
+    expect(single(synthStack(name).json, 'aws_kms_key').lifecycle).toBeUndefined();
+  });
+
+  it("refuses at plan time a writer of another account than the caller's (a precondition on the key)", () => {
+    const { json } = synthStack(name, { secretWriterArns: ['arn:aws:iam::111122223333:role/token-writer'] });
+    expect(single(json, 'aws_kms_key').lifecycle.precondition).toEqual([
+      {
+        condition: expect.stringMatching(
+          /^\$\{\(?data\.aws_caller_identity\.[\w-]+\.account_id == "111122223333"\)?\}$/,
+        ),
+        error_message: expect.stringContaining('a key policy must not trust another account'),
+      },
+    ]);
+  });
+
   describe('with backend=s3', () => {
     const backendOf = (overrides: Record<string, string>) =>
       synthStack(name, { backend: 's3', stateBucket: 'team-tfstate', ...overrides }).json.terraform.backend;
@@ -165,6 +184,10 @@ describe.each(STACK_NAMES)('%s options', (name) => {
           use_lockfile: true,
         },
       });
+    });
+
+    it('encrypts the state objects with stateKmsKeyId when given', () => {
+      expect(backendOf({ stateKmsKeyId: 'alias/tfstate' }).s3.kms_key_id).toBe('alias/tfstate');
     });
 
     it('gives each stage its own key', () => {

@@ -14,16 +14,28 @@ const SECURITY_RELEVANT_VALUES = {
   method2SecretDelivery: ['write-only', 'out-of-band'],
 } as const satisfies Partial<Record<keyof SampleOptions, readonly string[]>>;
 
-/** Every combination of the options that matter to `method`: its own delivery option, packaging and URL auth. */
+/** A public URL needs a cap on concurrent executions; the options refuse one without. */
+const PUBLIC_URL_CONCURRENCY = '10';
+
+/**
+ * Every combination of the options that matter to `method`: its own delivery option, packaging
+ * and URL auth (a public one with the concurrency cap it requires).
+ */
 function combinationsFor(method: MethodDefinition): Partial<Record<keyof SampleOptions, string>>[] {
   const options = ['packaging', 'functionUrlAuthType', method.deliveryOption] as const;
-  return options.reduce<Partial<Record<keyof SampleOptions, string>>[]>(
-    (combinations, option) =>
-      combinations.flatMap((combination) =>
-        SECURITY_RELEVANT_VALUES[option].map((value) => ({ ...combination, [option]: value })),
-      ),
-    [{}],
-  );
+  return options
+    .reduce<Partial<Record<keyof SampleOptions, string>>[]>(
+      (combinations, option) =>
+        combinations.flatMap((combination) =>
+          SECURITY_RELEVANT_VALUES[option].map((value) => ({ ...combination, [option]: value })),
+        ),
+      [{}],
+    )
+    .map((combination) =>
+      combination.functionUrlAuthType === 'NONE'
+        ? { ...combination, reservedConcurrency: PUBLIC_URL_CONCURRENCY }
+        : combination,
+    );
 }
 
 describe.each(METHODS)('$stackName security rules', (method) => {
@@ -63,13 +75,13 @@ describe.each(METHODS)('$stackName security rules', (method) => {
       expect(wildcards).toEqual([]);
     });
 
-    it('uses no NotAction, NotResource or NotPrincipal, and no "*" principal in any policy', () => {
+    it('uses no NotAction or NotPrincipal, NotResource only to widen a Deny, and no "*" principal in any policy', () => {
       const statements = dataSources(json, 'aws_iam_policy_document').flatMap((doc) => doc.statement);
       expect(statements.length).toBeGreaterThan(0);
       const loose = statements.filter(
         (statement: any) =>
           statement.not_actions ||
-          statement.not_resources ||
+          (statement.not_resources && statement.effect !== 'Deny') ||
           statement.not_principals ||
           (statement.principals ?? []).some((principal: any) => principal.identifiers.includes('*')),
       );
@@ -137,8 +149,10 @@ describe.each(METHODS)('$stackName security rules', (method) => {
       expect(single(json, 'aws_lambda_function').environment.variables[ENV.targetUrl]).toMatch(/^https:\/\//);
     });
 
-    it('limits how many executions run at once', () => {
-      expect(single(json, 'aws_lambda_function').reserved_concurrent_executions).toBeGreaterThan(0);
+    it('limits how many executions run at once when the URL is public (CKV_AWS_115, accepted behind AWS_IAM)', () => {
+      const reserved = single(json, 'aws_lambda_function').reserved_concurrent_executions;
+      if (overrides.functionUrlAuthType === 'NONE') expect(reserved).toBeGreaterThan(0);
+      else expect(reserved).toBeUndefined();
     });
 
     it('keeps the token out of the configuration: only the placeholder, a variable or its ciphertext', () => {

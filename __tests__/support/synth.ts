@@ -76,25 +76,42 @@ export function policyGranting(json: TerraformJson, action: string): any {
   return found[0];
 }
 
-/** The statement granting `action`. */
+/** The statement allowing `action`. */
 export function statementGranting(json: TerraformJson, action: string): any {
-  return policyGranting(json, action).statement.find((s: any) => s.actions.includes(action));
+  return policyGranting(json, action).statement.find((s: any) => s.effect !== 'Deny' && s.actions.includes(action));
 }
 
 /**
- * The condition that binds a statement to its function: the ARN built from the function's name,
- * the region, the caller's account and the partition.
+ * The Deny statements of a role's own policy that bind its secret to its function: `action` on
+ * `resource` only from the function's ARN (built from its name, the region, the caller's
+ * account and the partition), and no decrypt under any key but the stack's.
  */
-export function functionBinding(functionName: string, region = 'ap-northeast-1') {
-  return {
-    test: 'ArnEquals',
-    variable: 'lambda:SourceFunctionArn',
-    values: [
-      expect.stringMatching(
-        new RegExp(
-          `^arn:\\$\\{data\\.aws_partition\\.[\\w-]+\\.partition\\}:lambda:${region}:\\$\\{data\\.aws_caller_identity\\.[\\w-]+\\.account_id\\}:function:${functionName}$`,
-        ),
-      ),
-    ],
-  };
+export function functionBinding(functionName: string, action: string, resource: RegExp, region = 'ap-northeast-1') {
+  return [
+    {
+      sid: 'OnlyFromThisFunction',
+      effect: 'Deny',
+      actions: [action],
+      resources: [expect.stringMatching(resource)],
+      condition: [
+        {
+          test: 'ArnNotEquals',
+          variable: 'lambda:SourceFunctionArn',
+          values: [
+            expect.stringMatching(
+              new RegExp(
+                `^arn:\\$\\{data\\.aws_partition\\.[\\w-]+\\.partition\\}:lambda:${region}:\\$\\{data\\.aws_caller_identity\\.[\\w-]+\\.account_id\\}:function:${functionName}$`,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      sid: 'NoOtherKey',
+      effect: 'Deny',
+      actions: ['kms:Decrypt'],
+      not_resources: [expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/)],
+    },
+  ];
 }
