@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -33,6 +34,11 @@ export interface NodejsBundleProps {
    * @default 'archive'
    */
   readonly packaging?: Packaging;
+  /**
+   * The project that holds `entry` and the bundle cache (`.local/bundles`).
+   * @default the project root, the folder of `cdktf.json`
+   */
+  readonly root?: string;
 }
 
 /** The bundle file's name inside the zip. */
@@ -43,6 +49,19 @@ export const BUNDLE_HANDLER = 'index.handler';
 // Zip entries carry file times: fixing them makes the zip, and so source_code_hash, identical
 // on every machine and every synth, which keeps a fresh synth from showing a code diff.
 const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
+
+// Lambda runs the code as another user than the one that owns the files, so every file of a
+// deployment package must be readable by others: an index.js that is rw------- fails every
+// invocation with Runtime.ImportModuleError. A file takes its mode from the umask of the process
+// that writes it, 077 on hardened machines and in some CI images, so the bundle's file and
+// folder get theirs explicitly, and each zip entry carries the file's mode (packaging=asset: the
+// zip cdktf writes copies it from the file) or the archive provider's `output_file_mode`.
+/** The mode of the bundle's file, and of each entry of its zip. */
+export const BUNDLE_FILE_MODE = 0o644;
+/** The mode of the bundle's folder. */
+export const BUNDLE_DIRECTORY_MODE = 0o755;
+/** {@link BUNDLE_FILE_MODE} as the archive provider's `output_file_mode` takes it: "0644". */
+const ZIP_ENTRY_MODE = BUNDLE_FILE_MODE.toString(8).padStart(4, '0');
 
 // The AWS SDK's default credential chain reads the environment first, and Lambda always puts
 // the function's credentials there (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
@@ -96,7 +115,7 @@ export class NodejsBundle extends Construct {
 
   constructor(scope: Construct, id: string, props: NodejsBundleProps) {
     super(scope, id);
-    const directory = bundle(props.entry, props.runtime);
+    const directory = bundle(props.entry, props.runtime, props.root);
     if ((props.packaging ?? 'archive') === 'asset') {
       const asset = new TerraformAsset(this, 'asset', { path: directory, type: AssetType.ARCHIVE });
       this.filename = asset.path;
@@ -109,6 +128,7 @@ export class NodejsBundle extends Construct {
         type: 'zip',
         sourceDir: asset.path,
         outputPath: `dist/${props.name}.zip`,
+        outputFileMode: ZIP_ENTRY_MODE,
       });
       this.filename = archive.outputPath;
       this.sourceCodeHash = archive.outputBase64Sha256;
@@ -202,16 +222,22 @@ function settledWitnesses(
 
 /**
  * Whether `directory` holds exactly a bundle whose content matches its name, with the fixed
- * times that make its zip reproducible: anything else in it would be deployed too.
+ * times that make its zip reproducible and the modes that let Lambda read it: anything else in
+ * it would be deployed too. A bundle written under a strict umask before the modes were set
+ * explicitly fails here, so it is rebuilt rather than deployed unreadable.
  */
 function isIntact(directory: string): boolean {
   const file = join(directory, BUNDLE_FILE);
   try {
+    const fileStat = statSync(file);
+    const directoryStat = statSync(directory);
     return (
       readdirSync(directory).join('/') === BUNDLE_FILE &&
       sha256(readFileSync(file)).startsWith(basename(directory)) &&
-      statSync(file).mtimeMs === FIXED_MTIME.getTime() &&
-      statSync(directory).mtimeMs === FIXED_MTIME.getTime()
+      fileStat.mtimeMs === FIXED_MTIME.getTime() &&
+      directoryStat.mtimeMs === FIXED_MTIME.getTime() &&
+      (fileStat.mode & 0o777) === BUNDLE_FILE_MODE &&
+      (directoryStat.mode & 0o777) === BUNDLE_DIRECTORY_MODE
     );
   } catch {
     return false;
@@ -256,7 +282,10 @@ function store(code: Uint8Array, bundles: string): string {
   const staging = `${directory}.${process.pid}`;
   mkdirSync(staging, { recursive: true });
   const file = join(staging, BUNDLE_FILE);
-  writeFileSync(file, code, { mode: 0o644 });
+  writeFileSync(file, code);
+  // The modes given at creation pass through the umask; chmod does not.
+  chmodSync(file, BUNDLE_FILE_MODE);
+  chmodSync(staging, BUNDLE_DIRECTORY_MODE);
   utimesSync(file, FIXED_MTIME, FIXED_MTIME);
   utimesSync(staging, FIXED_MTIME, FIXED_MTIME);
   try {

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -16,9 +17,18 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import AdmZip from 'adm-zip';
+import { App, TerraformStack, Testing } from 'cdktf';
 import * as esbuild from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bundle, BUNDLE_FILE, BUNDLE_OPTIONS } from '../../lib/nodejs-bundle';
+import {
+  bundle,
+  BUNDLE_DIRECTORY_MODE,
+  BUNDLE_FILE,
+  BUNDLE_FILE_MODE,
+  BUNDLE_OPTIONS,
+  NodejsBundle,
+} from '../../lib/nodejs-bundle';
 import { PROJECT_ROOT } from '../../lib/project-root';
 
 vi.mock('esbuild', async (importOriginal) => {
@@ -212,5 +222,81 @@ describe('bundle', () => {
     bundle(ENTRY, 'nodejs22.x', root);
     bundle(ENTRY, 'nodejs22.x', root);
     expect(builds).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('under a strict umask (077), which would make every new file rw------- and Lambda fail to import it', () => {
+  let umask: number;
+  let scratch: string;
+  const ENTRY = 'src/index.ts';
+
+  /** The permission bits of `path`. */
+  const permissions = (path: string): number => statSync(path).mode & 0o777;
+
+  beforeEach(() => {
+    umask = process.umask(0o077);
+    scratch = mkdtempSync(join(tmpdir(), 'bundle-umask-'));
+    mkdirSync(join(scratch, 'src'));
+    writeFileSync(join(scratch, ENTRY), "export const handler = () => 'umask';\n");
+    builds.mockClear();
+  });
+
+  afterEach(() => {
+    process.umask(umask);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('still writes the bundle world-readable (0644) in a folder others may enter (0755)', () => {
+    const directory = bundle(ENTRY, 'nodejs22.x', scratch);
+    expect([permissions(join(directory, BUNDLE_FILE)), permissions(directory)]).toEqual([0o644, 0o755]);
+    expect([BUNDLE_FILE_MODE, BUNDLE_DIRECTORY_MODE]).toEqual([0o644, 0o755]);
+  });
+
+  it.each([
+    ['file', (directory: string) => join(directory, BUNDLE_FILE), 0o600],
+    ['folder', (directory: string) => directory, 0o700],
+  ])('never reuses a cached bundle whose %s others cannot read, and rebuilds it readable', (_, path, mode) => {
+    const directory = bundle(ENTRY, 'nodejs22.x', scratch);
+    // As a bundle written under this umask before the modes were set explicitly (chmod keeps the times).
+    chmodSync(path(directory), mode);
+    const again = bundle(ENTRY, 'nodejs22.x', scratch);
+    expect([again, builds.mock.calls.length]).toEqual([directory, 2]);
+    expect([permissions(join(again, BUNDLE_FILE)), permissions(again)]).toEqual([0o644, 0o755]);
+  });
+
+  /** Each entry of the zip at `file`, with the Unix permission bits of its external attributes. */
+  function zipEntryModes(file: string): [string, number][] {
+    return new AdmZip(file).getEntries().map((entry) => [entry.entryName, (entry.header.attr >>> 16) & 0o777]);
+  }
+
+  it('zips the bundle as a world-readable entry with packaging=asset (cdktf copies the file’s mode)', () => {
+    const outdir = join(scratch, 'cdktf.out');
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, 'umask');
+    // A scratch project, so that the bundle is written now, under this umask, not found in a cache.
+    new NodejsBundle(stack, 'bundle', {
+      entry: ENTRY,
+      name: 'umask',
+      runtime: 'nodejs22.x',
+      packaging: 'asset',
+      root: scratch,
+    });
+    app.synth();
+    const assets = join(outdir, 'stacks', 'umask', 'assets');
+    const zips = readdirSync(assets, { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.endsWith('.zip'))
+      .map((path) => join(assets, path));
+    expect(zips).toHaveLength(1);
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(zipEntryModes(zips[0])).toEqual([[BUNDLE_FILE, 0o644]]);
+  });
+
+  it('asks archive_file for world-readable entries with packaging=archive, whatever the copied file’s mode', () => {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        new NodejsBundle(scope, 'bundle', { entry: ENTRY, name: 'umask', runtime: 'nodejs22.x', root: scratch });
+      }),
+    ) as { data: { archive_file: Record<string, { output_file_mode?: string }> } };
+    expect(Object.values(json.data.archive_file).map((archive) => archive.output_file_mode)).toEqual(['0644']);
   });
 });
