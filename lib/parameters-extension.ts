@@ -15,15 +15,26 @@ export const EXTENSION_LAYER_NAMES: { readonly [A in Architecture]: string } = {
 };
 
 /**
- * Where AWS publishes the extension, for the regions this project knows a version of: the layer
- * lives in an AWS account of each region. From the Systems Manager user guide's table of
- * extension ARNs, last updated by AWS on 2026-07-28; the newest ARN of any region is also the
- * public parameter `/aws/service/aws-parameters-and-secrets-lambda-extension/{x86,arm64}/latest`.
+ * AWS's extension layer version ARN per region and architecture, for the regions this project
+ * knows. AWS publishes the x86_64 and the Arm64 layer under two names and numbers their versions
+ * separately (in many regions they differ: af-south-1 has x86_64 100 and Arm64 97), so each ARN
+ * is its own entry, copied from its own table, never derived from the other.
+ *
+ * Source of both: the AWS Systems Manager User Guide, "Using Parameter Store parameters in AWS
+ * Lambda functions", section "AWS Parameters and Secrets Lambda Extension ARNs"
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html#ps-integration-lambda-extensions-add),
+ * both tables "Last updated: July 28, 2026", read on 2026-12-04 from a stored copy of the page.
+ * The newest ARN is also the public parameter
+ * `/aws/service/aws-parameters-and-secrets-lambda-extension/{x86,arm64}/latest` of each region;
+ * README.md ("Deploy to real AWS") shows how to look it up and how to check an ARN.
  */
-export const MANAGED_EXTENSION_LAYERS: Readonly<
-  Record<string, { readonly account: string; readonly versions: { readonly [A in Architecture]: number } }>
-> = {
-  'ap-northeast-1': { account: '133490724326', versions: { x86_64: 100, arm64: 100 } },
+export const MANAGED_EXTENSION_LAYERS: Readonly<Record<string, { readonly [A in Architecture]: string }>> = {
+  'ap-northeast-1': {
+    // Table "Extension ARNs for the x86_64 and x86 architectures", row "Asia Pacific (Tokyo)".
+    x86_64: 'arn:aws:lambda:ap-northeast-1:133490724326:layer:AWS-Parameters-and-Secrets-Lambda-Extension:100',
+    // Table "Extension ARNs for ARM64 and Mac with Apple silicon architectures", row "Asia Pacific (Tokyo)".
+    arm64: 'arn:aws:lambda:ap-northeast-1:133490724326:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:100',
+  },
 };
 
 /** The value of `extensionLayerArn` that means AWS's layer for the region and architecture. */
@@ -50,12 +61,7 @@ export function layerArnProblem(arn: string, region: string, architecture: Archi
 
 /** AWS's extension layer for `region` and `architecture`, if this project knows its ARN. */
 export function managedExtensionLayerArn(region: string, architecture: Architecture): string | undefined {
-  const published = MANAGED_EXTENSION_LAYERS[region];
-  // Every region in the table is in the aws partition.
-  return (
-    published &&
-    `arn:aws:lambda:${region}:${published.account}:layer:${EXTENSION_LAYER_NAMES[architecture]}:${published.versions[architecture]}`
-  );
+  return Object.hasOwn(MANAGED_EXTENSION_LAYERS, region) ? MANAGED_EXTENSION_LAYERS[region][architecture] : undefined;
 }
 
 /**
