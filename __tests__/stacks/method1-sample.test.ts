@@ -189,6 +189,8 @@ describe('method1-sample stack (defaults)', () => {
         type: 'zip',
         source_dir: expect.stringMatching(/^assets\/[\w-]+\/[0-9A-F]{32}$/),
         output_path: 'dist/method1-sample.zip',
+        // Lambda needs its code world-readable, whatever the umask of whoever synthesized it.
+        output_file_mode: '0644',
       },
     ]);
     expect(single(json, 'aws_lambda_function')).toMatchObject({
