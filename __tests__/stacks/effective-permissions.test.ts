@@ -1,12 +1,16 @@
 /**
  * Who can read each stack's token, proven by evaluating the synthesized identity and key
  * policies together with an IAM policy simulator, case by case: the emulator enforces neither
- * key policies nor resource-level IAM for KMS and SSM, so the e2e run cannot show this.
+ * key policies nor resource-level IAM for KMS and SSM, so the e2e run cannot show this. The
+ * simulator is told which keys AWS supplies to which policy (see effective-permissions.ts): a
+ * key policy never sees `lambda:SourceFunctionArn`.
  */
 import { describe, expect, it } from 'vitest';
 import { API_TOKEN_PARAMETER_NAME, apiTokenParameterName, stagedStackName } from '../../lib/methods';
+import { FunctionEnvironmentSecretStore } from '../../tools/secret/function-environment-store';
 import {
   ACCOUNT,
+  DEPLOYER,
   functionArn,
   isAllowed,
   isAllowedByCheckedSimulation,
@@ -24,9 +28,17 @@ import { synthStack } from '../support/synth';
 const M1 = 'method1-sample';
 const M2 = 'method2-sample';
 const WRITER = `arn:aws:iam::${ACCOUNT}:role/token-writer`;
-const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/deploy`;
+/** A runner named in terraformRunnerArns, other than the identity that deployed. */
+const CI_RUNNER = `arn:aws:iam::${ACCOUNT}:role/ci-terraform`;
 const ADMIN = `arn:aws:iam::${ACCOUNT}:user/admin`;
 const OUTSIDER = `arn:aws:iam::${OTHER_ACCOUNT}:role/outsider`;
+/** Another application's role in the same account. */
+const OTHER_APP = `arn:aws:iam::${ACCOUNT}:role/other-app`;
+/** Each stage's deploy role: prod's stacks are deployed by one, dev's by the other. */
+const PROD_DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/deploy-prod`;
+const DEV_DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/deploy-dev`;
+/** A key of the account the stacks do not own, e.g. one someone pointed the function's alias at. */
+const ATTACKER_KEY = `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/attacker`;
 
 /** An identity policy allowing `actions` on everything. */
 function allowing(...actions: string[]): IamPolicy {
@@ -36,10 +48,18 @@ function allowing(...actions: string[]): IamPolicy {
 /** AdministratorAccess: everything the account's IAM can give. */
 const ADMINISTRATOR = allowing('*');
 
+/** A key policy letting `principal` decrypt under the key, with no condition: what an attacker's key would say. */
+function keyPolicyTrusting(principal: string): IamPolicy {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'kms:Decrypt', Resource: '*' }],
+  };
+}
+
 const method1 = stackPolicies(synthStack(M1).json, M1);
 const method2 = stackPolicies(synthStack(M2).json, M2, API_TOKEN_PARAMETER_NAME);
 const method2Restricted = stackPolicies(
-  synthStack(M2, { secretWriterArns: [WRITER], terraformRunnerArns: [DEPLOYER] }).json,
+  synthStack(M2, { secretWriterArns: [WRITER], terraformRunnerArns: [CI_RUNNER] }).json,
   M2,
   API_TOKEN_PARAMETER_NAME,
 );
@@ -49,13 +69,21 @@ const M1_PROD = stagedStackName(M1, 'prod');
 const M2_DEV = stagedStackName(M2, 'dev');
 const method1Dev = stackPolicies(synthStack(M1, { stage: 'dev' }).json, M1_DEV);
 const method1Prod = stackPolicies(synthStack(M1, { stage: 'prod' }).json, M1_PROD);
+const M2_PROD = stagedStackName(M2, 'prod');
 const method2Dev = stackPolicies(synthStack(M2, { stage: 'dev' }).json, M2_DEV, apiTokenParameterName('dev'));
+const method2Prod = stackPolicies(
+  synthStack(M2, { stage: 'prod' }).json,
+  M2_PROD,
+  apiTokenParameterName('prod'),
+  PROD_DEPLOYER,
+);
 
 const M1_CONTEXT = { 'kms:EncryptionContext:LambdaFunctionName': M1 };
 const VIA_SSM = {
   'kms:ViaService': `ssm.ap-northeast-1.amazonaws.com`,
   'kms:EncryptionContext:PARAMETER_ARN': parameterArn(API_TOKEN_PARAMETER_NAME),
 };
+const VIA_SSM_PROD = { ...VIA_SSM, 'kms:EncryptionContext:PARAMETER_ARN': parameterArn(apiTokenParameterName('prod')) };
 
 /** Who makes a request: the principal, its identity policies and the context its calls carry. */
 interface Caller {
@@ -95,6 +123,11 @@ const fn2 = fn(M2, method2);
 const admin = caller(ADMIN, ADMINISTRATOR);
 const writer = caller(WRITER, allowing('kms:Encrypt', 'kms:Decrypt'));
 const outsider = caller(OUTSIDER, ADMINISTRATOR);
+/** Another application's role, allowed to read any parameter and decrypt with any key by its own policy. */
+const otherApp = caller(OTHER_APP, allowing('ssm:GetParameter', 'kms:Decrypt'));
+const deployer = caller(DEPLOYER, ADMINISTRATOR);
+/** Method 1's writer with exactly the policy the README gives it (`npm run secret -- set`). */
+const readmeWriter = caller(WRITER, allowing(...FunctionEnvironmentSecretStore.permissions.provision));
 
 type Case = [string, PermissionRequest, boolean];
 
@@ -123,8 +156,18 @@ const CASES: Case[] = [
     false,
   ],
   [
-    'method1: another function given the same role cannot decrypt',
+    'method1: another function given the same role cannot decrypt (the role denies it outside its function)',
     request(fn(M1, method1, 'another-function'), 'kms:Decrypt', keyArn(M1), method1.key, M1_CONTEXT),
+    false,
+  ],
+  [
+    'method1, alias repointed: the function cannot decrypt a ciphertext under another key, whose key policy lets its role decrypt (the role denies every other key)',
+    request(fn1, 'kms:Decrypt', ATTACKER_KEY, keyPolicyTrusting(roleArn(M1)), M1_CONTEXT),
+    false,
+  ],
+  [
+    "method1: another application's role, allowed kms:Decrypt on * by its own policy, cannot decrypt",
+    request(otherApp, 'kms:Decrypt', keyArn(M1), method1.key, M1_CONTEXT),
     false,
   ],
   [
@@ -160,6 +203,13 @@ const CASES: Case[] = [
     false,
   ],
   [
+    // Changing the configuration is running code as the function (a new ciphertext, a layer, the
+    // target URL), so whoever may do it can read the token: SECURITY.md says so.
+    "method1: the writer, given the README's writer policy, can change the function's configuration, so it can read",
+    request(readmeWriter, 'lambda:UpdateFunctionConfiguration', functionArn(M1)),
+    true,
+  ],
+  [
     'method1: another account cannot decrypt',
     request(outsider, 'kms:Decrypt', keyArn(M1), method1.key, M1_CONTEXT),
     false,
@@ -172,9 +222,25 @@ const CASES: Case[] = [
     true,
   ],
   [
-    'method2: another function given the same role cannot read the parameter',
+    'method2: another function given the same role cannot read the parameter (the role denies it outside its function)',
     request(fn(M2, method2, 'another-function'), 'ssm:GetParameter', PARAMETER),
     false,
+  ],
+  [
+    'method2, alias repointed: the function cannot have a ciphertext under another key decrypted, whose key policy lets its role decrypt',
+    request(fn2, 'kms:Decrypt', ATTACKER_KEY, keyPolicyTrusting(roleArn(M2)), VIA_SSM),
+    false,
+  ],
+  [
+    "method2: another application's role, allowed ssm:GetParameter and kms:Decrypt on *, cannot have SSM decrypt the parameter",
+    request(otherApp, 'kms:Decrypt', keyArn(M2), method2.key, VIA_SSM),
+    false,
+  ],
+  [
+    // SSM parameters have no resource policy: what keeps the token from such a role is the key.
+    "method2: another application's role may call GetParameter itself, which without the key yields ciphertext only",
+    request(otherApp, 'ssm:GetParameter', PARAMETER),
+    true,
   ],
   [
     "method2: the function cannot read the parameter's history, which holds every past token",
@@ -205,9 +271,19 @@ const CASES: Case[] = [
     false,
   ],
   [
-    'method2, default terraformRunnerArns: an administrator can read through SSM, as Terraform must (accepted risk)',
+    'method2, default terraformRunnerArns: an administrator cannot read through SSM',
     request(admin, 'kms:Decrypt', keyArn(M2), method2.key, VIA_SSM),
+    false,
+  ],
+  [
+    'method2, default terraformRunnerArns: the deploying identity reads through SSM, so Terraform can refresh',
+    request(deployer, 'kms:Decrypt', keyArn(M2), method2.key, VIA_SSM),
     true,
+  ],
+  [
+    'method2, default terraformRunnerArns: the deploying identity cannot decrypt with the key directly',
+    request(deployer, 'kms:Decrypt', keyArn(M2), method2.key, { 'kms:EncryptionContext:PARAMETER_ARN': PARAMETER }),
+    false,
   ],
   [
     'method2, terraformRunnerArns set: an administrator cannot read through SSM',
@@ -215,9 +291,14 @@ const CASES: Case[] = [
     false,
   ],
   [
-    'method2, terraformRunnerArns set: the deploy role reads through SSM, so Terraform can refresh',
-    request(caller(DEPLOYER, ADMINISTRATOR), 'kms:Decrypt', keyArn(M2), method2Restricted.key, VIA_SSM),
+    'method2, terraformRunnerArns set: the runner named reads through SSM, so Terraform can refresh',
+    request(caller(CI_RUNNER, ADMINISTRATOR), 'kms:Decrypt', keyArn(M2), method2Restricted.key, VIA_SSM),
     true,
+  ],
+  [
+    'method2, terraformRunnerArns set: the deploying identity, not named, cannot read through SSM',
+    request(deployer, 'kms:Decrypt', keyArn(M2), method2Restricted.key, VIA_SSM),
+    false,
   ],
   [
     'method2, secretWriterArns set: the writer has SSM encrypt the token into the parameter',
@@ -259,6 +340,52 @@ const CASES: Case[] = [
     request(fn(M2_DEV, method2Dev), 'ssm:GetParameter', parameterArn(apiTokenParameterName('dev'))),
     true,
   ],
+  [
+    "stage=prod, default terraformRunnerArns: dev's deploy role cannot read prod's parameter through SSM",
+    request(caller(DEV_DEPLOYER, ADMINISTRATOR), 'kms:Decrypt', keyArn(M2_PROD), method2Prod.key, VIA_SSM_PROD),
+    false,
+  ],
+  [
+    "stage=prod, default terraformRunnerArns: prod's deploy role reads prod's parameter through SSM",
+    request(caller(PROD_DEPLOYER, ADMINISTRATOR), 'kms:Decrypt', keyArn(M2_PROD), method2Prod.key, VIA_SSM_PROD),
+    true,
+  ],
+];
+
+/**
+ * What AWS does that the stacks do not yet allow: Lambda itself decrypts the function's
+ * environment variables, at rest under the AWS managed key `aws/lambda`, with the function's
+ * execution role (through a grant Lambda creates for the role) and without
+ * `lambda:SourceFunctionArn` (AWS Lambda developer guide, "Using source function ARN to control
+ * function access behavior": calls to KMS "to automatically encrypt and decrypt your environment
+ * variables" are made "using the same execution role" and "don't contain the source function
+ * ARN"). The role's `NoOtherKey` Deny names no condition, so it denies that call too, and the
+ * function could not start. Expected: allowed; `it.fails` until the Deny is limited to calls that
+ * carry `lambda:SourceFunctionArn` (a `Null` condition), at which point vitest reports these as
+ * failing and they move to CASES.
+ */
+const AWS_LAMBDA_KEY = `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/aws-lambda-managed`;
+const KNOWN_DEFECTS: Case[] = [
+  [
+    "method1: Lambda decrypts the function's environment with aws/lambda, through its grant to the role",
+    request(
+      caller(roleSessionArn(M1), method1.execution),
+      'kms:Decrypt',
+      AWS_LAMBDA_KEY,
+      keyPolicyTrusting(roleArn(M1)),
+    ),
+    true,
+  ],
+  [
+    "method2: Lambda decrypts the function's environment with aws/lambda, through its grant to the role",
+    request(
+      caller(roleSessionArn(M2), method2.execution),
+      'kms:Decrypt',
+      AWS_LAMBDA_KEY,
+      keyPolicyTrusting(roleArn(M2)),
+    ),
+    true,
+  ],
 ];
 
 describe('effective permissions over the synthesized identity and key policies', () => {
@@ -271,14 +398,46 @@ describe('effective permissions over the synthesized identity and key policies',
     expect(isAllowed(request)).toBe(allowed);
   });
 
+  it.fails.each(KNOWN_DEFECTS)('known defect, reported to the stacks: %s', (_name, request, allowed) => {
+    expect(isAllowed(request)).toBe(allowed);
+  });
+
   it("evaluates the encryption context: the simulator's checked entry point, which drops it, denies what the function may do", async () => {
     const [, request] = CASES[0];
     await expect(isAllowedByCheckedSimulation(request)).resolves.toBe(false);
     expect(isAllowed(request)).toBe(true);
   });
 
-  it('names the roles and keys the cases are about', () => {
+  it('names the roles, keys and the deploying identity the cases are about', () => {
     expect(JSON.stringify(method1.key)).toContain(roleArn(M1));
     expect(JSON.stringify(method2.execution)).toContain(keyArn(M2));
+    expect(JSON.stringify(method2.key)).toContain(DEPLOYER);
+  });
+});
+
+describe('the simulator, told which keys AWS supplies to which policy', () => {
+  const CONDITION = { ArnEquals: { 'lambda:SourceFunctionArn': functionArn(M1) } };
+  const requiringSourceFunction = (principal?: string): IamPolicy => ({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        ...(principal ? { Principal: { AWS: principal } } : {}),
+        Action: principal ? 'kms:Decrypt' : 'ssm:GetParameter',
+        Resource: principal ? '*' : PARAMETER,
+        Condition: CONDITION,
+      },
+    ],
+  });
+
+  it('leaves lambda:SourceFunctionArn out of a key policy: a statement requiring it never matches, though the call carries it', () => {
+    const decrypt = request(fn1, 'kms:Decrypt', keyArn(M1), requiringSourceFunction(roleArn(M1)), M1_CONTEXT);
+    expect(decrypt.context).toHaveProperty(['lambda:SourceFunctionArn'], functionArn(M1));
+    expect(isAllowed(decrypt)).toBe(false);
+  });
+
+  it('keeps lambda:SourceFunctionArn in identity policies: a statement requiring it matches the function', () => {
+    const read = request({ ...fn1, identityPolicies: [requiringSourceFunction()] }, 'ssm:GetParameter', PARAMETER);
+    expect(isAllowed(read)).toBe(true);
   });
 });

@@ -9,9 +9,22 @@
  * encryption context could never match there. The requests are therefore evaluated by its core,
  * `runUnsafeSimulation`, which keeps the context as given; its resource policy must then come
  * already validated (it reads the policy's name from there). A test shows the difference.
+ *
+ * Which policy sees which key. The simulator evaluates every policy of a request against one
+ * request context (its core, `authorize`, hands the same request to the identity, resource and
+ * control policy analyses, and its package exports no way to give one of them another context).
+ * AWS does not: `lambda:SourceFunctionArn`, which Lambda puts into the function role's
+ * credentials, reaches identity policies only (see IDENTITY_POLICY_ONLY_KEYS in
+ * condition-keys.ts, which cites the AWS Lambda guide). So before a resource policy (a key
+ * policy) goes to the simulator, every condition on such a key is moved to a key no request
+ * carries (`lambda:SourceFunctionArn:absent-from-resource-policies`): the simulator then
+ * evaluates that condition as AWS does for a key absent from the context (`ArnEquals` never
+ * holds, `ArnNotEquals`, `…IfExists` and `Null: true` do), with its own operator semantics, while
+ * identity policies keep the key. A test proves it on a statement that requires the key.
  */
 import { createValidatedPolicy } from '@cloud-copilot/iam-policy';
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { IDENTITY_POLICY_ONLY_KEYS } from './condition-keys';
 import { identityPolicies, keyPolicy, type TerraformJson } from './synth';
 
 /** The account the stacks are evaluated in. */
@@ -19,6 +32,12 @@ export const ACCOUNT = '111122223333';
 /** Another account, whose principals must get nothing. */
 export const OTHER_ACCOUNT = '444455556666';
 export const REGION = 'ap-northeast-1';
+
+/**
+ * The identity that runs Terraform on the stacks unless told otherwise: the role behind the
+ * deploying session, which `data.aws_iam_session_context.issuer_arn` resolves to.
+ */
+export const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/deploy`;
 
 /** The ARN of a function's KMS key in {@link ACCOUNT}. */
 export function keyArn(functionName: string): string {
@@ -48,14 +67,18 @@ export function parameterArn(name: string): string {
 /** An IAM policy document. */
 export type IamPolicy = { Version: '2012-10-17'; Statement: Record<string, unknown>[] };
 
-/** What the references of a synthesized stack resolve to, by `<type>.<attribute>`. */
-function references(functionName: string, parameterName: string): Record<string, string> {
+/** What the references of a synthesized stack resolve to, by `<type>.<attribute>`; `deployer` runs Terraform. */
+function references(functionName: string, parameterName: string, deployer: string): Record<string, string> {
+  const deployerName = deployer.slice(deployer.lastIndexOf('/') + 1);
   return {
     'data.aws_partition.partition': 'aws',
     'data.aws_partition.dns_suffix': 'amazonaws.com',
     'data.aws_caller_identity.account_id': ACCOUNT,
+    'data.aws_caller_identity.arn': `arn:aws:sts::${ACCOUNT}:assumed-role/${deployerName}/terraform`,
+    'data.aws_iam_session_context.issuer_arn': deployer,
     'aws_iam_role.arn': roleArn(functionName),
     'aws_kms_key.arn': keyArn(functionName),
+    'aws_lambda_function.arn': functionArn(functionName),
     'aws_ssm_parameter.arn': parameterArn(parameterName),
     'aws_cloudwatch_log_group.arn': `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${functionName}`,
   };
@@ -76,20 +99,19 @@ function resolve(value: string, known: Record<string, string>): string {
 /** A synthesized `aws_iam_policy_document` as IAM JSON, its references resolved. */
 function toIamPolicy(document: any, known: Record<string, string>): IamPolicy {
   const each = (values: string[]) => values.map((value) => resolve(value, known));
+  const principals = (list: any[]) =>
+    Object.fromEntries(list.map((principal: any) => [principal.type, each(principal.identifiers)]));
   return {
     Version: '2012-10-17',
     Statement: document.statement.map((statement: any) => ({
       ...(statement.sid ? { Sid: statement.sid } : {}),
       Effect: statement.effect ?? 'Allow',
-      Action: statement.actions,
-      Resource: each(statement.resources ?? ['*']),
-      ...(statement.principals
-        ? {
-            Principal: Object.fromEntries(
-              statement.principals.map((principal: any) => [principal.type, each(principal.identifiers)]),
-            ),
-          }
-        : {}),
+      ...(statement.not_actions ? { NotAction: statement.not_actions } : { Action: statement.actions }),
+      ...(statement.not_resources
+        ? { NotResource: each(statement.not_resources) }
+        : { Resource: each(statement.resources ?? ['*']) }),
+      ...(statement.principals ? { Principal: principals(statement.principals) } : {}),
+      ...(statement.not_principals ? { NotPrincipal: principals(statement.not_principals) } : {}),
       ...(statement.condition
         ? {
             Condition: statement.condition.reduce(
@@ -113,9 +135,17 @@ export interface StackPolicies {
   readonly key: IamPolicy;
 }
 
-/** The execution and key policies of a synthesized stack, as IAM JSON. */
-export function stackPolicies(json: TerraformJson, functionName: string, parameterName = '/none'): StackPolicies {
-  const known = references(functionName, parameterName);
+/**
+ * The execution and key policies of a synthesized stack, as IAM JSON, for the function
+ * `functionName`, Method 2's `parameterName`, deployed by `deployer`.
+ */
+export function stackPolicies(
+  json: TerraformJson,
+  functionName: string,
+  parameterName = '/none',
+  deployer = DEPLOYER,
+): StackPolicies {
+  const known = references(functionName, parameterName, deployer);
   const [execution] = identityPolicies(json).filter((doc) =>
     doc.statement.some((statement: any) => statement.actions.includes('logs:PutLogEvents')),
   );
@@ -136,6 +166,39 @@ export interface PermissionRequest {
   readonly resourcePolicy?: IamPolicy;
 }
 
+/** The suffix that moves an identity-policy-only key out of a resource policy's reach. */
+const ABSENT_FROM_RESOURCE_POLICIES = ':absent-from-resource-policies';
+
+/**
+ * `policy` as AWS evaluates it as a resource policy: its conditions on keys AWS supplies to
+ * identity policies only test a key no request carries, so they see that key absent.
+ */
+export function asResourcePolicy(policy: IamPolicy): IamPolicy {
+  const identityOnly = new Set(IDENTITY_POLICY_ONLY_KEYS.map((key) => key.toLowerCase()));
+  const rekey = (tests: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(tests).map(([key, values]) => [
+        identityOnly.has(key.toLowerCase()) ? `${key}${ABSENT_FROM_RESOURCE_POLICIES}` : key,
+        values,
+      ]),
+    );
+  return {
+    ...policy,
+    Statement: policy.Statement.map((statement) =>
+      statement.Condition
+        ? {
+            ...statement,
+            Condition: Object.fromEntries(
+              Object.entries(statement.Condition as Record<string, Record<string, unknown>>).map(
+                ([operator, tests]) => [operator, rekey(tests)],
+              ),
+            ),
+          }
+        : statement,
+    ),
+  };
+}
+
 function simulation(request: PermissionRequest, resourcePolicy: unknown): Simulation {
   const account = /:(\d{12}):/.exec(request.resource)?.[1] ?? ACCOUNT;
   return {
@@ -152,17 +215,21 @@ function simulation(request: PermissionRequest, resourcePolicy: unknown): Simula
   };
 }
 
-/** Whether AWS would allow the request, with the context exactly as given. */
+/**
+ * Whether AWS would allow the request: identity policies see the context exactly as given, the
+ * resource policy sees it without the keys AWS supplies to identity policies only.
+ */
 export function isAllowed(request: PermissionRequest): boolean {
   const resourcePolicy = request.resourcePolicy
-    ? createValidatedPolicy(request.resourcePolicy, () => [], { name: 'resource-policy' })
+    ? createValidatedPolicy(asResourcePolicy(request.resourcePolicy), () => [], { name: 'resource-policy' })
     : undefined;
   return runUnsafeSimulation(simulation(request, resourcePolicy), {}) === 'Allowed';
 }
 
 /** The simulator's checked entry point's answer, which drops the encryption context. */
 export async function isAllowedByCheckedSimulation(request: PermissionRequest): Promise<boolean> {
-  const result = (await runSimulation(simulation(request, request.resourcePolicy), {})) as {
+  const resourcePolicy = request.resourcePolicy && asResourcePolicy(request.resourcePolicy);
+  const result = (await runSimulation(simulation(request, resourcePolicy), {})) as {
     overallResult?: string;
   };
   return result.overallResult === 'Allowed';

@@ -4,6 +4,7 @@ import { parseOptions, SampleOptions } from '../../lib/config';
 import type { SampleStack } from '../../lib/sample-stack';
 import type { StackName } from '../../lib/methods';
 import { STACK_CLASSES } from '../../stacks';
+import { assertValidConditionKeys } from './condition-keys';
 
 /** A synthesized stack: its Terraform JSON, parsed, and the warnings synthesis attached. */
 export interface Synthesized {
@@ -22,7 +23,11 @@ export interface TerraformJson {
   readonly terraform?: any;
 }
 
-/** Builds one stack in a test app with the given option values and returns its Terraform JSON. */
+/**
+ * Builds one stack in a test app with the given option values and returns its Terraform JSON.
+ * Fails when a policy of the stack uses a condition key where AWS does not evaluate it (see
+ * condition-keys.ts), so that every stack any test synthesizes is held to that rule.
+ */
 export function synthStack(
   name: StackName,
   overrides: Partial<Record<keyof SampleOptions, unknown>> = {},
@@ -35,7 +40,9 @@ export function synthStack(
     .flatMap((construct) => construct.node.metadata)
     .filter((entry) => entry.type === '@cdktf/warn')
     .map((entry) => String(entry.data));
-  return { json: JSON.parse(text) as TerraformJson, text, warnings };
+  const json = JSON.parse(text) as TerraformJson;
+  assertValidConditionKeys(stack.node.id, json);
+  return { json, text, warnings };
 }
 
 /** Every resource of one type in the stack. */
