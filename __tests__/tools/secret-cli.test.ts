@@ -1,15 +1,30 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { DEFAULT_OPTIONS } from '../../lib/config';
 import { PromptAbortedError, SecretUsageError } from '../../tools/secret/errors';
-import { formatStatus, parseArguments, promptHiddenToken, readPipedToken, USAGE } from '../../tools/secret/cli';
+import {
+  chooseRegion,
+  formatStatus,
+  parseArguments,
+  promptHiddenToken,
+  readPipedToken,
+  regionNote,
+  USAGE,
+} from '../../tools/secret/cli';
+import { stacksRegion } from '../../tools/secret/region';
 import {
   decryptMethod1Token,
   environmentOf,
   NEW_TOKEN,
   PARAMETER_NAME,
+  REGION,
+  repointAlias,
+  stackKeyArn,
   TOKEN,
   useSampleAccount,
 } from './support/sample-account';
@@ -78,8 +93,115 @@ describe('parseArguments', () => {
 
   it('ends every usage error with the synopsis', () => {
     expect(() => parseArguments(['set'])).toThrow(
-      /; usage: npm run secret -- <set\|rotate\|status> <stack> \(see --help\)$/,
+      /; usage: npm run secret -- <set\|rotate\|status> <stack> \[--region <region>\] \(see --help\)$/,
     );
+  });
+
+  it.each([
+    [['status', 'method1-sample', '--region', 'eu-west-1']],
+    [['--region', 'eu-west-1', 'status', 'method1-sample']],
+    [['status', '--region=eu-west-1', 'method1-sample']],
+  ])('reads --region anywhere, with a space or =: %o', (argv) => {
+    expect(parseArguments(argv)).toEqual({ command: 'status', stack: 'method1-sample', region: 'eu-west-1' });
+  });
+
+  it('gives no region without --region', () => {
+    expect(parseArguments(['status', 'method1-sample'])).not.toHaveProperty('region');
+  });
+
+  it.each([
+    ['a value that is no region, without echoing it', ['set', 'method1-sample', '--region', TOKEN]],
+    ['a missing value', ['set', 'method1-sample', '--region']],
+    ['an empty value', ['set', 'method1-sample', '--region=']],
+  ])('refuses --region with %s', (_name, argv) => {
+    expect(() => parseArguments(argv)).toThrow(
+      expect.objectContaining({
+        name: 'SecretUsageError',
+        message: expect.stringMatching(/^--region needs an AWS region name such as ap-northeast-1; usage: /),
+      }),
+    );
+    expect(() => parseArguments(argv)).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(TOKEN) }),
+    );
+  });
+
+  it('refuses --region given twice', () => {
+    expect(() => parseArguments(['status', 'method1-sample', '--region', 'eu-west-1', '--region=us-east-1'])).toThrow(
+      /^--region given twice; usage: /,
+    );
+  });
+});
+
+describe("the region: the stacks', not the caller's default", () => {
+  let directory: string;
+  /** A cdktf.json whose context is `context`. */
+  const cdktfJson = (context: Record<string, unknown>) => {
+    const file = join(directory, 'cdktf.json');
+    writeFileSync(file, JSON.stringify({ language: 'typescript', context }));
+    return file;
+  };
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'secret-region-'));
+  });
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  it("is the stacks' default when neither LAMBDA_SECRETS_REGION nor cdktf.json names one", () => {
+    expect(stacksRegion({}, cdktfJson({}))).toEqual({ region: DEFAULT_OPTIONS.region, source: "the stacks' default" });
+  });
+
+  it("is the stacks' default without a cdktf.json", () => {
+    expect(stacksRegion({}, join(directory, 'missing.json')).region).toBe(DEFAULT_OPTIONS.region);
+  });
+
+  it("is cdktf.json's context.region when set", () => {
+    expect(stacksRegion({}, cdktfJson({ region: 'eu-west-1' }))).toEqual({
+      region: 'eu-west-1',
+      source: 'cdktf.json context',
+    });
+  });
+
+  it('is LAMBDA_SECRETS_REGION over cdktf.json, as in synthesis', () => {
+    expect(stacksRegion({ LAMBDA_SECRETS_REGION: 'us-east-2' }, cdktfJson({ region: 'eu-west-1' }))).toEqual({
+      region: 'us-east-2',
+      source: 'LAMBDA_SECRETS_REGION',
+    });
+  });
+
+  it('ignores AWS_REGION and AWS_DEFAULT_REGION', () => {
+    expect(stacksRegion({ AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'us-west-1' }, cdktfJson({})).region).toBe(
+      DEFAULT_OPTIONS.region,
+    );
+  });
+
+  it.each([
+    ['LAMBDA_SECRETS_REGION', { LAMBDA_SECRETS_REGION: 'Tokyo' }, {}],
+    ['cdktf.json context', {}, { region: 'Tokyo' }],
+  ])('refuses a region that is not one, naming where it was set (%s)', (source, env, context) => {
+    expect(() => stacksRegion(env, cdktfJson(context))).toThrow(
+      `Invalid option "region" (set in ${source}): expected an AWS region name such as "ap-northeast-1", got "Tokyo"`,
+    );
+  });
+
+  it('is --region over everything else', () => {
+    expect(chooseRegion('sa-east-1', { LAMBDA_SECRETS_REGION: 'us-east-2', AWS_REGION: 'us-west-2' })).toEqual({
+      region: 'sa-east-1',
+      source: '--region',
+    });
+  });
+
+  it('comes with a note when AWS_REGION names another one', () => {
+    expect(regionNote({ region: 'eu-west-1', source: 'cdktf.json context' }, { AWS_REGION: 'us-west-2' })).toBe(
+      'note: working in eu-west-1 (cdktf.json context), not AWS_REGION us-west-2; pass --region to choose another\n',
+    );
+  });
+
+  it.each([
+    ['AWS_REGION is the same', { region: 'eu-west-1', source: 'cdktf.json context' }, { AWS_REGION: 'eu-west-1' }],
+    ['AWS_REGION is unset', { region: 'eu-west-1', source: 'cdktf.json context' }, {}],
+    ['--region chose it', { region: 'eu-west-1', source: '--region' }, { AWS_REGION: 'us-west-2' }],
+  ])('comes without a note when %s', (_name, chosen, env) => {
+    expect(regionNote(chosen, env)).toBe('');
   });
 });
 
@@ -183,11 +305,15 @@ describe('formatStatus', () => {
 describe('the secret CLI', () => {
   const account = useSampleAccount();
 
-  /** Runs `tsx tools/scripts/secret.ts <args>` with `stdin` piped in, against the emulator. */
-  function secret(args: string[], stdin = '') {
+  /**
+   * Runs `tsx tools/scripts/secret.ts <args>` with `stdin` piped in, against the emulator, where
+   * the samples are deployed in the stacks' default region; `env` adds to the environment.
+   */
+  function secret(args: string[], stdin = '', env: Record<string, string> = {}) {
+    const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('LAMBDA_SECRETS_'));
     const run = spawnSync(resolve(ROOT, 'node_modules/.bin/tsx'), ['tools/scripts/secret.ts', ...args], {
       cwd: ROOT,
-      env: process.env,
+      env: { ...Object.fromEntries(inherited), ...env },
       input: stdin,
       encoding: 'utf8',
       timeout: 60_000,
@@ -300,5 +426,73 @@ describe('the secret CLI', () => {
 
   it('prints the usage on stdout for --help, with exit status 0', () => {
     expect(secret(['--help'])).toEqual({ status: 0, stdout: USAGE, stderr: '' });
+  });
+
+  it.each(['set', 'rotate'] as const)(
+    '%s refuses with exit status 1, writing nothing, when the alias points at another key',
+    async (command) => {
+      if (command === 'rotate') secret(['set', 'method1-sample'], TOKEN);
+      const before = await environmentOf(account.clients.lambda, 'method1-sample');
+      const intruderKey = await repointAlias(account.clients.kms, 'method1-sample');
+      const keyArn = await stackKeyArn(account.clients.lambda, 'method1-sample');
+      expect(secret([command, 'method1-sample'], NEW_TOKEN)).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: expect.stringMatching(
+          new RegExp(
+            `^error: alias/method1-sample points at key ${intruderKey}, not at ${keyArn}, .*; nothing was written\\. .*\n$`,
+          ),
+        ),
+      });
+      expect(await environmentOf(account.clients.lambda, 'method1-sample')).toEqual(before);
+    },
+  );
+
+  describe("works in the stacks' region", () => {
+    it('whatever AWS_REGION says, with a note on stderr', () => {
+      expect(secret(['status', 'method1-sample'], '', { AWS_REGION: 'us-west-2' })).toMatchObject({
+        status: 0,
+        stdout: expect.stringMatching(/^method1-sample: not provisioned /),
+        stderr: `note: working in ${REGION} (the stacks' default), not AWS_REGION us-west-2; pass --region to choose another\n`,
+      });
+    });
+
+    it('sets a token there whatever AWS_REGION says', async () => {
+      expect(secret(['set', 'method1-sample'], TOKEN, { AWS_REGION: 'us-west-2' })).toMatchObject({ status: 0 });
+      await expect(decryptMethod1Token(account.clients)).resolves.toBe(TOKEN);
+    });
+
+    it('named by LAMBDA_SECRETS_REGION', () => {
+      expect(secret(['status', 'method1-sample'], '', { LAMBDA_SECRETS_REGION: 'eu-west-1' })).toMatchObject({
+        status: 1,
+        stderr: expect.stringContaining(
+          'error: stack method1-sample is not deployed (no function method1-sample in eu-west-1)',
+        ),
+      });
+    });
+
+    it('unless --region names another', () => {
+      expect(secret(['status', 'method1-sample', '--region', 'eu-west-1'])).toMatchObject({
+        status: 1,
+        stdout: '',
+        stderr: expect.stringMatching(
+          /^error: stack method1-sample is not deployed \(no function method1-sample in eu-west-1\)/,
+        ),
+      });
+    });
+
+    it('and --region wins over LAMBDA_SECRETS_REGION', () => {
+      expect(
+        secret(['status', 'method1-sample', `--region=${REGION}`], '', { LAMBDA_SECRETS_REGION: 'eu-west-1' }),
+      ).toMatchObject({ status: 0, stderr: '' });
+    });
+
+    it('refuses a LAMBDA_SECRETS_REGION that is no region, with exit status 1', () => {
+      expect(secret(['status', 'method1-sample'], '', { LAMBDA_SECRETS_REGION: 'Tokyo' })).toMatchObject({
+        status: 1,
+        stdout: '',
+        stderr: expect.stringMatching(/^error: Invalid option "region" \(set in LAMBDA_SECRETS_REGION\)/),
+      });
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DeleteAliasCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
@@ -9,6 +9,7 @@ import {
   AddTagsToResourceCommand,
   DeleteParameterCommand,
   DescribeParametersCommand,
+  GetParameterCommand,
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -25,6 +26,8 @@ import {
   EmptyTokenError,
   FunctionNotConfiguredError,
   FunctionUpdateError,
+  KeyAliasMismatchError,
+  KeyArnNotConfiguredError,
   MalformedTokenError,
   SecretAlreadyProvisionedError,
   SecretNotYetProvisionedError,
@@ -35,12 +38,15 @@ import { SECRET_DELIVERY_TAG, STACK_NAMES } from '../../lib/methods';
 import type { SecretStoreClients } from '../../tools/secret/store';
 import { createSecretStore, storeClassOf } from '../../tools/secret/stores';
 import {
+  decryptMethod1,
   decryptMethod1Token,
   environmentOf,
   NEW_TOKEN,
   PARAMETER_NAME,
   parameterValue,
   REGION,
+  repointAlias,
+  stackKeyArn,
   TARGET_URL,
   TOKEN,
   useSampleAccount,
@@ -286,12 +292,13 @@ describe('the store of method1-sample', () => {
       );
     });
 
-    it('reports access denied on kms:Encrypt with the key alias', async () => {
+    it("reports access denied on kms:Encrypt with the key's ARN", async () => {
       const kms = intercept(account.clients.kms, EncryptCommand, () =>
         Promise.reject(awsError('AccessDeniedException')),
       );
+      const keyArn = await stackKeyArn(account.clients.lambda, 'method1-sample');
       await expect(createSecretStore('method1-sample', { kms }).provision(TOKEN, 'set')).rejects.toThrow(
-        "access denied to kms:Encrypt on alias/method1-sample: check your credentials' IAM permissions",
+        `access denied to kms:Encrypt on ${keyArn}: check your credentials' IAM permissions`,
       );
     });
   });
@@ -336,7 +343,13 @@ describe('the store of method1-sample', () => {
   describe('when the ciphertext would not fit the 4 KB environment', () => {
     // Just under the quota with the placeholder; the ciphertext is longer than the placeholder.
     const nearlyFull = () => {
-      const base = { [ENV.targetUrl]: TARGET_URL, [ENV.encryptedApiToken]: SECRET_PLACEHOLDER, PADDING: '' };
+      const base = {
+        [ENV.targetUrl]: TARGET_URL,
+        [ENV.encryptedApiToken]: SECRET_PLACEHOLDER,
+        // As long as the ARN of the key moto makes.
+        [ENV.kmsKeyArn]: `arn:aws:kms:${REGION}:123456789012:key/00000000-0000-0000-0000-000000000000`,
+        PADDING: '',
+      };
       return { PADDING: 'x'.repeat(LAMBDA_ENVIRONMENT_LIMIT_BYTES - environmentSize(base) - 8) };
     };
 
@@ -437,8 +450,10 @@ describe('the store of method2-sample', () => {
       await expect(parameterValue(account.clients.ssm)).resolves.toBe(TOKEN);
     });
 
-    it("writes a SecureString under the id of alias/method2-sample's key, as the stack names it", async () => {
-      const { KeyMetadata } = await account.clients.kms.send(new DescribeKeyCommand({ KeyId: 'alias/method2-sample' }));
+    it('writes a SecureString under the id of the key the function names, as the stack names it', async () => {
+      const { KeyMetadata } = await account.clients.kms.send(
+        new DescribeKeyCommand({ KeyId: await stackKeyArn(account.clients.lambda, 'method2-sample') }),
+      );
       await store().provision(TOKEN, 'set');
       const { Parameters } = await account.clients.ssm.send(
         new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: [PARAMETER_NAME] }] }),
@@ -551,5 +566,179 @@ describe('the store of method2-sample', () => {
         location: `SSM parameter ${PARAMETER_NAME}, which does not exist`,
       });
     });
+  });
+});
+
+/** What each stack's store writes: Method 1's environment variable, Method 2's parameter version. */
+async function written(stack: string): Promise<unknown> {
+  if (stack === 'method1-sample') {
+    return (await environmentOf(account.clients.lambda, stack))[ENV.encryptedApiToken];
+  }
+  const { Parameter } = await account.clients.ssm.send(
+    new GetParameterCommand({ Name: PARAMETER_NAME, WithDecryption: false }),
+  );
+  return Parameter?.Version;
+}
+
+/** Replaces the environment of `stack`'s function with what `change` makes of it. */
+async function changeEnvironment(
+  stack: string,
+  change: (variables: Record<string, string>) => Record<string, string>,
+): Promise<void> {
+  const variables = change(await environmentOf(account.clients.lambda, stack));
+  await account.clients.lambda.send(
+    new UpdateFunctionConfigurationCommand({ FunctionName: stack, Environment: { Variables: variables } }),
+  );
+}
+
+/** The ARN of the key that now protects `stack`'s token, as KMS (Method 1) or SSM (Method 2) holds it. */
+async function protectingKey(stack: string): Promise<string> {
+  if (stack === 'method1-sample') return (await decryptMethod1(account.clients)).keyArn;
+  const { Parameters } = await account.clients.ssm.send(
+    new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: [PARAMETER_NAME] }] }),
+  );
+  const { KeyMetadata } = await account.clients.kms.send(new DescribeKeyCommand({ KeyId: Parameters![0].KeyId }));
+  return KeyMetadata!.Arn!;
+}
+
+describe.each(STACK_NAMES)("the key the store of %s encrypts under: the function's, never the alias's", (stack) => {
+  const store = () => createSecretStore(stack);
+
+  beforeEach(() => account.deploy());
+
+  it('is the key the function names in KMS_KEY_ARN', async () => {
+    await store().provision(TOKEN, 'set');
+    expect(await protectingKey(stack)).toBe(await stackKeyArn(account.clients.lambda, stack));
+  });
+
+  it('is named in the request by ARN (Method 1) or by id as the stack names it (Method 2), not by the alias', async () => {
+    const keyIds: (string | undefined)[] = [];
+    const kms = intercept(account.clients.kms, EncryptCommand, (command, forward) => {
+      keyIds.push(command.input.KeyId);
+      return forward();
+    });
+    const ssm = intercept(account.clients.ssm, PutParameterCommand, (command, forward) => {
+      keyIds.push(command.input.KeyId);
+      return forward();
+    });
+    await createSecretStore(stack, { kms, ssm }).provision(TOKEN, 'set');
+    const keyArn = await stackKeyArn(account.clients.lambda, stack);
+    expect(keyIds).toEqual([stack === 'method1-sample' ? keyArn : keyArn.split('/').at(-1)]);
+  });
+
+  it('is still used when the alias is gone: the alias only serves to detect a repointing', async () => {
+    await account.clients.kms.send(new DeleteAliasCommand({ AliasName: `alias/${stack}` }));
+    await store().provision(TOKEN, 'set');
+    expect(await protectingKey(stack)).toBe(await stackKeyArn(account.clients.lambda, stack));
+  });
+
+  describe('when the alias was repointed at another key', () => {
+    it.each(['set', 'rotate'] as const)(
+      '%s refuses, naming the alias, both keys and that nothing was written',
+      async (mode) => {
+        if (mode === 'rotate') await store().provision(TOKEN, 'set');
+        const intruderKey = await repointAlias(account.clients.kms, stack);
+        const keyArn = await stackKeyArn(account.clients.lambda, stack);
+        const refusal = await store()
+          .provision(NEW_TOKEN, mode)
+          .catch((error: unknown) => error);
+        expect(refusal).toBeInstanceOf(KeyAliasMismatchError);
+        expect(refusal).toMatchObject({ alias: `alias/${stack}`, aliasKeyArn: intruderKey, functionKeyArn: keyArn });
+        expect((refusal as Error).message).toBe(
+          `alias/${stack} points at key ${intruderKey}, not at ${keyArn}, the key the function names in ` +
+            'KMS_KEY_ARN: someone repointed the alias (see UpdateAlias in CloudTrail); nothing was written. ' +
+            'Find out who and why, point the alias back (npx cdktf deploy restores it), then run this command again',
+        );
+      },
+    );
+
+    it.each(['set', 'rotate'] as const)('%s writes nothing', async (mode) => {
+      if (mode === 'rotate') await store().provision(TOKEN, 'set');
+      const before = await written(stack);
+      await repointAlias(account.clients.kms, stack);
+      await store()
+        .provision(NEW_TOKEN, mode)
+        .catch(() => {});
+      expect(await written(stack)).toEqual(before);
+    });
+
+    it('set calls neither kms:Encrypt nor ssm:PutParameter', async () => {
+      const calls: string[] = [];
+      const kms = intercept(account.clients.kms, EncryptCommand, (_command, forward) => {
+        calls.push('kms:Encrypt');
+        return forward();
+      });
+      const ssm = intercept(account.clients.ssm, PutParameterCommand, (_command, forward) => {
+        calls.push('ssm:PutParameter');
+        return forward();
+      });
+      await repointAlias(account.clients.kms, stack);
+      await createSecretStore(stack, { kms, ssm })
+        .provision(TOKEN, 'set')
+        .catch(() => {});
+      expect(calls).toEqual([]);
+    });
+
+    it('status still answers: it writes nothing', async () => {
+      await repointAlias(account.clients.kms, stack);
+      await expect(store().status()).resolves.toMatchObject({ provisioned: false });
+    });
+  });
+
+  it('refuses, writing nothing, when kms:DescribeKey on the alias is denied (a writer allowed it on its own key only)', async () => {
+    const kms = intercept(account.clients.kms, DescribeKeyCommand, () =>
+      Promise.reject(awsError('AccessDeniedException')),
+    );
+    const before = await written(stack);
+    await expect(createSecretStore(stack, { kms }).provision(TOKEN, 'set')).rejects.toThrow(
+      `access denied to kms:DescribeKey on alias/${stack}`,
+    );
+    expect(await written(stack)).toEqual(before);
+  });
+
+  describe('when the function has no KMS_KEY_ARN (a stack deployed before it)', () => {
+    const dropKeyArn = () =>
+      changeEnvironment(stack, (variables) =>
+        Object.fromEntries(Object.entries(variables).filter(([name]) => name !== ENV.kmsKeyArn)),
+      );
+
+    it.each(['set', 'rotate'] as const)(
+      '%s refuses, saying to redeploy the stack, and writes nothing',
+      async (mode) => {
+        if (mode === 'rotate') await store().provision(TOKEN, 'set');
+        await dropKeyArn();
+        const before = await written(stack);
+        await expect(store().provision(NEW_TOKEN, mode)).rejects.toThrow(
+          `function ${stack} has no environment variable KMS_KEY_ARN, which names the key its token is encrypted ` +
+            'with (a stack deployed before this version of the project); nothing was written: redeploy the stack ' +
+            `(npx cdktf deploy ${stack}), then run this command again`,
+        );
+        expect(await written(stack)).toEqual(before);
+      },
+    );
+
+    it('refuses with KeyArnNotConfiguredError', async () => {
+      await dropKeyArn();
+      await expect(store().provision(TOKEN, 'set')).rejects.toThrow(KeyArnNotConfiguredError);
+    });
+
+    it('status still answers', async () => {
+      await dropKeyArn();
+      await expect(store().status()).resolves.toMatchObject({ provisioned: false });
+    });
+  });
+
+  it.each([
+    ['an alias', `alias/${stack}`],
+    ['an alias ARN', `arn:aws:kms:${REGION}:123456789012:alias/${stack}`],
+    ['a bare key id', '00000000-0000-0000-0000-000000000000'],
+  ])('refuses a KMS_KEY_ARN that holds %s rather than a key ARN, writing nothing', async (_name, value) => {
+    await changeEnvironment(stack, (variables) => ({ ...variables, [ENV.kmsKeyArn]: value }));
+    const before = await written(stack);
+    await expect(store().provision(TOKEN, 'set')).rejects.toThrow(
+      `function ${stack}'s KMS_KEY_ARN is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>); ` +
+        'nothing was written',
+    );
+    expect(await written(stack)).toEqual(before);
   });
 });

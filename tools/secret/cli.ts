@@ -1,12 +1,16 @@
 /**
- * The secret CLI: `npm run secret -- <set|rotate|status> <stack>`. Reads the token from piped
- * stdin or a hidden prompt, never from the command line (where `ps` and shell history would
- * keep it), and prints only confirmations and statuses, never the token or its ciphertext.
+ * The secret CLI: `npm run secret -- <set|rotate|status> <stack> [--region <region>]`. Reads the
+ * token from piped stdin or a hidden prompt, never from the command line (where `ps` and shell
+ * history would keep it), and prints only confirmations and statuses, never the token or its
+ * ciphertext. It works in the stacks' region, not the caller's default (see region.ts).
  */
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { ENV } from '../../functions/shared/contract';
+import { DEFAULT_OPTIONS, optionEnvName } from '../../lib/config';
 import { STACK_NAMES } from '../../lib/methods';
 import { PromptAbortedError, SecretUsageError } from './errors';
+import { isRegionName, stacksRegion, type ChosenRegion } from './region';
 import type { ProvisionMode, SecretStatus } from './store';
 import { createSecretStore, storeClassOf } from './stores';
 
@@ -34,7 +38,7 @@ export function permissionsText(): string {
 }
 
 /** What the CLI prints for `--help`. */
-export const USAGE = `Usage: npm run secret -- <command> <stack>
+export const USAGE = `Usage: npm run secret -- <command> <stack> [--region <region>]
 
 Stores the API token of a deployed stack outside Terraform, so it is in neither state nor plan.
 The token is read from stdin when stdin is piped (one trailing newline is dropped), otherwise
@@ -50,11 +54,24 @@ Stacks
 ${STACK_NAMES.flatMap((stack) => [`  ${stack}`, ...wrap(storeClassOf(stack).describe(stack).split(' '), '    ')]).join('\n')}
   A stack deployed with the option stage=<stage> is <stack>-<stage>, e.g. ${STACK_NAMES[0]}-dev.
 
+Options
+  --region <region>  where the stack is deployed. Default: the stacks' own region, found as
+                     synthesis finds it (${optionEnvName('region')}, else context.region in
+                     cdktf.json, else ${DEFAULT_OPTIONS.region}). AWS_REGION and the profile's
+                     region are not used, since the stacks ignore them too; only this flag
+                     overrides the stacks' region.
+
+Keys
+  set and rotate encrypt only under the stack's own key, the one the function names in
+  ${ENV.kmsKeyArn}, never under the alias. They refuse, writing nothing, when alias/<stack>
+  points at another key (someone repointed it), or when the function has no ${ENV.kmsKeyArn}
+  (a stack deployed before it existed: redeploy it).
+
 AWS
-  Credentials and region come from the standard chain (AWS_PROFILE, AWS_REGION, ...); the region
-  must be the stack's. AWS_ENDPOINT_URL points the CLI at an emulator. IAM actions needed
-  (kms:Encrypt of method2-sample is the one SSM calls to write a SecureString; nothing here
-  decrypts, so a writer needs no kms:Decrypt, and the key policy gives it none):
+  Credentials come from the standard chain (AWS_PROFILE, environment variables, SSO, ...).
+  AWS_ENDPOINT_URL points the CLI at an emulator. IAM actions needed (kms:Encrypt of
+  method2-sample is the one SSM calls to write a SecureString; kms:DescribeKey checks the alias;
+  nothing here decrypts, so a writer needs no kms:Decrypt, and the key policy gives it none):
 ${permissionsText()}
 
 Exit status: 0 done, 1 failed, 2 bad command line.
@@ -63,10 +80,12 @@ Examples
   npm run secret -- set method1-sample                  (prompts for the token)
   npm run secret -- rotate method2-sample < token.txt
   npm run secret -- status method1-sample
+  npm run secret -- status method1-sample --region eu-west-1
 `;
 
 /** A command line the CLI understood. */
-export type Invocation = { readonly command: 'help' } | { readonly command: Command; readonly stack: string };
+export type Invocation =
+  { readonly command: 'help' } | { readonly command: Command; readonly stack: string; readonly region?: string };
 
 /** A command that acts on a stack. */
 export type Command = ProvisionMode | 'status';
@@ -84,7 +103,8 @@ function isCommand(name: string): name is Command {
 export function parseArguments(argv: readonly string[]): Invocation {
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'help' };
   // No message echoes an argument: a token pasted onto the command line must not be printed again.
-  const [command, stack, ...extra] = argv;
+  const { region, positional } = regionOption(argv);
+  const [command, stack, ...extra] = positional;
   if (command === undefined) throw new SecretUsageError('missing command');
   if (!isCommand(command)) throw new SecretUsageError('unknown command: expected set, rotate or status');
   if (stack === undefined) {
@@ -97,7 +117,44 @@ export function parseArguments(argv: readonly string[]): Invocation {
       'too many arguments: the token is read from stdin or a prompt, never from the command line',
     );
   }
-  return { command, stack };
+  return region === undefined ? { command, stack } : { command, stack, region };
+}
+
+/** `argv` less `--region <region>` or `--region=<region>`, and that region. */
+function regionOption(argv: readonly string[]): { region?: string; positional: string[] } {
+  const positional: string[] = [];
+  let region: string | undefined;
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index];
+    let value: string | undefined;
+    if (argument === '--region') {
+      index += 1;
+      value = argv[index] ?? '';
+    } else if (argument.startsWith('--region=')) value = argument.slice('--region='.length);
+    else {
+      positional.push(argument);
+      continue;
+    }
+    if (region !== undefined) throw new SecretUsageError('--region given twice');
+    if (!isRegionName(value)) throw new SecretUsageError('--region needs an AWS region name such as ap-northeast-1');
+    region = value;
+  }
+  return { region, positional };
+}
+
+/**
+ * The region the CLI works in: `--region` if given, else the stacks' (see {@link stacksRegion}).
+ * @param explicit the `--region` value
+ */
+export function chooseRegion(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): ChosenRegion {
+  return explicit === undefined ? stacksRegion(env) : { region: explicit, source: '--region' };
+}
+
+/** A note for stderr when AWS_REGION names another region than the one chosen, which it does not override. */
+export function regionNote({ region, source }: ChosenRegion, env: NodeJS.ProcessEnv = process.env): string {
+  const callers = env.AWS_REGION;
+  if (!callers || callers === region || source === '--region') return '';
+  return `note: working in ${region} (${source}), not AWS_REGION ${callers}; pass --region to choose another\n`;
 }
 
 /** Reads a piped token: all of `input` as UTF-8, less exactly one trailing "\n" or "\r\n". */
@@ -172,7 +229,9 @@ export async function runSecretCli(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const store = createSecretStore(invocation.stack);
+  const region = chooseRegion(invocation.region);
+  const store = createSecretStore(invocation.stack, {}, region.region);
+  process.stderr.write(regionNote(region));
   if (invocation.command === 'status') {
     process.stdout.write(`${formatStatus(store.stack, await store.status())}\n`);
     return 0;

@@ -11,7 +11,7 @@ export class SecretUsageError extends UsageError {
 
   /** @param problem what is wrong, without echoing an argument (it could be a token) */
   constructor(problem: string) {
-    super(`${problem}; usage: npm run secret -- <set|rotate|status> <stack> (see --help)`);
+    super(`${problem}; usage: npm run secret -- <set|rotate|status> <stack> [--region <region>] (see --help)`);
   }
 }
 
@@ -53,6 +53,61 @@ export class FunctionNotConfiguredError extends ToolError {
    */
   constructor(stack: string, variable: string) {
     super(`function ${stack} has no environment variable ${variable}; run npx cdktf deploy ${stack}`);
+  }
+}
+
+/**
+ * The function does not name the key its token must be encrypted with (`KMS_KEY_ARN`), or names
+ * something other than a key ARN: the CLI will not fall back to the alias, which anyone allowed to
+ * manage aliases can point at a key of their own.
+ */
+export class KeyArnNotConfiguredError extends ToolError {
+  override name = 'KeyArnNotConfiguredError';
+
+  /**
+   * @param functionName the stack and its function
+   * @param variable the environment variable that should hold the key ARN
+   * @param malformed true when the variable is there but holds no key ARN
+   */
+  constructor(
+    readonly functionName: string,
+    variable: string,
+    malformed = false,
+  ) {
+    super(
+      (malformed
+        ? `function ${functionName}'s ${variable} is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)`
+        : `function ${functionName} has no environment variable ${variable}, which names the key its token is ` +
+          'encrypted with (a stack deployed before this version of the project)') +
+        `; nothing was written: redeploy the stack (npx cdktf deploy ${functionName}), then run this command again`,
+    );
+  }
+}
+
+/**
+ * The stack's alias points at another key than the one its function names: someone with
+ * kms:UpdateAlias repointed it, perhaps at a key of their own, so nothing is encrypted.
+ */
+export class KeyAliasMismatchError extends ToolError {
+  override name = 'KeyAliasMismatchError';
+
+  /**
+   * @param alias the stack's alias, e.g. `alias/method1-sample`
+   * @param aliasKeyArn the key the alias points at
+   * @param functionKeyArn the key the function names in its environment
+   * @param variable the environment variable naming it
+   */
+  constructor(
+    readonly alias: string,
+    readonly aliasKeyArn: string,
+    readonly functionKeyArn: string,
+    variable: string,
+  ) {
+    super(
+      `${alias} points at key ${aliasKeyArn}, not at ${functionKeyArn}, the key the function names in ` +
+        `${variable}: someone repointed the alias (see UpdateAlias in CloudTrail); nothing was written. ` +
+        'Find out who and why, point the alias back (npx cdktf deploy restores it), then run this command again',
+    );
   }
 }
 

@@ -10,19 +10,23 @@ import { assertEnvironmentFits } from '../../lib/lambda-environment';
 import { keyAliasName } from '../../lib/methods';
 import { isAwsError } from '../common/aws';
 import { AwsRequestError, ConcurrentChangeError, FunctionUpdateError } from './errors';
-import { awsError, checkMode, checkToken, isProvisioned, readFunction } from './store';
-import type { ProvisionMode, SecretStatus, SecretStore, SecretStoreClients, StorePermissions } from './store';
+import { awsError, checkKeyAlias, checkMode, checkToken, isProvisioned, readFunction, stackKey } from './store';
+import type { ProvisionMode, SecretStatus, SecretStore, SecretStoreClients, StackKey, StorePermissions } from './store';
 
 /** Seconds to wait for Lambda to apply a new environment; updates normally take a few. */
 const UPDATE_WAIT_SECONDS = 120;
 
 /** Method 1: base64 KMS ciphertext in the function's environment variable. */
 export class FunctionEnvironmentSecretStore implements SecretStore {
-  /** What each command needs; `GetFunction` is how the update is awaited. */
+  /**
+   * What each command needs: `DescribeKey` checks where the alias points, `GetFunction` is how
+   * the update is awaited.
+   */
   static readonly permissions: StorePermissions = {
     status: ['lambda:GetFunctionConfiguration'],
     provision: [
       'lambda:GetFunctionConfiguration',
+      'kms:DescribeKey',
       'kms:Encrypt',
       'lambda:UpdateFunctionConfiguration',
       'lambda:GetFunction',
@@ -32,7 +36,8 @@ export class FunctionEnvironmentSecretStore implements SecretStore {
   /** What provisioning does, for the usage text. */
   static describe(stack: string): string {
     return (
-      `encrypts the token with ${keyAliasName(stack)}, bound by the encryption context ` +
+      `encrypts the token with the key the function names in ${ENV.kmsKeyArn} (refused if ` +
+      `${keyAliasName(stack)} points elsewhere), bound by the encryption context ` +
       `${ENCRYPTION_CONTEXT_KEY}=${stack}, into the function's ${ENV.encryptedApiToken}`
     );
   }
@@ -55,7 +60,9 @@ export class FunctionEnvironmentSecretStore implements SecretStore {
     const configuration = await readFunction(this.#lambda, this.stack);
     const variables = configuration.Environment?.Variables ?? {};
     checkMode(mode, isProvisioned(variables[ENV.encryptedApiToken]), this.stack, this.#location);
-    const ciphertext = await this.#encrypt(token);
+    const key = stackKey(configuration, this.stack);
+    await checkKeyAlias(this.#kms, this.stack, key);
+    const ciphertext = await this.#encrypt(token, key);
     // UpdateFunctionConfiguration replaces the whole environment: every other variable is carried over.
     const merged = { ...variables, [ENV.encryptedApiToken]: ciphertext };
     assertEnvironmentFits(this.stack, merged);
@@ -73,8 +80,9 @@ export class FunctionEnvironmentSecretStore implements SecretStore {
     };
   }
 
-  async #encrypt(token: string): Promise<string> {
-    const keyId = keyAliasName(this.stack);
+  /** The token encrypted under the stack's key, named by its ARN (as the function decrypts), never by the alias. */
+  async #encrypt(token: string, key: StackKey): Promise<string> {
+    const keyId = key.arn;
     let ciphertext: Uint8Array | undefined;
     try {
       ({ CiphertextBlob: ciphertext } = await this.#kms.send(

@@ -1,6 +1,6 @@
 /** Method 2's store: the SSM SecureString that the function reads, written under the stack's key. */
-import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   GetParameterCommand,
   LabelParameterVersionCommand,
@@ -12,8 +12,8 @@ import {
 import { ENV } from '../../functions/shared/contract';
 import { keyAliasName, SECRET_DELIVERY_TAG } from '../../lib/methods';
 import { isAwsError } from '../common/aws';
-import { AwsRequestError, FunctionNotConfiguredError } from './errors';
-import { awsError, checkMode, checkToken, readFunction } from './store';
+import { FunctionNotConfiguredError } from './errors';
+import { awsError, checkKeyAlias, checkMode, checkToken, readFunction, stackKey } from './store';
 import type { ProvisionMode, SecretStatus, SecretStore, SecretStoreClients, StorePermissions } from './store';
 
 /** The label the CLI puts on each version it writes. */
@@ -24,6 +24,7 @@ export class SsmParameterSecretStore implements SecretStore {
   /**
    * What each command needs. Nothing here decrypts the parameter, so a writer needs no
    * kms:Decrypt; writing a SecureString makes SSM call kms:Encrypt with the caller's permissions.
+   * `DescribeKey` checks where the alias points.
    */
   static readonly permissions: StorePermissions = {
     status: ['lambda:GetFunctionConfiguration', 'ssm:GetParameter', 'ssm:ListTagsForResource'],
@@ -40,7 +41,10 @@ export class SsmParameterSecretStore implements SecretStore {
 
   /** What provisioning does, for the usage text. */
   static describe(stack: string): string {
-    return `writes the SSM SecureString named by the function's ${ENV.apiTokenParameterName}, encrypted with ${keyAliasName(stack)}`;
+    return (
+      `writes the SSM SecureString named by the function's ${ENV.apiTokenParameterName}, encrypted with ` +
+      `the key in its ${ENV.kmsKeyArn} (refused if ${keyAliasName(stack)} points elsewhere)`
+    );
   }
 
   readonly #lambda: LambdaClient;
@@ -58,9 +62,11 @@ export class SsmParameterSecretStore implements SecretStore {
 
   async provision(token: string, mode: ProvisionMode): Promise<string> {
     checkToken(token);
-    const name = await this.#parameterName();
+    const configuration = await readFunction(this.#lambda, this.stack);
+    const name = this.#parameterName(configuration);
     checkMode(mode, (await this.#state(name)).provisioned, this.stack, `SSM parameter ${name}`);
-    const keyId = await this.#keyId();
+    const key = stackKey(configuration, this.stack);
+    await checkKeyAlias(this.#kms, this.stack, key);
     let version: number | undefined;
     try {
       ({ Version: version } = await this.#ssm.send(
@@ -69,7 +75,10 @@ export class SsmParameterSecretStore implements SecretStore {
           Value: token,
           Type: 'SecureString',
           Overwrite: true,
-          KeyId: keyId,
+          // The key's id, not its ARN: the stack gives the parameter its key by id, and SSM reports
+          // back whatever form it was last given, so an ARN here would show in every later plan as
+          // a change of `key_id`.
+          KeyId: key.id,
         }),
       ));
     } catch (error) {
@@ -88,7 +97,7 @@ export class SsmParameterSecretStore implements SecretStore {
   }
 
   async status(): Promise<SecretStatus> {
-    const name = await this.#parameterName();
+    const name = this.#parameterName(await readFunction(this.#lambda, this.stack));
     const { latest, provisioned } = await this.#state(name);
     if (!latest) return { provisioned: false, location: `SSM parameter ${name}, which does not exist` };
     return {
@@ -124,25 +133,7 @@ export class SsmParameterSecretStore implements SecretStore {
     }
   }
 
-  /**
-   * The id of the stack's key. The stack gives the parameter its key by id, and SSM reports
-   * back whatever form it was last given: the alias here would show in every later plan as a
-   * change of `key_id`.
-   */
-  async #keyId(): Promise<string> {
-    const alias = keyAliasName(this.stack);
-    let keyId: string | undefined;
-    try {
-      keyId = (await this.#kms.send(new DescribeKeyCommand({ KeyId: alias }))).KeyMetadata?.KeyId;
-    } catch (error) {
-      throw awsError(error, 'kms:DescribeKey', alias);
-    }
-    if (!keyId) throw new AwsRequestError(`kms:DescribeKey on ${alias} returned no key id`);
-    return keyId;
-  }
-
-  async #parameterName(): Promise<string> {
-    const configuration = await readFunction(this.#lambda, this.stack);
+  #parameterName(configuration: FunctionConfiguration): string {
     const name = configuration.Environment?.Variables?.[ENV.apiTokenParameterName];
     if (!name) throw new FunctionNotConfiguredError(this.stack, ENV.apiTokenParameterName);
     return name;

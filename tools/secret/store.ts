@@ -2,16 +2,19 @@
  * What every secret store shares: the interface the CLI calls, and the checks and AWS error
  * translation that do not depend on where a method keeps its token.
  */
-import type { KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { isBearerToken, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { ENV, isBearerToken, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { keyAliasName } from '../../lib/methods';
 import { awsErrorName, isAwsError, unreachableReason } from '../common/aws';
 import {
   AccessDeniedError,
   AwsRequestError,
   AwsUnreachableError,
   EmptyTokenError,
+  KeyAliasMismatchError,
+  KeyArnNotConfiguredError,
   MalformedTokenError,
   SecretAlreadyProvisionedError,
   SecretNotYetProvisionedError,
@@ -32,7 +35,7 @@ export const MAX_TOKEN_BYTES = 4096;
 export interface SecretStoreClients {
   /** Reads and (Method 1) updates the function's configuration. */
   readonly lambda: LambdaClient;
-  /** Method 1: encrypts the token. Method 2: finds the stack's key. */
+  /** Checks where the stack's alias points; Method 1: encrypts the token. */
   readonly kms: KMSClient;
   /** Method 2: reads and writes the parameter. */
   readonly ssm: SSMClient;
@@ -94,6 +97,53 @@ export async function readFunction(lambda: LambdaClient, stack: string): Promise
     }
     throw awsError(error, 'lambda:GetFunctionConfiguration', stack);
   }
+}
+
+/** A KMS key ARN; the key id is its last part. Never an alias: that is what KMS_KEY_ARN replaces. */
+const KEY_ARN = /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/([A-Za-z0-9-]+)$/;
+
+/** The key the stack owns and the function names, both as its ARN and as its id. */
+export interface StackKey {
+  /** The key's ARN, from the function's KMS_KEY_ARN. */
+  readonly arn: string;
+  /** The key's id, the last part of its ARN. */
+  readonly id: string;
+}
+
+/**
+ * The key that the stack gave its function in KMS_KEY_ARN: the only key the CLI encrypts under.
+ * The function is trusted to name it, since whoever can change the function can read its token
+ * anyway; the alias is not, since managing aliases is a right of its own.
+ * @throws KeyArnNotConfiguredError when the variable is missing (a stack deployed before it
+ *   existed) or holds no key ARN
+ */
+export function stackKey(configuration: FunctionConfiguration, stack: string): StackKey {
+  const arn = configuration.Environment?.Variables?.[ENV.kmsKeyArn];
+  if (!arn) throw new KeyArnNotConfiguredError(stack, ENV.kmsKeyArn);
+  const id = KEY_ARN.exec(arn)?.[1];
+  if (!id) throw new KeyArnNotConfiguredError(stack, ENV.kmsKeyArn, true);
+  return { arn, id };
+}
+
+/**
+ * Refuses to go on when the stack's alias points at another key than `key`: a sign that someone
+ * repointed it, perhaps at a key of their own. A missing alias is no such sign (the token is
+ * encrypted under `key`, never under the alias), so it is let through. DescribeKey on an alias
+ * is authorised against the key it points at: a writer allowed it on the stack's key only is
+ * denied it on any other, which stops the command too.
+ * @throws KeyAliasMismatchError when the alias points elsewhere
+ */
+export async function checkKeyAlias(kms: KMSClient, stack: string, key: StackKey): Promise<void> {
+  const alias = keyAliasName(stack);
+  let target: string | undefined;
+  try {
+    target = (await kms.send(new DescribeKeyCommand({ KeyId: alias }))).KeyMetadata?.Arn;
+  } catch (error) {
+    if (isAwsError(error, 'NotFoundException')) return;
+    throw awsError(error, 'kms:DescribeKey', alias);
+  }
+  if (!target) throw new AwsRequestError(`kms:DescribeKey on ${alias} returned no key ARN`);
+  if (target !== key.arn) throw new KeyAliasMismatchError(alias, target, key.arn, ENV.kmsKeyArn);
 }
 
 export function checkToken(token: string): void {

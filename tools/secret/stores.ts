@@ -32,14 +32,21 @@ export function storeClassOf(stack: StackName): SecretStoreClass {
  * environment names (real AWS, or an emulator through `AWS_ENDPOINT_URL`), within the tools'
  * limits for every AWS call.
  * @param stack a stack's name in its stage: one of {@link STACK_NAMES}, or one with `-<stage>`
+ * @param region the region of the clients it builds; by default the standard chain's (AWS_REGION,
+ *   the profile), which the CLI does not use: it passes the stacks' region (see region.ts)
  * @throws UnknownStackError when `stack` names none of them
  */
-export function createSecretStore(stack: string, clients: Partial<SecretStoreClients> = {}): SecretStore {
+export function createSecretStore(
+  stack: string,
+  clients: Partial<SecretStoreClients> = {},
+  region?: string,
+): SecretStore {
   const staged = parseStackName(stack);
   if (!staged) throw new UnknownStackError(STACK_NAMES);
+  const config = region === undefined ? AWS_CLIENT_LIMITS : { ...AWS_CLIENT_LIMITS, region };
   return new (storeClassOf(staged.stackName))(stack, {
-    lambda: clients.lambda ?? new LambdaClient(AWS_CLIENT_LIMITS),
-    kms: clients.kms ?? new KMSClient(AWS_CLIENT_LIMITS),
-    ssm: clients.ssm ?? new SSMClient(AWS_CLIENT_LIMITS),
+    lambda: clients.lambda ?? new LambdaClient(config),
+    kms: clients.kms ?? new KMSClient(config),
+    ssm: clients.ssm ?? new SSMClient(config),
   });
 }

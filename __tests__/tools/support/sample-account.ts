@@ -6,7 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  KMSClient,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-kms';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import AdmZip from 'adm-zip';
@@ -116,7 +122,7 @@ async function deploySamples(clients: AccountClients, method1Environment: Record
   );
   const code = new AdmZip();
   code.addFile('index.js', Buffer.from('exports.handler = async () => ({ statusCode: 200 });'));
-  const deployFunction = async (name: string, environment: Record<string, string>) => {
+  const deployFunction = async (name: string, environment: Record<string, string>): Promise<string> => {
     const { KeyMetadata } = await clients.kms.send(
       new CreateKeyCommand({ Description: `KMS key for ${name} function` }),
     );
@@ -128,17 +134,20 @@ async function deploySamples(clients: AccountClients, method1Environment: Record
         Handler: 'index.handler',
         Role: Role!.Arn,
         Code: { ZipFile: code.toBuffer() },
-        Environment: { Variables: { [ENV.targetUrl]: TARGET_URL, ...environment } },
+        // As the stacks do, the function names its key by ARN, so nothing has to trust the alias.
+        Environment: { Variables: { [ENV.targetUrl]: TARGET_URL, [ENV.kmsKeyArn]: KeyMetadata!.Arn!, ...environment } },
       }),
     );
+    return KeyMetadata!.KeyId!;
   };
   await deployFunction('method1-sample', { [ENV.encryptedApiToken]: SECRET_PLACEHOLDER, ...method1Environment });
-  await deployFunction('method2-sample', { [ENV.apiTokenParameterName]: PARAMETER_NAME });
+  const method2KeyId = await deployFunction('method2-sample', { [ENV.apiTokenParameterName]: PARAMETER_NAME });
   await clients.ssm.send(
     new PutParameterCommand({
       Name: PARAMETER_NAME,
       Type: 'SecureString',
-      KeyId: 'alias/method2-sample',
+      // As the stack names it: by id.
+      KeyId: method2KeyId,
       Value: SECRET_PLACEHOLDER,
       // As the stack tags it under out-of-band delivery.
       Tags: [{ Key: SECRET_DELIVERY_TAG, Value: 'out-of-band' }],
@@ -157,14 +166,42 @@ export async function decryptMethod1Token(
   clients: AccountClients,
   contextFunction = 'method1-sample',
 ): Promise<string> {
+  return (await decryptMethod1(clients, contextFunction)).token;
+}
+
+/**
+ * Decrypts method1-sample's ENCRYPTED_API_TOKEN without naming a key, so KMS says which key
+ * encrypted it.
+ * @returns the token and the ARN of the key KMS decrypted it with
+ */
+export async function decryptMethod1(
+  clients: AccountClients,
+  contextFunction = 'method1-sample',
+): Promise<{ token: string; keyArn: string }> {
   const ciphertext = (await environmentOf(clients.lambda, 'method1-sample'))[ENV.encryptedApiToken];
-  const { Plaintext } = await clients.kms.send(
+  const { Plaintext, KeyId } = await clients.kms.send(
     new DecryptCommand({
       CiphertextBlob: Buffer.from(ciphertext, 'base64'),
       EncryptionContext: { [ENCRYPTION_CONTEXT_KEY]: contextFunction },
     }),
   );
-  return Buffer.from(Plaintext!).toString('utf8');
+  return { token: Buffer.from(Plaintext!).toString('utf8'), keyArn: KeyId! };
+}
+
+/** The ARN of the key a deployed sample function names in KMS_KEY_ARN: its stack's key. */
+export async function stackKeyArn(lambda: LambdaClient, functionName: string): Promise<string> {
+  return (await environmentOf(lambda, functionName))[ENV.kmsKeyArn];
+}
+
+/**
+ * Points `alias/<functionName>` at a new key of its own, as someone allowed kms:CreateKey and
+ * kms:UpdateAlias could.
+ * @returns the new key's ARN
+ */
+export async function repointAlias(kms: KMSClient, functionName: string): Promise<string> {
+  const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "an intruder's key" }));
+  await kms.send(new UpdateAliasCommand({ AliasName: `alias/${functionName}`, TargetKeyId: KeyMetadata!.KeyId }));
+  return KeyMetadata!.Arn!;
 }
 
 /** The decrypted value of method2-sample's parameter. */
