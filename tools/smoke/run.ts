@@ -1,0 +1,511 @@
+/**
+ * The smoke run (`npm run smoke`): the sample stacks deployed once to a real account, in a stage
+ * of their own, beside a stand-in upstream that accepts only a fresh random token; both functions
+ * called through their function URLs, a verdict per stack, then everything destroyed.
+ *
+ * When AWS_ENDPOINT_URL points at a local emulator (moto server on a loopback address), the same
+ * orchestration runs there, which is how the test suite runs it. What differs on the emulator,
+ * and nothing else:
+ * - the children get the emulator's endpoint and dummy credentials instead of yours (as `npm start`);
+ * - the stacks are synthesized with `packaging=asset`, which the local runner needs;
+ * - function URLs are not served there: the functions' target is the local upstream
+ *   (tools/local/upstream.ts, accepting only the smoke token) instead of the deployed stand-in,
+ *   and each function is invoked by the local runner (tools/local/artifact.ts) with a function
+ *   URL event instead of a SigV4-signed HTTPS request;
+ * - GetAccountSettings is not implemented there, so the concurrency is reported as unknown.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Construct } from 'constructs';
+import { GetFunctionUrlConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { STSClient } from '@aws-sdk/client-sts';
+import { optionEnvName, readOptions, type SampleOptions } from '../../lib/config';
+import { isDeliveredOutOfBand, METHODS, STACK_NAMES, stagedStackName, STAGE_PATTERN } from '../../lib/methods';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { AWS_CLIENT_LIMITS } from '../common/aws';
+import { ToolError } from '../common/errors';
+import { projectBinary, run, type CommandResult } from '../common/run-command';
+import { invokeDeployed } from '../local/artifact';
+import { emulatorClientConfig, emulatorEnvironment } from '../local/emulator';
+import { inheritedEnvironment } from '../local/isolation';
+import { functionLogLines, observed } from '../local/summary';
+import {
+  cdktfDeploy,
+  cdktfDestroy,
+  requireTerraform,
+  stackDirectory,
+  writeTerraformCliConfig,
+} from '../local/terraform';
+import { startUpstream, tokenDigest, type Upstream } from '../local/upstream';
+import { executionsReserved, formatAccount, readAccount } from './account';
+import { postSigned, postUnsigned, type UrlAnswer } from './signed-request';
+import { UPSTREAM_ANSWERS } from './upstream-handler';
+import { UPSTREAM_DIGEST_VARIABLE, upstreamStackName } from './upstream-stack';
+
+/** The cdktf app of the stand-in upstream (the sample stacks' app is cdktf.json's). */
+export const UPSTREAM_APP = 'node --import tsx tools/scripts/smoke-app.ts';
+
+/** Milliseconds to wait for a new function URL to answer from the function rather than with a 403 of its own. */
+const URL_PROPAGATION_MS = 120_000;
+/** Milliseconds the secret CLI may take for one command (its AWS calls and Lambda's update wait). */
+const SECRET_CLI_TIMEOUT_MS = 5 * 60_000;
+
+/** How a smoke run is asked for. */
+export interface SmokeSettings {
+  /** The user's environment: AWS credentials and region, or AWS_ENDPOINT_URL of a local emulator. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Where the run's report goes (stdout). */
+  readonly print: (text: string) => void;
+  /** Leave everything deployed (`--keep`); `npm run smoke -- --destroy <stage>` removes it later. */
+  readonly keep?: boolean;
+  /** @default `smoke` and five random lowercase letters */
+  readonly stage?: string;
+  /** @default `.local/smoke/<stage>` */
+  readonly directory?: string;
+  /** @default 32 random bytes, base64url */
+  readonly createToken?: () => string;
+}
+
+/** A stack's verdict. */
+export interface Verdict {
+  readonly stack: string;
+  readonly passed: boolean;
+  readonly statusCode: number;
+  readonly body: string;
+  /** Why it passed or failed, in words. */
+  readonly detail: string;
+}
+
+/** What a smoke run did. */
+export interface SmokeResult {
+  readonly stage: string;
+  /** The stacks' region. */
+  readonly region: string;
+  readonly directory: string;
+  readonly verdicts: readonly Verdict[];
+  /** Whether all three stacks were destroyed (false with `keep`). */
+  readonly destroyed: boolean;
+  /** Everything the children printed (cdktf, Terraform, the secret CLI), which the report leaves out. */
+  readonly childOutput: readonly string[];
+}
+
+/** Where the run deploys: AWS, or the local emulator that AWS_ENDPOINT_URL names. */
+export interface Target {
+  readonly endpoint: string | undefined;
+  readonly onEmulator: boolean;
+}
+
+/** An AWS_ENDPOINT_URL on this machine: the local emulator. */
+const LOCAL_ENDPOINT = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/;
+
+/** Where `env` sends the run: AWS, or the local emulator of AWS_ENDPOINT_URL; any other endpoint is refused. */
+export function smokeTarget(env: NodeJS.ProcessEnv): Target {
+  const endpoint = env.AWS_ENDPOINT_URL || undefined;
+  if (endpoint === undefined) return { endpoint, onEmulator: false };
+  if (!LOCAL_ENDPOINT.test(endpoint)) {
+    throw new ToolError(
+      `AWS_ENDPOINT_URL is ${endpoint}, neither AWS nor a local emulator (http://127.0.0.1:<port>): unset it to smoke-test AWS`,
+    );
+  }
+  return { endpoint, onEmulator: true };
+}
+
+/** A fresh stage: `smoke` and five random lowercase letters. */
+export function randomStage(): string {
+  return `smoke${[...randomBytes(5)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('')}`;
+}
+
+/** The options the stacks are synthesized with: cdktf.json's context, then `env`, as `readOptions` reads them for the app. */
+function optionsFor(env: NodeJS.ProcessEnv): SampleOptions {
+  const { context = {} } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdktf.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  const root = new Construct(undefined as unknown as Construct, '');
+  for (const [key, value] of Object.entries(context)) root.node.setContext(key, value);
+  return readOptions(root, env);
+}
+
+/** Everything a run needs, derived once from its settings. */
+class SmokeContext {
+  readonly target: Target;
+  readonly stage: string;
+  readonly directory: string;
+  readonly options: SampleOptions;
+  /** The environment of every child: cdktf, Terraform, the secret CLI. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly lambda: LambdaClient;
+  readonly sts: STSClient;
+  readonly sampleStacks: readonly string[];
+  readonly upstreamStack: string;
+  readonly childOutput: string[] = [];
+
+  constructor(readonly settings: Pick<SmokeSettings, 'env' | 'print' | 'stage' | 'directory'>) {
+    this.target = smokeTarget(settings.env);
+    this.stage = settings.stage ?? randomStage();
+    if (!STAGE_PATTERN.test(this.stage)) {
+      throw new ToolError(
+        `the stage must be a lowercase letter then up to 11 lowercase letters or digits, not ${this.stage}`,
+      );
+    }
+    this.directory = settings.directory ?? join(PROJECT_ROOT, '.local', 'smoke', this.stage);
+    const { onEmulator, endpoint } = this.target;
+    // The emulator gets what `npm start` gives it: nothing of your shell's AWS, Terraform or stack
+    // settings. AWS gets your shell, less any TF_VAR_* (the smoke sets the one token variable).
+    const shell = onEmulator
+      ? inheritedEnvironment(settings.env)
+      : Object.fromEntries(Object.entries(settings.env).filter(([name]) => !name.startsWith('TF_VAR_')));
+    const optionEnv = {
+      [optionEnvName('stage')]: this.stage,
+      // The local runner runs the zip that cdktf synthesized; with `archive` Terraform would zip it.
+      ...(onEmulator ? { [optionEnvName('packaging')]: 'asset' } : {}),
+    };
+    this.options = optionsFor({ ...shell, ...optionEnv });
+    const { region } = this.options;
+    // cdktf makes its output folder but not its parent, where the stack's local state goes.
+    for (const app of ['samples', 'upstream']) mkdirSync(join(this.directory, app), { recursive: true });
+    const cliConfig = writeTerraformCliConfig(join(this.directory, 'terraform.rc'));
+    this.env = {
+      ...shell,
+      ...(onEmulator && endpoint
+        ? emulatorEnvironment(endpoint, region)
+        : { AWS_REGION: region, AWS_DEFAULT_REGION: region }),
+      ...optionEnv,
+      // As in LocalDeployment: with the machine's provider mirror there is nothing to cache.
+      ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig, CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true' } : {}),
+      TF_IN_AUTOMATION: '1',
+      CHECKPOINT_DISABLE: '1',
+    };
+    const clientConfig =
+      onEmulator && endpoint ? emulatorClientConfig(endpoint, region) : { ...AWS_CLIENT_LIMITS, region };
+    this.lambda = new LambdaClient(clientConfig);
+    this.sts = new STSClient(clientConfig);
+    this.sampleStacks = STACK_NAMES.map((stack) => stagedStackName(stack, this.stage));
+    this.upstreamStack = upstreamStackName(this.stage);
+  }
+
+  get samplesOutdir(): string {
+    return join(this.directory, 'samples', 'cdktf.out');
+  }
+
+  get upstreamOutdir(): string {
+    return join(this.directory, 'upstream', 'cdktf.out');
+  }
+
+  /** Keeps a child's output for the result and in `<directory>/<name>.log`, never in the report. */
+  record(name: string, result: CommandResult): CommandResult {
+    this.childOutput.push(result.output);
+    writeFileSync(join(this.directory, `${name}.log`), result.output);
+    return result;
+  }
+
+  /** Prints a step and its duration around `action`. */
+  async step<T>(label: string, action: () => Promise<T>): Promise<T> {
+    const { print } = this.settings;
+    print(`▶ ${label}\n`);
+    const startedAt = performance.now();
+    const seconds = () => ((performance.now() - startedAt) / 1000).toFixed(1);
+    try {
+      const result = await action();
+      print(`✓ ${label} (${seconds()} s)\n`);
+      return result;
+    } catch (error) {
+      print(`✗ ${label} (${seconds()} s)\n`);
+      throw error;
+    }
+  }
+
+  /** The stand-in's deploy and destroy: its own app, its own output folder and state. */
+  deployUpstream(digest: string): Promise<CommandResult> {
+    // cdktfDeploy passes its stack arguments through to cdktf, so `--app` rides along with them.
+    return cdktfDeploy([this.upstreamStack, '--app', UPSTREAM_APP], this.upstreamOutdir, {
+      ...this.env,
+      [UPSTREAM_DIGEST_VARIABLE]: digest,
+    });
+  }
+
+  destroyUpstream(): Promise<CommandResult> {
+    return cdktfDestroy([this.upstreamStack, '--app', UPSTREAM_APP], this.upstreamOutdir, this.env);
+  }
+
+  deploySamples(targetUrl: string, token: string): Promise<CommandResult> {
+    return cdktfDeploy(this.sampleStacks, this.samplesOutdir, this.#samplesEnvironment(targetUrl, token));
+  }
+
+  destroySamples(token: string): Promise<CommandResult> {
+    // Method 2's api_token is a required variable even for a destroy, which writes nothing with it.
+    return cdktfDestroy(this.sampleStacks, this.samplesOutdir, this.#samplesEnvironment(undefined, token));
+  }
+
+  #samplesEnvironment(targetUrl: string | undefined, token: string): NodeJS.ProcessEnv {
+    return {
+      ...this.env,
+      ...(targetUrl ? { [optionEnvName('targetUrl')]: targetUrl } : {}),
+      TF_VAR_api_token: token,
+    };
+  }
+
+  /** `npm run secret -- set <stack>` with the token on stdin, for each stack whose token is delivered out of band. */
+  async provisionOutOfBand(token: string): Promise<void> {
+    for (const method of METHODS.filter((m) => isDeliveredOutOfBand(m, this.options))) {
+      const stack = stagedStackName(method.stackName, this.stage);
+      const result = await run(projectBinary('tsx'), ['tools/scripts/secret.ts', 'set', stack], {
+        env: this.env,
+        timeoutMs: SECRET_CLI_TIMEOUT_MS,
+        onTimeout: this.target.onEmulator ? `check that ${this.target.endpoint} answers` : 'check the network',
+        input: token,
+      });
+      this.record(`secret-set-${stack}`, result);
+    }
+  }
+
+  /** A deployed function's URL, as Lambda tells it. */
+  async functionUrl(name: string): Promise<string> {
+    const { FunctionUrl } = await this.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name }));
+    if (!FunctionUrl) throw new ToolError(`Lambda returned no function URL for ${name}`);
+    return FunctionUrl;
+  }
+
+  /** Whether a stack's Terraform folder exists: a deploy got far enough to synthesize it. */
+  synthesized(outdir: string, stack: string): boolean {
+    return existsSync(stackDirectory(outdir, stack));
+  }
+
+  /** Destroys whatever the run synthesized, the stand-in and the sample stacks side by side. */
+  async destroyAll(token: string): Promise<boolean> {
+    const samples = this.sampleStacks.some((stack) => this.synthesized(this.samplesOutdir, stack));
+    const upstream = this.synthesized(this.upstreamOutdir, this.upstreamStack);
+    const results = await Promise.allSettled([
+      samples ? this.destroySamples(token).then((r) => this.record('destroy-samples', r)) : undefined,
+      upstream ? this.destroyUpstream().then((r) => this.record('destroy-upstream', r)) : undefined,
+    ]);
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    for (const failure of failures) {
+      this.settings.print(`  ${failure instanceof Error ? failure.message : String(failure)}\n`);
+    }
+    return failures.length === 0;
+  }
+
+  close(): void {
+    this.lambda.destroy();
+    this.sts.destroy();
+  }
+}
+
+/** Whether an answer is a function URL's own 403 (the function did not run): a new URL's permission is still propagating. */
+function isUrlLayerForbidden(answer: UrlAnswer): boolean {
+  return answer.statusCode === 403 && /"Message":\s*"Forbidden"/i.test(answer.body);
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Waits until the target answers a request with another token from the stand-in itself: 401.
+ * @throws ToolError when it accepts another token, or never answers 401
+ */
+async function waitForRefusal(url: string, patienceMs: number): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  let last: string;
+  for (;;) {
+    try {
+      const answer = await postUnsigned(url, `Bearer not-the-smoke-token-${randomBytes(8).toString('hex')}`);
+      if (answer.statusCode === 401 && answer.body === UPSTREAM_ANSWERS.refused) return;
+      if (answer.statusCode === 200)
+        throw new ToolError(`the stand-in at ${url} accepted another token than the smoke token`);
+      last = `${answer.statusCode} ${answer.body.slice(0, 100)}`;
+    } catch (error) {
+      if (error instanceof ToolError) throw error;
+      last = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() > deadline) {
+      throw new ToolError(
+        `the stand-in at ${url} did not answer 401 to another token within ${patienceMs / 1000} s (last: ${last})`,
+      );
+    }
+    await sleep(2000);
+  }
+}
+
+/** Calls a sample function through its URL, signed, waiting out a new URL's 403 of its own. */
+async function invokeOnAws(context: SmokeContext, stack: string): Promise<Verdict> {
+  const url = await context.functionUrl(stack);
+  const credentials = context.lambda.config.credentials;
+  const deadline = Date.now() + URL_PROPAGATION_MS;
+  let answer = await postSigned(url, { region: context.options.region, credentials });
+  while (isUrlLayerForbidden(answer) && Date.now() < deadline) {
+    await sleep(3000);
+    answer = await postSigned(url, { region: context.options.region, credentials });
+  }
+  const passed = answer.statusCode === 200;
+  return {
+    stack,
+    passed,
+    statusCode: answer.statusCode,
+    body: answer.body,
+    detail: passed
+      ? 'the stand-in accepted the token (it answers 200 to no other)'
+      : isUrlLayerForbidden(answer)
+        ? `the function URL refused your signed request: your identity needs lambda:InvokeFunctionUrl and lambda:InvokeFunction (via the URL) on ${stack}`
+        : `see the function's log group /aws/lambda/${stack}`,
+  };
+}
+
+/** Invokes a sample function with the local runner, and checks what the local upstream saw. */
+async function invokeOnEmulator(context: SmokeContext, upstream: Upstream, stack: string): Promise<Verdict> {
+  const { target, options } = context;
+  const invocation = await observed(upstream, () =>
+    invokeDeployed({
+      lambda: context.lambda,
+      stack,
+      outdir: context.samplesOutdir,
+      awsEnvironment: emulatorEnvironment(target.endpoint ?? '', options.region),
+    }),
+  );
+  const passed = invocation.statusCode === 200 && invocation.upstreamSawToken;
+  const logged = functionLogLines(invocation.output);
+  return {
+    stack,
+    passed,
+    statusCode: invocation.statusCode,
+    body: invocation.body,
+    detail: passed
+      ? 'the local upstream received exactly the token'
+      : `the upstream ${invocation.upstreamSawToken ? 'received' : 'did not receive'} the token; the function logged: ${logged.join(' ') || 'nothing'}`,
+  };
+}
+
+/** The verdicts as lines. */
+export function formatVerdicts(verdicts: readonly Verdict[]): string {
+  const width = Math.max(...verdicts.map((v) => v.stack.length));
+  return verdicts
+    .map((v) => `  ${v.passed ? 'PASS' : 'FAIL'}  ${v.stack.padEnd(width)}  ${v.statusCode} ${v.body}: ${v.detail}\n`)
+    .join('');
+}
+
+/**
+ * Runs the smoke test (see the module's comment). Destroys everything it deployed, whatever
+ * happened, unless `keep`; the token never leaves memory but for the children that need it
+ * (cdktf through TF_VAR_api_token, the secret CLI on stdin) and is never printed.
+ */
+export async function runSmoke(settings: SmokeSettings): Promise<SmokeResult> {
+  requireTerraform(inheritedEnvironment(settings.env));
+  const context = new SmokeContext(settings);
+  const { print } = settings;
+  const { target, stage, directory } = context;
+  const verdicts: Verdict[] = [];
+  print(
+    target.onEmulator
+      ? `Smoke run on the local emulator at ${target.endpoint} (stage ${stage}). What differs from AWS: the ` +
+          'functions call the local upstream, are run by the local runner instead of through their URLs, and the ' +
+          'emulator has no account settings.\n'
+      : `Smoke run on AWS (stage ${stage}). Everything is destroyed at the end${settings.keep ? ' but for --keep' : ''}; ` +
+          `if interrupted, run \`npm run smoke -- --destroy ${stage}\`.\n`,
+  );
+  const report = await context.step('Who and where (STS GetCallerIdentity, Lambda GetAccountSettings)', () =>
+    readAccount(context, context.options.region, target.onEmulator),
+  );
+  for (const line of formatAccount(report, executionsReserved(context.options))) print(`${line}\n`);
+
+  // A fresh random token: printed nowhere, written nowhere; the stand-ins keep only its SHA-256.
+  const token = (settings.createToken ?? (() => randomBytes(32).toString('base64url')))();
+  const digest = tokenDigest(token);
+  let localUpstream: Upstream | undefined;
+  let destroyed = false;
+  try {
+    await context.step(
+      `Deploy the stand-in upstream ${context.upstreamStack} (public URL, accepts only the smoke token)`,
+      async () => context.record('deploy-upstream', await context.deployUpstream(digest)),
+    );
+    const standInUrl = await context.functionUrl(context.upstreamStack);
+    if (target.onEmulator) localUpstream = await startUpstream(digest);
+    const targetUrl = localUpstream?.url ?? standInUrl;
+    print(
+      `  stand-in URL ${standInUrl}${localUpstream ? ` (not served by the emulator; the functions call ${targetUrl})` : ''}\n`,
+    );
+    await context.step('The upstream refuses another token (401)', () =>
+      waitForRefusal(targetUrl, target.onEmulator ? 5_000 : URL_PROPAGATION_MS),
+    );
+    await context.step(
+      `Deploy ${context.sampleStacks.join(' and ')} (cdktf deploy; Method 2's token via TF_VAR_api_token)`,
+      async () => context.record('deploy-samples', await context.deploySamples(targetUrl, token)),
+    );
+    await context.step('Provision the out-of-band tokens (npm run secret -- set <stack>, token on stdin)', () =>
+      context.provisionOutOfBand(token),
+    );
+    for (const stack of context.sampleStacks) {
+      const how = localUpstream ? 'with the local runner' : 'through its function URL, SigV4-signed';
+      const verdict = await context.step(`Call ${stack} ${how}`, async () => {
+        try {
+          return localUpstream
+            ? await invokeOnEmulator(context, localUpstream, stack)
+            : await invokeOnAws(context, stack);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          return { stack, passed: false, statusCode: 0, body: 'no answer', detail: message };
+        }
+      });
+      verdicts.push(verdict);
+    }
+    print(`Verdicts\n${formatVerdicts(verdicts)}`);
+  } finally {
+    await localUpstream?.close();
+    if (settings.keep) {
+      print(
+        `Kept (--keep): stage ${stage}, files in ${directory}. Remove it all with \`npm run smoke -- --destroy ${stage}\`.\n`,
+      );
+    } else {
+      destroyed = await context
+        .step(`Destroy ${[context.upstreamStack, ...context.sampleStacks].join(', ')}`, async () => {
+          if (!(await context.destroyAll(token))) throw new ToolError('destroy failed');
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!destroyed) {
+        print(
+          `Not everything was destroyed: the state is in ${directory}; retry with \`npm run smoke -- --destroy ${stage}\`.\n`,
+        );
+      }
+    }
+    context.close();
+  }
+  const passed = verdicts.length === context.sampleStacks.length && verdicts.every((v) => v.passed);
+  if (passed && destroyed) rmSync(directory, { recursive: true, force: true });
+  print(
+    `${passed ? 'PASSED' : 'FAILED'}: ${verdicts.filter((v) => v.passed).length} of ${context.sampleStacks.length} stacks` +
+      `${destroyed ? ', all destroyed' : ''}.\n`,
+  );
+  return { stage, region: context.options.region, directory, verdicts, destroyed, childOutput: context.childOutput };
+}
+
+/**
+ * `npm run smoke -- --destroy <stage>`: destroys what an earlier run left (with `--keep`, or
+ * interrupted), from the state in its folder.
+ * @returns whether everything was destroyed
+ */
+export async function destroySmoke(
+  settings: Pick<SmokeSettings, 'env' | 'print' | 'directory'> & { stage: string },
+): Promise<boolean> {
+  requireTerraform(inheritedEnvironment(settings.env));
+  const directory = settings.directory ?? join(PROJECT_ROOT, '.local', 'smoke', settings.stage);
+  if (!existsSync(directory)) throw new ToolError(`no smoke run of stage ${settings.stage} in ${directory}`);
+  const context = new SmokeContext({ ...settings, directory });
+  try {
+    // The token variable must be set for the destroy, which writes nothing with it.
+    const destroyed = await context
+      .step(`Destroy ${[context.upstreamStack, ...context.sampleStacks].join(', ')}`, async () => {
+        if (!(await context.destroyAll(randomBytes(32).toString('base64url')))) throw new ToolError('destroy failed');
+      })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (destroyed) rmSync(directory, { recursive: true, force: true });
+    return destroyed;
+  } finally {
+    context.close();
+  }
+}
