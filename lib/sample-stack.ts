@@ -135,6 +135,9 @@ export abstract class SampleStack extends TerraformStack {
    *   itself, so another function given the role (iam:PassRole) would decrypt without it.
    * - `kms:Decrypt` is denied under any other key, so a ciphertext made under a key that someone
    *   pointed the alias at cannot be decrypted with the role, whatever that key's policy says.
+   *   Only for calls from the function's code (the key is present): Lambda itself decrypts the
+   *   environment under `aws/lambda` with the role, and those calls carry no source function ARN
+   *   (the same guide), so an unconditioned Deny would stop the function from starting.
    */
   protected functionBinding(action: string, resource: string): DataAwsIamPolicyDocumentStatement[] {
     return [
@@ -145,7 +148,13 @@ export abstract class SampleStack extends TerraformStack {
         resources: [resource],
         condition: [{ test: 'ArnNotEquals', variable: 'lambda:SourceFunctionArn', values: [this.functionArn] }],
       },
-      { sid: 'NoOtherKey', effect: 'Deny', actions: ['kms:Decrypt'], notResources: [this.secretKey.key.arn] },
+      {
+        sid: 'NoOtherKey',
+        effect: 'Deny',
+        actions: ['kms:Decrypt'],
+        notResources: [this.secretKey.key.arn],
+        condition: [{ test: 'Null', variable: 'lambda:SourceFunctionArn', values: ['false'] }],
+      },
     ];
   }
 

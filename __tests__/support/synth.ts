@@ -119,6 +119,7 @@ export function functionBinding(functionName: string, action: string, resource: 
       effect: 'Deny',
       actions: ['kms:Decrypt'],
       not_resources: [expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/)],
+      condition: [{ test: 'Null', variable: 'lambda:SourceFunctionArn', values: ['false'] }],
     },
   ];
 }
