@@ -174,7 +174,9 @@ export class LocalDeployment {
    * @returns what the CLI printed
    */
   async secret(command: 'set' | 'rotate', stack: StackName, apiToken: string): Promise<string> {
-    const result = await run(projectBinary('tsx'), ['tools/scripts/secret.ts', command, this.name(stack)], {
+    // The region the stacks were deployed to, whatever cdktf.json's context says.
+    const args = ['tools/scripts/secret.ts', command, this.name(stack), '--region', this.options.region];
+    const result = await run(projectBinary('tsx'), args, {
       // Its AWS calls give up after about 20 s each; Lambda's update wait after 120 s.
       timeoutMs: SECRET_CLI_TIMEOUT_MS,
       onTimeout: `check that the emulator at ${this.settings.endpoint} answers`,
