@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { conditionKeyProblems } from '../support/condition-keys';
 import { keyPolicy, single, statementGranting, type TerraformJson } from '../support/synth';
 
 const SECTION = 'Use it in your own cdktf app';
@@ -77,6 +78,20 @@ describe(`README "${SECTION}"`, () => {
     expect(fn).toMatchObject({ function_name: 'notifier', runtime: 'nodejs22.x' });
     expect(fn.environment.variables[ENV.encryptedApiToken]).toBe(SECRET_PLACEHOLDER);
     expect(fn.lifecycle.ignore_changes).toEqual([`environment[0].variables["${ENV.encryptedApiToken}"]`]);
+  });
+
+  it('names its key in the environment, which the handler decrypts with and requires at init', () => {
+    expect(single(construct, 'aws_lambda_function').environment.variables[ENV.kmsKeyArn]).toMatch(
+      /^\$\{aws_kms_key\.[\w-]+\.arn\}$/,
+    );
+  });
+
+  it('uses every condition key only where AWS evaluates it', () => {
+    expect(conditionKeyProblems('notifier', construct)).toEqual([]);
+  });
+
+  it('reserves no concurrency, so it deploys in an account whose quota is still 10', () => {
+    expect(single(construct, 'aws_lambda_function')).not.toHaveProperty('reserved_concurrent_executions');
   });
 
   it("lets the function's role decrypt only ciphertext made for that function", () => {
