@@ -5,8 +5,11 @@
  * simulator is told which keys AWS supplies to which policy (see effective-permissions.ts): a
  * key policy never sees `lambda:SourceFunctionArn`.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { API_TOKEN_PARAMETER_NAME, apiTokenParameterName, stagedStackName } from '../../lib/methods';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { FunctionEnvironmentSecretStore } from '../../tools/secret/function-environment-store';
 import {
   ACCOUNT,
@@ -383,7 +386,6 @@ const CASES: Case[] = [
   ],
 ];
 
-
 describe('effective permissions over the synthesized identity and key policies', () => {
   it('covers at least twenty cases, allowed and denied', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(20);
@@ -431,5 +433,119 @@ describe('the simulator, told which keys AWS supplies to which policy', () => {
   it('keeps lambda:SourceFunctionArn in identity policies: a statement requiring it matches the function', () => {
     const read = request({ ...fn1, identityPolicies: [requiringSourceFunction()] }, 'ssm:GetParameter', PARAMETER);
     expect(isAllowed(read)).toBe(true);
+  });
+});
+
+/**
+ * The rows of SECURITY.md's "Who can read the token" table that rest on IAM or a key policy, and
+ * the cases above that prove each of their Method 1 (`out-of-band`) and Method 2 answers. The
+ * other rows rest on what the e2e run and the handler tests show (state, plan, logs, network).
+ */
+const SECURITY_TABLE_ROWS: { who: string; method1?: readonly string[]; method2?: readonly string[] }[] = [
+  {
+    who: 'the function',
+    method1: ['method1: the function decrypts with its own encryption context'],
+    method2: [
+      'method2: the function reads the parameter',
+      'method2: the function has SSM decrypt the parameter with the key',
+    ],
+  },
+  {
+    who: 'the writer',
+    method1: [
+      "method1: the writer, given the README's writer policy, can change the function's configuration, so it can read",
+    ],
+    method2: ['method2, secretWriterArns set: the writer cannot read through SSM'],
+  },
+  {
+    who: 'the identity that runs Terraform',
+    method2: [
+      'method2, default terraformRunnerArns: the deploying identity reads through SSM, so Terraform can refresh',
+    ],
+  },
+  {
+    who: "a teammate or another stage's deploy role",
+    method2: [
+      'method2, terraformRunnerArns set: the deploying identity, not named, cannot read through SSM',
+      "stage=prod, default terraformRunnerArns: dev's deploy role cannot read prod's parameter through SSM",
+    ],
+  },
+  {
+    who: 'another function given the same role',
+    method1: ['method1: another function given the same role cannot decrypt (the role denies it outside its function)'],
+    method2: [
+      'method2: another function given the same role cannot read the parameter (the role denies it outside its function)',
+    ],
+  },
+  {
+    who: 'someone who repoints',
+    method1: [
+      'method1, alias repointed: the function cannot decrypt a ciphertext under another key, whose key policy lets its role decrypt (the role denies every other key)',
+    ],
+    method2: [
+      'method2, alias repointed: the function cannot have a ciphertext under another key decrypted, whose key policy lets its role decrypt',
+    ],
+  },
+  {
+    who: 'an account administrator (`*` on `*`), without changing anything',
+    method1: ['method1: an administrator (AdministratorAccess) cannot decrypt'],
+    method2: ['method2, default terraformRunnerArns: an administrator cannot read through SSM'],
+  },
+  {
+    who: "another application's role",
+    method1: ["method1: another application's role, allowed kms:Decrypt on * by its own policy, cannot decrypt"],
+    method2: [
+      "method2: another application's role, allowed ssm:GetParameter and kms:Decrypt on *, cannot have SSM decrypt the parameter",
+    ],
+  },
+  {
+    who: 'another AWS account',
+    method1: ['method1: another account cannot decrypt'],
+    method2: ['method2: another account cannot read through SSM'],
+  },
+  {
+    who: "another stage's function",
+    method1: ["stage=dev: method1's function cannot decrypt prod's ciphertext with prod's key"],
+    method2: ["stage=dev: method2's function cannot read prod's parameter"],
+  },
+];
+
+/** SECURITY.md's "Who can read the token" table: each row's cells, the first being who. */
+function securityTable(): string[][] {
+  const text = readFileSync(join(PROJECT_ROOT, 'SECURITY.md'), 'utf8');
+  const start = text.indexOf('## Who can read the token');
+  const end = text.indexOf('\n## ', start + 1);
+  return text
+    .slice(start, end)
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| who '))
+    .map((line) =>
+      line
+        .slice(2, -2)
+        .split(' | ')
+        .map((cell) => cell.trim()),
+    );
+}
+
+/** What a cell answers: `yes` or `no`, its first word, bold or not. */
+function answerOf(cell: string): boolean | undefined {
+  const word = /^\**(yes|no)\b/i.exec(cell)?.[1]?.toLowerCase();
+  return word === undefined ? undefined : word === 'yes';
+}
+
+describe("SECURITY.md's table of who can read the token", () => {
+  const table = securityTable();
+  const expected = new Map(CASES.map(([name, , allowed]) => [name, allowed]));
+  const columns = { method1: 1, method2: 3 } as const;
+
+  it.each(SECURITY_TABLE_ROWS)('answers the row "$who" as its cases do', ({ who, ...byMethod }) => {
+    const row = table.find(([cell]) => cell.startsWith(who));
+    expect(row, `no row starting "${who}"`).toBeDefined();
+    for (const method of ['method1', 'method2'] as const) {
+      for (const name of byMethod[method] ?? []) {
+        expect(expected.has(name), `no case "${name}"`).toBe(true);
+        expect(answerOf(row![columns[method]]), `${who}, ${method}: "${name}"`).toBe(expected.get(name));
+      }
+    }
   });
 });
