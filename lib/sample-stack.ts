@@ -14,6 +14,7 @@ import { principalAccount, UNRESERVED, type SampleOptions } from './config';
 import { stagedStackName, type MethodDefinition } from './methods';
 import { SecretKey } from './secret-key';
 import { addStateBackend } from './state-backend';
+import { REQUIRED_TERRAFORM_VERSION } from './terraform-version';
 import type { UrlFunction, UrlFunctionProps } from './url-function';
 
 /**
@@ -61,9 +62,7 @@ export abstract class SampleStack extends TerraformStack {
           'the AWS provider will refuse a region it does not know when it plans.',
       );
     }
-    // Terraform older than 1.11 fails on the ephemeral variable and value_wo with errors that
-    // do not say the version is the problem.
-    this.addOverride('terraform.required_version', '>= 1.11');
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
     this.partition = new DataAwsPartition(this, 'partition');
     const caller = new DataAwsCallerIdentity(this, 'account');
     this.accountId = caller.accountId;

@@ -145,6 +145,10 @@ describe('the HCL of npm run synth:hcl, taken out of cdktf', () => {
     expect(exitedHcl.get(stack)).toMatch(/^ {2}depends_on = \[\n {4}aws_cloudwatch_log_group\.[\w-]+,$/m);
   });
 
+  it.each(STACK_NAMES)('%s: requires the Terraform version the stacks need', (stack) => {
+    expect(exitedHcl.get(stack)).toMatch(/^ {2}required_version = ">= 1\.11"$/m);
+  });
+
   it.each(STACK_NAMES)(
     '%s: declares what cdktf deploys, under the same addresses, so its state carries over',
     (stack) => {
@@ -155,6 +159,13 @@ describe('the HCL of npm run synth:hcl, taken out of cdktf', () => {
 });
 
 describe("cdktf's own HCL (the control)", () => {
+  it(`${CONTROL_STACK}: writes required_version by its index, which Terraform refuses`, () => {
+    expect(rawHcl.get(CONTROL_STACK)).toMatch(/^ {2}0 = "required_version"$/m);
+    expect(rawValidation?.diagnostics.map((diagnostic) => diagnostic.summary)).toContain(
+      'Argument or block definition required',
+    );
+  });
+
   it(`${CONTROL_STACK}: quotes its references, and terraform validate warns about them`, () => {
     expect(rawHcl.get(CONTROL_STACK)).toContain('    "aws_cloudwatch_log_group.');
     expect(rawValidation?.diagnostics.map((diagnostic) => diagnostic.summary)).toContain(

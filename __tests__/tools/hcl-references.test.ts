@@ -1,12 +1,14 @@
-/** The rewrite that `npm run synth:hcl` applies to cdktf's HCL: quoted references made references. */
+/** The rewrites that `npm run synth:hcl` applies to cdktf's HCL: quoted references made references, required_version restored. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REQUIRED_TERRAFORM_VERSION } from '../../lib/terraform-version';
 import {
   NotAReferenceError,
+  repairHclIn,
+  restoreRequiredVersion,
   unquoteReferences,
-  unquoteReferencesIn,
   UnreadableSynthOutputError,
 } from '../../tools/exit/hcl';
 
@@ -59,11 +61,52 @@ describe('unquoteReferences', () => {
   });
 });
 
-describe('unquoteReferencesIn', () => {
+/** The terraform block as cdktf 0.21 renders it with required_version set: by index, its value lost. */
+const CDKTF_TERRAFORM_BLOCK = `terraform {
+  required_providers {
+    aws = {
+      version = "5.100.0"
+      source  = "aws"
+    }
+  }
+  backend "local" {
+    path = "../../../terraform.method1-sample.tfstate"
+  }
+
+  0 = "required_version"
+}
+`;
+
+describe('restoreRequiredVersion', () => {
+  it("writes the stacks' required_version where cdktf wrote its index", () => {
+    expect(restoreRequiredVersion(CDKTF_TERRAFORM_BLOCK, 'cdk.tf')).toContain(
+      `\n  required_version = "${REQUIRED_TERRAFORM_VERSION}"\n}`,
+    );
+  });
+
+  it('leaves no attribute written by its index', () => {
+    expect(restoreRequiredVersion(CDKTF_TERRAFORM_BLOCK, 'cdk.tf')).not.toMatch(/^\s*\d+ = /m);
+  });
+
+  it('refuses another attribute cdktf rendered without its value, naming it', () => {
+    expect(() => restoreRequiredVersion('terraform {\n  1 = "experiments"\n}\n', 'stacks/x/cdk.tf')).toThrow(
+      new UnreadableSynthOutputError(
+        'stacks/x/cdk.tf: cdktf rendered the terraform attribute experiments without its value',
+      ),
+    );
+  });
+
+  it('changes nothing a second time', () => {
+    const once = restoreRequiredVersion(CDKTF_TERRAFORM_BLOCK, 'cdk.tf');
+    expect(restoreRequiredVersion(once, 'cdk.tf')).toBe(once);
+  });
+});
+
+describe('repairHclIn', () => {
   it('refuses a folder without the manifest of cdktf synth --hcl', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'lambda-secrets-hcl-unit-'));
     try {
-      await expect(unquoteReferencesIn(empty)).rejects.toThrow(UnreadableSynthOutputError);
+      await expect(repairHclIn(empty)).rejects.toThrow(UnreadableSynthOutputError);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

@@ -3,10 +3,12 @@
  * (`depends_on`, `ignore_changes`, `replace_triggered_by`) as quoted strings, the Terraform 0.11
  * form that Terraform ≥ 0.12 still reads but warns about ("Quoted references are deprecated") and
  * says it will stop reading. This rewrites them as the references they are, so that the HCL a
- * user takes away from cdktf validates without a warning.
+ * user takes away from cdktf validates without a warning; and it writes back the terraform
+ * block's `required_version`, which cdktf's renderer loses.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REQUIRED_TERRAFORM_VERSION } from '../../lib/terraform-version';
 import { ToolError } from '../common/errors';
 
 /** A quoted item of a reference list that is no reference, so it cannot be written unquoted. */
@@ -54,6 +56,29 @@ export function unquoteReferences(hcl: string, source: string): string {
   );
 }
 
+/**
+ * A plain attribute of the terraform block as cdktf 0.21 renders it: by its index in the list of
+ * names, the name as its value (`0 = "required_version"`), which Terraform refuses ("Argument
+ * or block definition required"). Its value is lost.
+ */
+const LOST_TERRAFORM_ATTRIBUTE = /^([ \t]*)\d+ = "([\w-]+)"$/gm;
+
+/**
+ * `hcl` with the terraform block's `required_version` written as the stacks set it
+ * ({@link REQUIRED_TERRAFORM_VERSION}); a rendered `required_version` is left as it is.
+ * @throws UnreadableSynthOutputError for any other attribute lost that way, whose value cannot be known
+ */
+export function restoreRequiredVersion(hcl: string, source: string): string {
+  return hcl.replace(LOST_TERRAFORM_ATTRIBUTE, (_line, indent: string, name: string) => {
+    if (name !== 'required_version') {
+      throw new UnreadableSynthOutputError(
+        `${source}: cdktf rendered the terraform attribute ${name} without its value`,
+      );
+    }
+    return `${indent}required_version = ${JSON.stringify(REQUIRED_TERRAFORM_VERSION)}`;
+  });
+}
+
 /** The text of an HCL string literal without template sequences; undefined when it is not one JSON reads alike. */
 function parseQuoted(quoted: string): string | undefined {
   try {
@@ -82,14 +107,15 @@ export async function synthesizedHclFiles(outdir: string): Promise<string[]> {
 }
 
 /**
- * Rewrites the reference lists of every stack in a `cdktf synth --hcl` output folder.
+ * Rewrites the reference lists and restores `required_version` in every stack of a `cdktf synth
+ * --hcl` output folder.
  * @returns the files it changed
  */
-export async function unquoteReferencesIn(outdir: string): Promise<string[]> {
+export async function repairHclIn(outdir: string): Promise<string[]> {
   const changed: string[] = [];
   for (const file of await synthesizedHclFiles(outdir)) {
     const hcl = await readFile(file, 'utf8');
-    const rewritten = unquoteReferences(hcl, file);
+    const rewritten = restoreRequiredVersion(unquoteReferences(hcl, file), file);
     if (rewritten === hcl) continue;
     await writeFile(file, rewritten);
     changed.push(file);

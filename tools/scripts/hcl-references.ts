@@ -1,18 +1,21 @@
 /**
  * The second half of `npm run synth:hcl`: writes the `depends_on` and `ignore_changes` items that
- * `cdktf synth --hcl` quotes as the references they are (see tools/exit/hcl.ts).
+ * `cdktf synth --hcl` quotes as the references they are, and the `required_version` it loses
+ * (see tools/exit/hcl.ts).
  * Usage: tsx tools/scripts/hcl-references.ts <output folder of cdktf synth --hcl>
  */
 import { runMain } from '../common/cli';
 import { UsageError } from '../common/errors';
-import { unquoteReferencesIn } from '../exit/hcl';
+import { repairHclIn } from '../exit/hcl';
 
 runMain(async () => {
   const [outdir, ...rest] = process.argv.slice(2);
   if (!outdir || rest.length > 0) {
     throw new UsageError('usage: tsx tools/scripts/hcl-references.ts <output folder of cdktf synth --hcl>');
   }
-  const changed = await unquoteReferencesIn(outdir);
-  process.stdout.write(`References unquoted in ${changed.length} HCL file(s) of ${outdir}\n`);
+  const changed = await repairHclIn(outdir);
+  process.stdout.write(
+    `References unquoted and required_version restored in ${changed.length} HCL file(s) of ${outdir}\n`,
+  );
   return 0;
 });
