@@ -383,3 +383,31 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
     });
   });
 });
+
+describe("a writer of another account than the caller's (secretWriterArns)", () => {
+  /** An account other than the emulator's, whose principals no key policy here may trust. */
+  const FOREIGN_WRITER = 'arn:aws:iam::111122223333:role/token-writer';
+  let refused: LocalDeployment;
+
+  beforeAll(() => {
+    refused = new LocalDeployment({
+      directory: join(workDirectory, 'foreign-writer'),
+      endpoint: deployment.settings.endpoint,
+      targetUrl: upstream.url,
+      options: { stage: 'foreign', secretWriterArns: FOREIGN_WRITER },
+    });
+  });
+
+  it(
+    'is refused by Terraform before anything is created, naming the account',
+    async () => {
+      await expect(refused.deploy(token, ['method1-sample'])).rejects.toThrow(
+        /account 111122223333, but the credentials deploy to another account/,
+      );
+      await expect(
+        deployment.lambda.send(new GetFunctionCommand({ FunctionName: 'method1-sample-foreign' })),
+      ).rejects.toThrow(/not found/i);
+    },
+    TIMEOUT,
+  );
+});
