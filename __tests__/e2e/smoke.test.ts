@@ -62,6 +62,8 @@ describe('npm run smoke on the emulator', () => {
     expect(result.stage).toMatch(/^smoke[a-z]{5}$/);
     expect(printed).toContain(`✓ Deploy the stand-in upstream ${upstreamStackName(result.stage)}`);
     expect(printed).toContain('✓ The upstream refuses another token (401)');
+    // Method 1's token went through the secret CLI, which took the stacks' region as --region.
+    expect(printed).toContain('✓ Provision the out-of-band tokens (npm run secret -- set <stack> --region <region>');
   });
 
   it('passes both stacks: each answered 200, and the upstream received exactly the token', () => {
@@ -74,6 +76,7 @@ describe('npm run smoke on the emulator', () => {
       expect(printed).toMatch(new RegExp(`^  PASS  ${stagedStackName(stack, result.stage)} +200 Succeeded`, 'm'));
     }
     expect(printed).toContain('PASSED: 2 of 2 stacks, all destroyed.');
+    expect(result.passed).toBe(true);
   });
 
   it('destroys all three stacks: no function, role, policy, parameter, log group or enabled key is left', () => {

@@ -1,12 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { projectBinary } from '../../tools/common/run-command';
 import { emulatorEnvironment } from '../../tools/local/emulator';
 import { inheritedEnvironment } from '../../tools/local/isolation';
+import { CDKTF_JSON_VARIABLE } from '../../tools/secret/region';
 import { useDeadEndpoints } from './support/frozen-endpoint';
 
 const endpoints = useDeadEndpoints();
+
+/** A cdktf.json of no context in place of the project's, so that a user's context.region changes nothing here. */
+let directory: string;
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), 'secret-unreachable-'));
+  writeFileSync(join(directory, 'cdktf.json'), JSON.stringify({ language: 'typescript', context: {} }));
+});
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 /** `npm run secret -- status method1-sample` against `endpoint`. */
 function statusAgainst(endpoint: string) {
@@ -16,6 +28,7 @@ function statusAgainst(endpoint: string) {
       ...inheritedEnvironment(process.env),
       ...emulatorEnvironment(endpoint, 'ap-northeast-1'),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      [CDKTF_JSON_VARIABLE]: join(directory, 'cdktf.json'),
     },
     encoding: 'utf8',
     // Far beyond the CLI's own limits (two attempts of 10 s), so the CLI is what gives up.

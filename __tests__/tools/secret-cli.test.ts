@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { DEFAULT_OPTIONS } from '../../lib/config';
 import { PromptAbortedError, SecretUsageError } from '../../tools/secret/errors';
@@ -16,7 +16,7 @@ import {
   regionNote,
   USAGE,
 } from '../../tools/secret/cli';
-import { stacksRegion } from '../../tools/secret/region';
+import { CDKTF_JSON_VARIABLE, stacksRegion } from '../../tools/secret/region';
 import {
   decryptMethod1Token,
   environmentOf,
@@ -183,6 +183,14 @@ describe("the region: the stacks', not the caller's default", () => {
     );
   });
 
+  it(`reads the cdktf.json that ${CDKTF_JSON_VARIABLE} names, when no file is given`, () => {
+    const file = cdktfJson({ region: 'eu-west-1' });
+    expect(stacksRegion({ [CDKTF_JSON_VARIABLE]: file })).toEqual({
+      region: 'eu-west-1',
+      source: 'cdktf.json context',
+    });
+  });
+
   it('is --region over everything else', () => {
     expect(chooseRegion('sa-east-1', { LAMBDA_SECRETS_REGION: 'us-east-2', AWS_REGION: 'us-west-2' })).toEqual({
       region: 'sa-east-1',
@@ -304,16 +312,29 @@ describe('formatStatus', () => {
 
 describe('the secret CLI', () => {
   const account = useSampleAccount();
+  /** A cdktf.json of no context, in place of the project's, whose context.region is the user's to set. */
+  let cdktfJson: string;
+  let cdktfJsonDirectory: string;
+
+  beforeAll(() => {
+    cdktfJsonDirectory = mkdtempSync(join(tmpdir(), 'secret-cli-'));
+    cdktfJson = join(cdktfJsonDirectory, 'cdktf.json');
+    writeFileSync(cdktfJson, JSON.stringify({ language: 'typescript', context: {} }));
+  });
+  afterAll(() => rmSync(cdktfJsonDirectory, { recursive: true, force: true }));
 
   /**
    * Runs `tsx tools/scripts/secret.ts <args>` with `stdin` piped in, against the emulator, where
-   * the samples are deployed in the stacks' default region; `env` adds to the environment.
+   * the samples are deployed in the stacks' default region; `env` adds to the environment. The
+   * CLI reads the temporary cdktf.json, not the project's.
    */
   function secret(args: string[], stdin = '', env: Record<string, string> = {}) {
-    const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('LAMBDA_SECRETS_'));
+    const inherited = Object.entries(process.env).filter(
+      ([name]) => !name.startsWith('LAMBDA_SECRETS_') && name !== CDKTF_JSON_VARIABLE,
+    );
     const run = spawnSync(resolve(ROOT, 'node_modules/.bin/tsx'), ['tools/scripts/secret.ts', ...args], {
       cwd: ROOT,
-      env: { ...Object.fromEntries(inherited), ...env },
+      env: { ...Object.fromEntries(inherited), [CDKTF_JSON_VARIABLE]: cdktfJson, ...env },
       input: stdin,
       encoding: 'utf8',
       timeout: 60_000,
@@ -460,6 +481,17 @@ describe('the secret CLI', () => {
     it('sets a token there whatever AWS_REGION says', async () => {
       expect(secret(['set', 'method1-sample'], TOKEN, { AWS_REGION: 'us-west-2' })).toMatchObject({ status: 0 });
       await expect(decryptMethod1Token(account.clients)).resolves.toBe(TOKEN);
+    });
+
+    it("named by cdktf.json's context.region", () => {
+      const named = join(cdktfJsonDirectory, 'eu-west-1.json');
+      writeFileSync(named, JSON.stringify({ language: 'typescript', context: { region: 'eu-west-1' } }));
+      expect(secret(['status', 'method1-sample'], '', { [CDKTF_JSON_VARIABLE]: named })).toMatchObject({
+        status: 1,
+        stderr: expect.stringContaining(
+          'error: stack method1-sample is not deployed (no function method1-sample in eu-west-1)',
+        ),
+      });
     });
 
     it('named by LAMBDA_SECRETS_REGION', () => {

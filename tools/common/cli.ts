@@ -1,17 +1,27 @@
 /** What every command-line entry shares: printed steps, and one way to end. */
 import { UsageError } from './errors';
 
-/** Runs one step of a command, printing it and its duration. */
-export async function step<T>(label: string, action: () => T | Promise<T>): Promise<T> {
-  process.stdout.write(`▶ ${label}\n`);
+/** Where a command's report goes: stdout unless told otherwise. */
+export type Writer = (text: string) => void;
+
+const toStdout: Writer = (text) => {
+  process.stdout.write(text);
+};
+
+/**
+ * Runs one step of a command, printing it and its duration.
+ * @param write where the lines go; @default stdout
+ */
+export async function step<T>(label: string, action: () => T | Promise<T>, write: Writer = toStdout): Promise<T> {
+  write(`▶ ${label}\n`);
   const startedAt = performance.now();
   const seconds = () => ((performance.now() - startedAt) / 1000).toFixed(1);
   try {
     const result = await action();
-    process.stdout.write(`✓ ${label} (${seconds()} s)\n`);
+    write(`✓ ${label} (${seconds()} s)\n`);
     return result;
   } catch (error) {
-    process.stdout.write(`✗ ${label} (${seconds()} s)\n`);
+    write(`✗ ${label} (${seconds()} s)\n`);
     throw error;
   }
 }

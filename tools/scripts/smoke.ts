@@ -5,7 +5,7 @@
  */
 import { runMain } from '../common/cli';
 import { UsageError } from '../common/errors';
-import { destroySmoke, runSmoke } from '../smoke/run';
+import { destroySmoke, runSmoke, smokeExitStatus } from '../smoke/run';
 
 const USAGE = `Usage: npm run smoke [-- --keep | --destroy <stage>]
 
@@ -13,6 +13,10 @@ Deploys both sample stacks to the AWS account of your credentials, in a stage of
 (smoke + 5 random letters), beside a stand-in upstream that accepts only a fresh random token;
 calls both functions through their function URLs (SigV4-signed), prints a verdict per stack,
 then destroys all three stacks. Exit status 0 only if both passed and all was destroyed.
+
+The stage is yours: it ignores secretWriterArns and terraformRunnerArns (you write its token, and
+you run its Terraform). Your identity needs, besides deploy rights, iam:GetRole on its own role:
+the AWS provider looks the role behind your session up to find who deploys.
 
   --keep              leave the stacks deployed
   --destroy <stage>   destroy what a run with --keep (or an interrupted one) left
@@ -33,9 +37,8 @@ async function main(): Promise<number> {
   }
   const unknown = args.filter((arg) => arg !== '--keep');
   if (unknown.length > 0) throw new UsageError(`unknown argument ${unknown[0]}\n${USAGE}`);
-  const result = await runSmoke({ env: process.env, print, keep: args.includes('--keep') });
-  const passed = result.verdicts.length > 0 && result.verdicts.every((verdict) => verdict.passed);
-  return passed && (result.destroyed || args.includes('--keep')) ? 0 : 1;
+  const keep = args.includes('--keep');
+  return smokeExitStatus(await runSmoke({ env: process.env, print, keep }), keep);
 }
 
 runMain(main);

@@ -3,10 +3,8 @@
  * their `region` option whatever AWS_REGION or the profile say, so a CLI that followed the
  * caller's configuration would look for the function, and check the alias, in another region.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEFAULT_OPTIONS, optionEnvName, parseOptions } from '../../lib/config';
-import { PROJECT_ROOT } from '../../lib/project-root';
+import { CDKTF_JSON, cdktfContext } from '../common/cdktf-json';
 
 /** A region and where it came from, for people to read. */
 export interface ChosenRegion {
@@ -15,22 +13,31 @@ export interface ChosenRegion {
   readonly source: string;
 }
 
-/** Where the project's cdktf.json is. */
-const CDKTF_JSON = join(PROJECT_ROOT, 'cdktf.json');
+/**
+ * The variable that names another cdktf.json than the project's for the CLI to read
+ * `context.region` from. The tests point it at a temporary file, so that a user's own
+ * `context.region` cannot change what they find. Not `LAMBDA_SECRETS_*`: synthesis refuses
+ * variables of that prefix that name no option.
+ */
+export const CDKTF_JSON_VARIABLE = 'SECRET_CLI_CDKTF_JSON';
 
 /**
  * The region the stacks deploy to, found as synthesis finds it: the `LAMBDA_SECRETS_REGION`
  * variable, else `context.region` in cdktf.json, else the stacks' default. Validated by the same
  * parser, so the CLI accepts exactly the regions synthesis does.
- * @param env the environment (only its `LAMBDA_SECRETS_REGION` counts)
+ * @param env the environment (its `LAMBDA_SECRETS_REGION`, and {@link CDKTF_JSON_VARIABLE})
  * @param cdktfJson the cdktf.json to read; a missing file has no context
+ *   @default {@link CDKTF_JSON_VARIABLE}'s file if set, else the project's
  * @throws InvalidOptionError naming the source of a region that is not one
  */
-export function stacksRegion(env: NodeJS.ProcessEnv = process.env, cdktfJson = CDKTF_JSON): ChosenRegion {
+export function stacksRegion(
+  env: NodeJS.ProcessEnv = process.env,
+  cdktfJson = env[CDKTF_JSON_VARIABLE] || CDKTF_JSON,
+): ChosenRegion {
   const variable = optionEnvName('region');
   const fromEnv = env[variable];
   if (fromEnv !== undefined && fromEnv !== '') return checked(fromEnv, variable);
-  const fromContext = existsSync(cdktfJson) ? contextRegion(cdktfJson) : undefined;
+  const fromContext = cdktfContext(cdktfJson).region;
   if (fromContext !== undefined) return checked(fromContext, 'cdktf.json context');
   return { region: DEFAULT_OPTIONS.region, source: "the stacks' default" };
 }
@@ -43,11 +50,6 @@ export function isRegionName(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-function contextRegion(cdktfJson: string): unknown {
-  const config = JSON.parse(readFileSync(cdktfJson, 'utf8')) as { context?: Record<string, unknown> };
-  return config.context?.region;
 }
 
 function checked(raw: unknown, source: string): ChosenRegion {

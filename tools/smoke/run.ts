@@ -15,15 +15,17 @@
  * - GetAccountSettings is not implemented there, so the concurrency is reported as unknown.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Construct } from 'constructs';
+import { RootConstruct } from 'constructs';
 import { GetFunctionUrlConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { optionEnvName, readOptions, type SampleOptions } from '../../lib/config';
 import { isDeliveredOutOfBand, METHODS, STACK_NAMES, stagedStackName, STAGE_PATTERN } from '../../lib/methods';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { AWS_CLIENT_LIMITS } from '../common/aws';
+import { CDKTF_JSON, cdktfContext } from '../common/cdktf-json';
+import { step } from '../common/cli';
 import { ToolError } from '../common/errors';
 import { projectBinary, run, type CommandResult } from '../common/run-command';
 import { invokeDeployed } from '../local/artifact';
@@ -38,7 +40,7 @@ import {
   writeTerraformCliConfig,
 } from '../local/terraform';
 import { startUpstream, tokenDigest, type Upstream } from '../local/upstream';
-import { executionsReserved, formatAccount, readAccount } from './account';
+import { executionsReserved, formatAccount, readAccount, type AccountReport } from './account';
 import { postSigned, postUnsigned, type UrlAnswer } from './signed-request';
 import { UPSTREAM_ANSWERS } from './upstream-handler';
 import { UPSTREAM_DIGEST_VARIABLE, upstreamStackName } from './upstream-stack';
@@ -84,6 +86,8 @@ export interface SmokeResult {
   readonly region: string;
   readonly directory: string;
   readonly verdicts: readonly Verdict[];
+  /** Whether every sample stack has a verdict, and every verdict passed. */
+  readonly passed: boolean;
   /** Whether all three stacks were destroyed (false with `keep`). */
   readonly destroyed: boolean;
   /** Everything the children printed (cdktf, Terraform, the secret CLI), which the report leaves out. */
@@ -116,18 +120,77 @@ export function randomStage(): string {
   return `smoke${[...randomBytes(5)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('')}`;
 }
 
-/** The options the stacks are synthesized with: cdktf.json's context, then `env`, as `readOptions` reads them for the app. */
-function optionsFor(env: NodeJS.ProcessEnv): SampleOptions {
-  const { context = {} } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdktf.json'), 'utf8')) as {
-    context?: Record<string, unknown>;
+/**
+ * The option variables the smoke run sets over yours, for its own reading of the options and for
+ * every child (cdktf, Terraform, the secret CLI): they win over cdktf.json's context and your shell.
+ *
+ * `secretWriterArns` and `terraformRunnerArns` are forced empty. The smoke stage is yours alone:
+ * you deploy it and you provision its token, so the defaults are the ones that fit (writers: the
+ * account, that is whoever its IAM policies allow; Terraform runner: the identity that deploys).
+ * Your lists, made for your own stages, may not name you: Method 2's parameter create or Method
+ * 1's `secret set` would then fail with an AccessDenied that says nothing of the option.
+ */
+export function smokeOptionEnvironment(stage: string, onEmulator: boolean): Record<string, string> {
+  return {
+    [optionEnvName('stage')]: stage,
+    [optionEnvName('secretWriterArns')]: '',
+    [optionEnvName('terraformRunnerArns')]: '',
+    // The local runner runs the zip that cdktf synthesized; with `archive` Terraform would zip it.
+    ...(onEmulator ? { [optionEnvName('packaging')]: 'asset' } : {}),
   };
-  const root = new Construct(undefined as unknown as Construct, '');
-  for (const [key, value] of Object.entries(context)) root.node.setContext(key, value);
+}
+
+/**
+ * The options the stacks are synthesized with: cdktf.json's context, then `env`, as `readOptions`
+ * reads them for the app.
+ * @param cdktfJson @default the project's
+ */
+export function optionsFor(env: NodeJS.ProcessEnv, cdktfJson = CDKTF_JSON): SampleOptions {
+  const root = new RootConstruct();
+  for (const [key, value] of Object.entries(cdktfContext(cdktfJson))) root.node.setContext(key, value);
   return readOptions(root, env);
 }
 
-/** Everything a run needs, derived once from its settings. */
-class SmokeContext {
+/**
+ * What a smoke run does, step by step: {@link SmokeContext} does it on AWS or the emulator, and
+ * the unit tests give {@link runSmokeWith} a stand-in to prove what the orchestration does
+ * around it (a failing verdict, a failing step: everything is destroyed all the same).
+ */
+export interface SmokeSteps {
+  readonly target: Target;
+  readonly stage: string;
+  readonly directory: string;
+  readonly options: SampleOptions;
+  readonly sampleStacks: readonly string[];
+  readonly upstreamStack: string;
+  readonly childOutput: readonly string[];
+  /** Who and where: STS GetCallerIdentity, Lambda GetAccountSettings. */
+  account(): Promise<AccountReport>;
+  /** Deploys the stand-in upstream, which accepts only the token of SHA-256 `digest`. */
+  deployUpstream(digest: string): Promise<void>;
+  /** A deployed function's URL, as Lambda tells it. */
+  functionUrl(name: string): Promise<string>;
+  /** On the emulator: the local upstream the functions call, accepting only the token of SHA-256 `digest`. */
+  startLocalUpstream(digest: string): Promise<Upstream>;
+  /** Waits until `url` refuses another token than the smoke token with 401. */
+  waitForRefusal(url: string): Promise<void>;
+  deploySamples(targetUrl: string, token: string): Promise<void>;
+  /** Provisions the token of each stack whose token is delivered out of band. */
+  provisionOutOfBand(token: string): Promise<void>;
+  /** Calls a sample function and judges its answer. */
+  invoke(stack: string, localUpstream: Upstream | undefined): Promise<Verdict>;
+  /** Destroys whatever the run synthesized; resolves to the failures, none when all was destroyed. */
+  destroyAll(token: string): Promise<readonly unknown[]>;
+  close(): void;
+}
+
+/** The secret CLI's arguments that set `stack`'s token in `region`, the stacks' region. */
+export function secretSetArguments(stack: string, region: string): string[] {
+  return ['tools/scripts/secret.ts', 'set', stack, '--region', region];
+}
+
+/** Everything a run needs, derived once from its settings, and its steps on AWS or the emulator. */
+class SmokeContext implements SmokeSteps {
   readonly target: Target;
   readonly stage: string;
   readonly directory: string;
@@ -155,11 +218,7 @@ class SmokeContext {
     const shell = onEmulator
       ? inheritedEnvironment(settings.env)
       : Object.fromEntries(Object.entries(settings.env).filter(([name]) => !name.startsWith('TF_VAR_')));
-    const optionEnv = {
-      [optionEnvName('stage')]: this.stage,
-      // The local runner runs the zip that cdktf synthesized; with `archive` Terraform would zip it.
-      ...(onEmulator ? { [optionEnvName('packaging')]: 'asset' } : {}),
-    };
+    const optionEnv = smokeOptionEnvironment(this.stage, onEmulator);
     this.options = optionsFor({ ...shell, ...optionEnv });
     const { region } = this.options;
     // cdktf makes its output folder but not its parent, where the stack's local state goes.
@@ -199,37 +258,39 @@ class SmokeContext {
     return result;
   }
 
-  /** Prints a step and its duration around `action`. */
-  async step<T>(label: string, action: () => Promise<T>): Promise<T> {
-    const { print } = this.settings;
-    print(`▶ ${label}\n`);
-    const startedAt = performance.now();
-    const seconds = () => ((performance.now() - startedAt) / 1000).toFixed(1);
-    try {
-      const result = await action();
-      print(`✓ ${label} (${seconds()} s)\n`);
-      return result;
-    } catch (error) {
-      print(`✗ ${label} (${seconds()} s)\n`);
-      throw error;
-    }
+  account(): Promise<AccountReport> {
+    return readAccount(this, this.options.region, this.target.onEmulator);
   }
 
   /** The stand-in's deploy and destroy: its own app, its own output folder and state. */
-  deployUpstream(digest: string): Promise<CommandResult> {
+  async deployUpstream(digest: string): Promise<void> {
     // cdktfDeploy passes its stack arguments through to cdktf, so `--app` rides along with them.
-    return cdktfDeploy([this.upstreamStack, '--app', UPSTREAM_APP], this.upstreamOutdir, {
+    const result = await cdktfDeploy([this.upstreamStack, '--app', UPSTREAM_APP], this.upstreamOutdir, {
       ...this.env,
       [UPSTREAM_DIGEST_VARIABLE]: digest,
     });
+    this.record('deploy-upstream', result);
   }
 
   destroyUpstream(): Promise<CommandResult> {
     return cdktfDestroy([this.upstreamStack, '--app', UPSTREAM_APP], this.upstreamOutdir, this.env);
   }
 
-  deploySamples(targetUrl: string, token: string): Promise<CommandResult> {
-    return cdktfDeploy(this.sampleStacks, this.samplesOutdir, this.#samplesEnvironment(targetUrl, token));
+  async deploySamples(targetUrl: string, token: string): Promise<void> {
+    const env = this.#samplesEnvironment(targetUrl, token);
+    this.record('deploy-samples', await cdktfDeploy(this.sampleStacks, this.samplesOutdir, env));
+  }
+
+  startLocalUpstream(digest: string): Promise<Upstream> {
+    return startUpstream(digest);
+  }
+
+  waitForRefusal(url: string): Promise<void> {
+    return waitForRefusal(url, this.target.onEmulator ? 5_000 : URL_PROPAGATION_MS);
+  }
+
+  invoke(stack: string, localUpstream: Upstream | undefined): Promise<Verdict> {
+    return localUpstream ? invokeOnEmulator(this, localUpstream, stack) : invokeOnAws(this, stack);
   }
 
   destroySamples(token: string): Promise<CommandResult> {
@@ -245,11 +306,14 @@ class SmokeContext {
     };
   }
 
-  /** `npm run secret -- set <stack>` with the token on stdin, for each stack whose token is delivered out of band. */
+  /**
+   * `npm run secret -- set <stack> --region <region>` with the token on stdin, for each stack whose
+   * token is delivered out of band, in the stacks' region whatever the CLI would find on its own.
+   */
   async provisionOutOfBand(token: string): Promise<void> {
     for (const method of METHODS.filter((m) => isDeliveredOutOfBand(m, this.options))) {
       const stack = stagedStackName(method.stackName, this.stage);
-      const result = await run(projectBinary('tsx'), ['tools/scripts/secret.ts', 'set', stack], {
+      const result = await run(projectBinary('tsx'), secretSetArguments(stack, this.options.region), {
         env: this.env,
         timeoutMs: SECRET_CLI_TIMEOUT_MS,
         onTimeout: this.target.onEmulator ? `check that ${this.target.endpoint} answers` : 'check the network',
@@ -259,7 +323,6 @@ class SmokeContext {
     }
   }
 
-  /** A deployed function's URL, as Lambda tells it. */
   async functionUrl(name: string): Promise<string> {
     const { FunctionUrl } = await this.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name }));
     if (!FunctionUrl) throw new ToolError(`Lambda returned no function URL for ${name}`);
@@ -272,18 +335,14 @@ class SmokeContext {
   }
 
   /** Destroys whatever the run synthesized, the stand-in and the sample stacks side by side. */
-  async destroyAll(token: string): Promise<boolean> {
+  async destroyAll(token: string): Promise<readonly unknown[]> {
     const samples = this.sampleStacks.some((stack) => this.synthesized(this.samplesOutdir, stack));
     const upstream = this.synthesized(this.upstreamOutdir, this.upstreamStack);
     const results = await Promise.allSettled([
       samples ? this.destroySamples(token).then((r) => this.record('destroy-samples', r)) : undefined,
       upstream ? this.destroyUpstream().then((r) => this.record('destroy-upstream', r)) : undefined,
     ]);
-    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
-    for (const failure of failures) {
-      this.settings.print(`  ${failure instanceof Error ? failure.message : String(failure)}\n`);
-    }
-    return failures.length === 0;
+    return results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
   }
 
   close(): void {
@@ -305,9 +364,11 @@ async function sleep(ms: number): Promise<void> {
  * Waits until the target answers a request with another token from the stand-in itself: 401.
  * @throws ToolError when it accepts another token, or never answers 401
  */
-async function waitForRefusal(url: string, patienceMs: number): Promise<void> {
+export async function waitForRefusal(url: string, patienceMs: number): Promise<void> {
   const deadline = Date.now() + patienceMs;
   let last: string;
+  /** The last attempt's error, when it failed without an answer. */
+  let lastError: unknown;
   for (;;) {
     try {
       const answer = await postUnsigned(url, `Bearer not-the-smoke-token-${randomBytes(8).toString('hex')}`);
@@ -315,13 +376,16 @@ async function waitForRefusal(url: string, patienceMs: number): Promise<void> {
       if (answer.statusCode === 200)
         throw new ToolError(`the stand-in at ${url} accepted another token than the smoke token`);
       last = `${answer.statusCode} ${answer.body.slice(0, 100)}`;
+      lastError = undefined;
     } catch (error) {
       if (error instanceof ToolError) throw error;
       last = error instanceof Error ? error.message : String(error);
+      lastError = error;
     }
     if (Date.now() > deadline) {
       throw new ToolError(
         `the stand-in at ${url} did not answer 401 to another token within ${patienceMs / 1000} s (last: ${last})`,
+        lastError === undefined ? undefined : { cause: lastError },
       );
     }
     await sleep(2000);
@@ -385,15 +449,45 @@ export function formatVerdicts(verdicts: readonly Verdict[]): string {
 }
 
 /**
+ * The destroy step: every stack the run synthesized, the stand-in and the samples side by side.
+ * @param token Method 2's api_token, a required variable even for a destroy, which writes nothing with it
+ * @returns whether everything was destroyed; a failure is printed, never thrown
+ */
+async function destroyStep(steps: SmokeSteps, token: string, print: (text: string) => void): Promise<boolean> {
+  return step(
+    `Destroy ${[steps.upstreamStack, ...steps.sampleStacks].join(', ')}`,
+    async () => {
+      const failures = await steps.destroyAll(token).catch((error: unknown) => [error]);
+      for (const failure of failures) print(`  ${failure instanceof Error ? failure.message : String(failure)}\n`);
+      if (failures.length > 0) {
+        const cause = failures.length === 1 ? failures[0] : new AggregateError(failures, 'destroy failed');
+        throw new ToolError('destroy failed', { cause });
+      }
+    },
+    print,
+  ).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
  * Runs the smoke test (see the module's comment). Destroys everything it deployed, whatever
  * happened, unless `keep`; the token never leaves memory but for the children that need it
  * (cdktf through TF_VAR_api_token, the secret CLI on stdin) and is never printed.
  */
 export async function runSmoke(settings: SmokeSettings): Promise<SmokeResult> {
   requireTerraform(inheritedEnvironment(settings.env));
-  const context = new SmokeContext(settings);
+  return runSmokeWith(new SmokeContext(settings), settings);
+}
+
+/** The orchestration of {@link runSmoke}, around `steps`. */
+export async function runSmokeWith(
+  steps: SmokeSteps,
+  settings: Pick<SmokeSettings, 'print' | 'keep' | 'createToken'>,
+): Promise<SmokeResult> {
   const { print } = settings;
-  const { target, stage, directory } = context;
+  const { target, stage, directory } = steps;
   const verdicts: Verdict[] = [];
   print(
     target.onEmulator
@@ -403,10 +497,18 @@ export async function runSmoke(settings: SmokeSettings): Promise<SmokeResult> {
       : `Smoke run on AWS (stage ${stage}). Everything is destroyed at the end${settings.keep ? ' but for --keep' : ''}; ` +
           `if interrupted, run \`npm run smoke -- --destroy ${stage}\`.\n`,
   );
-  const report = await context.step('Who and where (STS GetCallerIdentity, Lambda GetAccountSettings)', () =>
-    readAccount(context, context.options.region, target.onEmulator),
-  );
-  for (const line of formatAccount(report, executionsReserved(context.options))) print(`${line}\n`);
+  let report: AccountReport;
+  try {
+    report = await step(
+      'Who and where (STS GetCallerIdentity, Lambda GetAccountSettings)',
+      () => steps.account(),
+      print,
+    );
+  } catch (error) {
+    steps.close();
+    throw error;
+  }
+  for (const line of formatAccount(report, executionsReserved(steps.options))) print(`${line}\n`);
 
   // A fresh random token: printed nowhere, written nowhere; the stand-ins keep only its SHA-256.
   const token = (settings.createToken ?? (() => randomBytes(32).toString('base64url')))();
@@ -414,71 +516,88 @@ export async function runSmoke(settings: SmokeSettings): Promise<SmokeResult> {
   let localUpstream: Upstream | undefined;
   let destroyed = false;
   try {
-    await context.step(
-      `Deploy the stand-in upstream ${context.upstreamStack} (public URL, accepts only the smoke token)`,
-      async () => context.record('deploy-upstream', await context.deployUpstream(digest)),
+    await step(
+      `Deploy the stand-in upstream ${steps.upstreamStack} (public URL, accepts only the smoke token)`,
+      () => steps.deployUpstream(digest),
+      print,
     );
-    const standInUrl = await context.functionUrl(context.upstreamStack);
-    if (target.onEmulator) localUpstream = await startUpstream(digest);
+    const standInUrl = await steps.functionUrl(steps.upstreamStack);
+    if (target.onEmulator) localUpstream = await steps.startLocalUpstream(digest);
     const targetUrl = localUpstream?.url ?? standInUrl;
     print(
       `  stand-in URL ${standInUrl}${localUpstream ? ` (not served by the emulator; the functions call ${targetUrl})` : ''}\n`,
     );
-    await context.step('The upstream refuses another token (401)', () =>
-      waitForRefusal(targetUrl, target.onEmulator ? 5_000 : URL_PROPAGATION_MS),
+    await step('The upstream refuses another token (401)', () => steps.waitForRefusal(targetUrl), print);
+    await step(
+      `Deploy ${steps.sampleStacks.join(' and ')} (cdktf deploy; Method 2's token via TF_VAR_api_token)`,
+      () => steps.deploySamples(targetUrl, token),
+      print,
     );
-    await context.step(
-      `Deploy ${context.sampleStacks.join(' and ')} (cdktf deploy; Method 2's token via TF_VAR_api_token)`,
-      async () => context.record('deploy-samples', await context.deploySamples(targetUrl, token)),
+    await step(
+      'Provision the out-of-band tokens (npm run secret -- set <stack> --region <region>, token on stdin)',
+      () => steps.provisionOutOfBand(token),
+      print,
     );
-    await context.step('Provision the out-of-band tokens (npm run secret -- set <stack>, token on stdin)', () =>
-      context.provisionOutOfBand(token),
-    );
-    for (const stack of context.sampleStacks) {
+    for (const stack of steps.sampleStacks) {
       const how = localUpstream ? 'with the local runner' : 'through its function URL, SigV4-signed';
-      const verdict = await context.step(`Call ${stack} ${how}`, async () => {
-        try {
-          return localUpstream
-            ? await invokeOnEmulator(context, localUpstream, stack)
-            : await invokeOnAws(context, stack);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          return { stack, passed: false, statusCode: 0, body: 'no answer', detail: message };
-        }
-      });
+      const upstream = localUpstream;
+      const verdict = await step(
+        `Call ${stack} ${how}`,
+        async (): Promise<Verdict> => {
+          try {
+            return await steps.invoke(stack, upstream);
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            return { stack, passed: false, statusCode: 0, body: 'no answer', detail: message };
+          }
+        },
+        print,
+      );
       verdicts.push(verdict);
     }
     print(`Verdicts\n${formatVerdicts(verdicts)}`);
   } finally {
-    await localUpstream?.close();
+    // The destroy comes first: nothing that fails after it (the local upstream's close) may skip it.
     if (settings.keep) {
       print(
         `Kept (--keep): stage ${stage}, files in ${directory}. Remove it all with \`npm run smoke -- --destroy ${stage}\`.\n`,
       );
     } else {
-      destroyed = await context
-        .step(`Destroy ${[context.upstreamStack, ...context.sampleStacks].join(', ')}`, async () => {
-          if (!(await context.destroyAll(token))) throw new ToolError('destroy failed');
-        })
-        .then(
-          () => true,
-          () => false,
-        );
+      destroyed = await destroyStep(steps, token, print);
       if (!destroyed) {
         print(
           `Not everything was destroyed: the state is in ${directory}; retry with \`npm run smoke -- --destroy ${stage}\`.\n`,
         );
       }
     }
-    context.close();
+    await localUpstream?.close().catch((error: unknown) => {
+      print(`  the local upstream did not close: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+    steps.close();
   }
-  const passed = verdicts.length === context.sampleStacks.length && verdicts.every((v) => v.passed);
+  const passed = verdicts.length === steps.sampleStacks.length && verdicts.every((v) => v.passed);
   if (passed && destroyed) rmSync(directory, { recursive: true, force: true });
   print(
-    `${passed ? 'PASSED' : 'FAILED'}: ${verdicts.filter((v) => v.passed).length} of ${context.sampleStacks.length} stacks` +
+    `${passed ? 'PASSED' : 'FAILED'}: ${verdicts.filter((v) => v.passed).length} of ${steps.sampleStacks.length} stacks` +
       `${destroyed ? ', all destroyed' : ''}.\n`,
   );
-  return { stage, region: context.options.region, directory, verdicts, destroyed, childOutput: context.childOutput };
+  return {
+    stage,
+    region: steps.options.region,
+    directory,
+    verdicts,
+    passed,
+    destroyed,
+    childOutput: steps.childOutput,
+  };
+}
+
+/**
+ * The exit status of `npm run smoke`: 0 only if every stack passed and everything was destroyed
+ * (or kept, with `--keep`); 1 otherwise.
+ */
+export function smokeExitStatus(result: Pick<SmokeResult, 'passed' | 'destroyed'>, keep: boolean): number {
+  return result.passed && (result.destroyed || keep) ? 0 : 1;
 }
 
 /**
@@ -494,15 +613,8 @@ export async function destroySmoke(
   if (!existsSync(directory)) throw new ToolError(`no smoke run of stage ${settings.stage} in ${directory}`);
   const context = new SmokeContext({ ...settings, directory });
   try {
-    // The token variable must be set for the destroy, which writes nothing with it.
-    const destroyed = await context
-      .step(`Destroy ${[context.upstreamStack, ...context.sampleStacks].join(', ')}`, async () => {
-        if (!(await context.destroyAll(randomBytes(32).toString('base64url')))) throw new ToolError('destroy failed');
-      })
-      .then(
-        () => true,
-        () => false,
-      );
+    // Any token will do: the destroy writes nothing with it.
+    const destroyed = await destroyStep(context, randomBytes(32).toString('base64url'), settings.print);
     if (destroyed) rmSync(directory, { recursive: true, force: true });
     return destroyed;
   } finally {
