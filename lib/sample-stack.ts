@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
-import { Annotations, Op, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, Op, TerraformOutput, TerraformStack, type TerraformCondition } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import type {
   DataAwsIamPolicyDocumentStatement,
+  DataAwsIamPolicyDocumentStatementCondition,
   DataAwsIamPolicyDocumentStatementPrincipals,
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
@@ -81,16 +82,12 @@ export abstract class SampleStack extends TerraformStack {
   private refuseAnotherAccountsPrincipals(): void {
     const account = principalAccount(this.options);
     if (account === undefined) return;
-    this.secretKey.key.lifecycle = {
-      precondition: [
-        {
-          condition: Op.eq(this.accountId, account),
-          errorMessage:
-            `secretWriterArns and terraformRunnerArns name principals of account ${account}, but the ` +
-            'credentials deploy to another account: a key policy must not trust another account.',
-        },
-      ],
-    };
+    this.requireBeforeKey({
+      condition: Op.eq(this.accountId, account),
+      errorMessage:
+        `secretWriterArns and terraformRunnerArns name principals of account ${account}, but the ` +
+        'credentials deploy to another account: a key policy must not trust another account.',
+    });
   }
 
   /**
@@ -132,13 +129,18 @@ export abstract class SampleStack extends TerraformStack {
    *   access behavior"): in a key policy it is absent, and a statement that requires it never
    *   matches. A Deny, because in the same account a key policy that names the role grants by
    *   itself, so another function given the role (iam:PassRole) would decrypt without it.
-   * - `kms:Decrypt` is denied under any other key, so a ciphertext made under a key that someone
+   * - `kms:Decrypt` of a ciphertext bound to this secret (`secretContext`, its encryption
+   *   context) is denied under any other key, so a ciphertext made under a key that someone
    *   pointed the alias at cannot be decrypted with the role, whatever that key's policy says.
-   *   Only for calls from the function's code (the key is present): Lambda itself decrypts the
-   *   environment under `aws/lambda` with the role, and those calls carry no source function ARN
-   *   (the same guide), so an unconditioned Deny would stop the function from starting.
+   *   Scoped by the context rather than denied for every other key: the role's other decrypts
+   *   (Lambda's own of the environment under `aws/lambda`, or a service's on the function's
+   *   behalf for data of its own) carry other contexts and stay untouched.
    */
-  protected functionBinding(action: string, resource: string): DataAwsIamPolicyDocumentStatement[] {
+  protected functionBinding(
+    action: string,
+    resource: string,
+    secretContext: DataAwsIamPolicyDocumentStatementCondition,
+  ): DataAwsIamPolicyDocumentStatement[] {
     return [
       {
         sid: 'OnlyFromThisFunction',
@@ -152,9 +154,15 @@ export abstract class SampleStack extends TerraformStack {
         effect: 'Deny',
         actions: ['kms:Decrypt'],
         notResources: [this.secretKey.key.arn],
-        condition: [{ test: 'Null', variable: 'lambda:SourceFunctionArn', values: ['false'] }],
+        condition: [secretContext],
       },
     ];
+  }
+
+  /** Adds a check that Terraform makes before it creates or changes the key. */
+  protected requireBeforeKey(precondition: TerraformCondition): void {
+    const { key } = this.secretKey;
+    key.lifecycle = { ...key.lifecycle, precondition: [...(key.lifecycle?.precondition ?? []), precondition] };
   }
 
   /**

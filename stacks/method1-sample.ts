@@ -39,7 +39,7 @@ export class Method1SampleStack extends SampleStack {
           resources: [this.secretKey.key.arn],
           condition: [boundToContext],
         },
-        ...this.functionBinding('kms:Decrypt', this.secretKey.key.arn),
+        ...this.functionBinding('kms:Decrypt', this.secretKey.key.arn, boundToContext),
       ],
     });
     // The key policy grants the same decrypt, bound by the encryption context only: a key policy

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { Fn, Op, TerraformOutput, TerraformVariable } from 'cdktf';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import { extensionLayerArn, type SampleOptions } from '../lib/config';
@@ -45,13 +45,18 @@ export class Method2SampleStack extends SampleStack {
     const parameterArn = `arn:${this.partition.partition}:ssm:${options.region}:${this.accountId}:parameter${parameterName}`;
     // Only through SSM, and only for this parameter (SSM's encryption context). The partition's
     // DNS suffix: amazonaws.com, but amazonaws.com.cn in China.
+    const forThisParameter = {
+      test: 'StringEquals',
+      variable: 'kms:EncryptionContext:PARAMETER_ARN',
+      values: [parameterArn],
+    };
     const throughSsm = [
       {
         test: 'StringEquals',
         variable: 'kms:ViaService',
         values: [`ssm.${options.region}.${this.partition.dnsSuffix}`],
       },
-      { test: 'StringEquals', variable: 'kms:EncryptionContext:PARAMETER_ARN', values: [parameterArn] },
+      forThisParameter,
     ];
     const extensionLayer = extensionLayerArn(options);
     this.urlFunction = new UrlFunction(this, 'function', {
@@ -81,7 +86,7 @@ export class Method2SampleStack extends SampleStack {
         },
         // Bound on GetParameter rather than on kms:Decrypt, which SSM calls on the function's
         // behalf: without GetParameter, another function given this role cannot make SSM decrypt.
-        ...this.functionBinding('ssm:GetParameter', this.parameter.arn),
+        ...this.functionBinding('ssm:GetParameter', this.parameter.arn, forThisParameter),
       ],
     });
     this.secretKey.allow([
@@ -115,8 +120,23 @@ export class Method2SampleStack extends SampleStack {
         condition: throughSsm,
       },
     ]);
+    if (options.terraformRunnerArns.length === 0) this.refuseRootAsRunner();
     this.addOutputs(this.urlFunction);
     new TerraformOutput(this, 'api_token_parameter_name', { value: this.parameter.name });
+  }
+
+  /**
+   * The deploying identity stands for the Terraform runner only when it is a role or a user: the
+   * account's root user resolves to `arn:<partition>:iam::<account>:root`, which a key policy
+   * reads as the whole account, every administrator with `kms:Decrypt` on `*` included.
+   */
+  private refuseRootAsRunner(): void {
+    this.requireBeforeKey({
+      condition: Op.not(Fn.endswith(this.deployerArn, ':root')),
+      errorMessage:
+        "These credentials are the account's root user, which a key policy reads as the whole account: " +
+        'deploy with an IAM role or user, or name the roles that run Terraform in terraformRunnerArns.',
+    });
   }
 
   /**

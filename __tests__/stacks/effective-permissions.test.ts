@@ -144,6 +144,11 @@ type Case = [string, PermissionRequest, boolean];
  */
 const AWS_LAMBDA_KEY = `arn:aws:kms:ap-northeast-1:${ACCOUNT}:key/aws-lambda-managed`;
 
+/** The encryption context Lambda decrypts a function's environment with. */
+function lambdaEnvironmentContext(functionName: string): Record<string, string> {
+  return { 'kms:EncryptionContext:aws:lambda:FunctionArn': functionArn(functionName) };
+}
+
 const CASES: Case[] = [
   // Method 1: the ciphertext in the environment, decrypted with the function's context.
   [
@@ -177,6 +182,13 @@ const CASES: Case[] = [
     'method1, alias repointed: the function cannot decrypt a ciphertext under another key, whose key policy lets its role decrypt (the role denies every other key)',
     request(fn1, 'kms:Decrypt', ATTACKER_KEY, keyPolicyTrusting(roleArn(M1)), M1_CONTEXT),
     false,
+  ],
+  [
+    "method1: the function's code still decrypts data of its own under another key whose policy lets its role (the binding denies only ciphertext bound to the token)",
+    request(fn1, 'kms:Decrypt', ATTACKER_KEY, keyPolicyTrusting(roleArn(M1)), {
+      'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::reports/2026/12.csv',
+    }),
+    true,
   ],
   [
     "method1: another application's role, allowed kms:Decrypt on * by its own policy, cannot decrypt",
@@ -371,6 +383,7 @@ const CASES: Case[] = [
       'kms:Decrypt',
       AWS_LAMBDA_KEY,
       keyPolicyTrusting(roleArn(M1)),
+      lambdaEnvironmentContext(M1),
     ),
     true,
   ],
@@ -381,6 +394,7 @@ const CASES: Case[] = [
       'kms:Decrypt',
       AWS_LAMBDA_KEY,
       keyPolicyTrusting(roleArn(M2)),
+      lambdaEnvironmentContext(M2),
     ),
     true,
   ],

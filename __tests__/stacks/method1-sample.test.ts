@@ -12,7 +12,11 @@ import {
   keyPolicy,
 } from '../support/synth';
 
-const FUNCTION_BINDING = functionBinding('method1-sample', 'kms:Decrypt', /^\$\{aws_kms_key\.[\w-]+\.arn\}$/);
+const FUNCTION_BINDING = functionBinding('method1-sample', 'kms:Decrypt', /^\$\{aws_kms_key\.[\w-]+\.arn\}$/, {
+  test: 'StringEquals',
+  variable: 'kms:EncryptionContext:LambdaFunctionName',
+  values: ['method1-sample'],
+});
 
 // The bundle's content hash is in the asset path; masking it keeps a handler edit from failing
 // the snapshot. The archive test below still checks that the path carries a hash.

@@ -16,6 +16,11 @@ const FUNCTION_BINDING = functionBinding(
   'method2-sample',
   'ssm:GetParameter',
   /^\$\{aws_ssm_parameter\.[\w-]+\.arn\}$/,
+  {
+    test: 'StringEquals',
+    variable: 'kms:EncryptionContext:PARAMETER_ARN',
+    values: [expect.stringMatching(/:parameter\/sample-app\/lambda\/sample-api-token$/)],
+  },
 );
 
 // The bundle's content hash is in the asset path; masking it keeps a handler edit from failing
@@ -104,6 +109,25 @@ describe('method2-sample stack (defaults)', () => {
     expect(dataSources(json, 'aws_iam_session_context')).toEqual([
       { arn: expect.stringMatching(/^\$\{data\.aws_caller_identity\.[\w-]+\.arn\}$/) },
     ]);
+  });
+
+  it("refuses at plan time the account's root user as the default runner, which a key policy reads as the whole account", () => {
+    expect(single(json, 'aws_kms_key').lifecycle.precondition).toEqual([
+      {
+        condition: expect.stringMatching(
+          /^\$\{!endswith\(data\.aws_iam_session_context\.[\w-]+\.issuer_arn, ":root"\)\}$/,
+        ),
+        error_message: expect.stringContaining("These credentials are the account's root user"),
+      },
+    ]);
+  });
+
+  it('needs no such check with terraformRunnerArns set', () => {
+    const { json: named } = synthStack('method2-sample', {
+      terraformRunnerArns: 'arn:aws:iam::123456789012:role/deploy',
+    });
+    const preconditions = single(named, 'aws_kms_key').lifecycle.precondition;
+    expect(preconditions.map((p: any) => p.error_message)).toEqual([expect.stringContaining('another account')]);
   });
 
   it('names the Terraform runners given in terraformRunnerArns instead of the deploying identity', () => {

@@ -91,9 +91,16 @@ export function statementGranting(json: TerraformJson, action: string): any {
 /**
  * The Deny statements of a role's own policy that bind its secret to its function: `action` on
  * `resource` only from the function's ARN (built from its name, the region, the caller's
- * account and the partition), and no decrypt under any key but the stack's.
+ * account and the partition), and no decrypt of a ciphertext bound to the secret (`secretContext`)
+ * under any key but the stack's.
  */
-export function functionBinding(functionName: string, action: string, resource: RegExp, region = 'ap-northeast-1') {
+export function functionBinding(
+  functionName: string,
+  action: string,
+  resource: RegExp,
+  secretContext: object,
+  region = 'ap-northeast-1',
+) {
   return [
     {
       sid: 'OnlyFromThisFunction',
@@ -119,7 +126,7 @@ export function functionBinding(functionName: string, action: string, resource: 
       effect: 'Deny',
       actions: ['kms:Decrypt'],
       not_resources: [expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/)],
-      condition: [{ test: 'Null', variable: 'lambda:SourceFunctionArn', values: ['false'] }],
+      condition: [secretContext],
     },
   ];
 }
