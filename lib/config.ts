@@ -111,9 +111,10 @@ export interface SampleOptions {
    * Executions of the function reserved for it and allowed at once, 1 to
    * {@link MAX_RESERVED_CONCURRENCY}: a cap on how hard a caller can drive the function, and so
    * the upstream calls made with the token. `unreserved` leaves the function to the account's
-   * shared pool. Lambda refuses a reservation that leaves fewer than 10 unreserved executions,
-   * and a new account's quota starts at 10, so a number fails there: the default deploys in any
-   * account, behind AWS_IAM. A public URL (`functionUrlAuthType=NONE`) needs a number.
+   * shared pool. Lambda refuses a reservation that leaves the account fewer unreserved executions
+   * than its minimum (100 in AWS's guide, "Configuring reserved concurrency"), and a new account's
+   * quota can be as low as 10, so a number fails there: the default deploys in any account,
+   * behind AWS_IAM. A public URL (`functionUrlAuthType=NONE`) needs a number.
    * @default 'unreserved'
    */
   readonly reservedConcurrency: number | typeof UNRESERVED;
@@ -337,6 +338,15 @@ const targetUrl: Parser<string> = (option, raw, source) => {
   return raw;
 };
 
+/**
+ * What Terraform's S3 backend accepts as `kms_key_id` (Terraform 1.11): a key id (a UUID, or
+ * `mrk-` and 32 hex digits for a multi-Region key), its ARN, an alias or an alias ARN.
+ */
+const STATE_KMS_KEY = new RegExp(
+  '^$|^(arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\\d{12}:key/)?([0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$' +
+    '|^(arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\\d{12}:)?alias/[\\w/-]+$',
+);
+
 /** A role or user of an account, or its root, as a key policy can name it. */
 const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 
@@ -377,8 +387,8 @@ const PARSERS: { readonly [K in keyof SampleOptions]: Parser<SampleOptions[K]> }
   stateKeyPrefix: matching(/^[\w!.*'()-]+(\/[\w!.*'()-]+)*$/, 'an S3 key prefix without a leading or trailing "/"'),
   stateRegion: (option, raw, source) => (raw === '' ? '' : region(option, raw, source)),
   stateKmsKeyId: matching(
-    /^$|^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:(key\/[\w-]+|alias\/[\w/-]+)$|^alias\/[\w/-]+$/,
-    'a KMS key ARN, alias ARN or alias name (alias/...)',
+    STATE_KMS_KEY,
+    'a KMS key id, key ARN, alias ARN or alias name (alias/...), as the S3 backend accepts them',
   ),
   region,
   targetUrl,

@@ -144,6 +144,8 @@ describe('state options', () => {
     ['stateRegion', 'tokyo'],
     ['stateKmsKeyId', 'tfstate'],
     ['stateKmsKeyId', 'arn:aws:s3:::team-tfstate'],
+    // Terraform's S3 backend refuses a key ARN whose id is neither a UUID nor a multi-Region key's.
+    ['stateKmsKeyId', 'arn:aws:kms:ap-northeast-1:111122223333:key/abc-def'],
   ])('refuses %s=%s', (option, value) => {
     expect(() => parseOptions({ backend: 's3', stateBucket: 'team-tfstate', [option]: value })).toThrow(
       `Invalid option "${option}"`,
@@ -159,7 +161,9 @@ describe('state with secrets in it', () => {
   });
 
   it.each([
-    'arn:aws:kms:ap-northeast-1:111122223333:key/0f1e2d3c-4b5a-6978-8a9b-acbdcedf0011',
+    'arn:aws:kms:ap-northeast-1:111122223333:key/0f1e2d3c-4b5a-4978-8a9b-acbdcedf0011',
+    '0f1e2d3c-4b5a-4978-8a9b-acbdcedf0011',
+    'mrk-0123456789abcdef0123456789abcdef',
     'arn:aws:kms:ap-northeast-1:111122223333:alias/tfstate',
     'alias/tfstate',
   ])('accepts stateKmsKeyId=%s with backend=s3', (stateKmsKeyId) => {

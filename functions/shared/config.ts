@@ -8,6 +8,7 @@ import {
   DEFAULT_UPSTREAM_TIMEOUT_MS,
   ENV,
   isTargetUrl,
+  KMS_KEY_ARN,
   SECRET_PLACEHOLDER,
   TARGET_URL_RULE,
   targetUrlForMessage,
@@ -100,9 +101,6 @@ export function readCiphertext(env: Environment, name: string): string {
   }
   return value;
 }
-
-/** A KMS key's ARN: `arn:<partition>:kms:<region>:<account>:key/<key id>`; an alias is not one. */
-const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
 
 /**
  * Reads a variable that must hold a KMS key's ARN (not an alias, which can be repointed).

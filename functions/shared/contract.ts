@@ -25,6 +25,12 @@ export const ENV = {
 } as const;
 
 /**
+ * A KMS key's ARN, `arn:<partition>:kms:<region>:<account>:key/<key id>`, the key id captured; an
+ * alias is not one. What {@link ENV.kmsKeyArn} must hold.
+ */
+export const KMS_KEY_ARN = /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/([\w-]+)$/;
+
+/**
  * What Method 2's `extension` reader shares with the AWS Parameters and Secrets Lambda Extension,
  * and so with the stack that configures it and the local stand-in that serves it: the extension's
  * own environment variables, its path and the header that proves a caller runs in the function.

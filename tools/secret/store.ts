@@ -5,7 +5,7 @@
 import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { ENV, isBearerToken, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { ENV, isBearerToken, KMS_KEY_ARN, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { keyAliasName } from '../../lib/methods';
 import { awsErrorName, isAwsError, unreachableReason } from '../common/aws';
 import {
@@ -99,9 +99,6 @@ export async function readFunction(lambda: LambdaClient, stack: string): Promise
   }
 }
 
-/** A KMS key ARN; the key id is its last part. Never an alias: that is what KMS_KEY_ARN replaces. */
-const KEY_ARN = /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/([A-Za-z0-9-]+)$/;
-
 /** The key the stack owns and the function names, both as its ARN and as its id. */
 export interface StackKey {
   /** The key's ARN, from the function's KMS_KEY_ARN. */
@@ -120,7 +117,7 @@ export interface StackKey {
 export function stackKey(configuration: FunctionConfiguration, stack: string): StackKey {
   const arn = configuration.Environment?.Variables?.[ENV.kmsKeyArn];
   if (!arn) throw new KeyArnNotConfiguredError(stack, ENV.kmsKeyArn);
-  const id = KEY_ARN.exec(arn)?.[1];
+  const id = KMS_KEY_ARN.exec(arn)?.[1];
   if (!id) throw new KeyArnNotConfiguredError(stack, ENV.kmsKeyArn, true);
   return { arn, id };
 }
