@@ -13,6 +13,7 @@ import {
   assertValidConditionKeys,
   conditionedStatements,
   conditionKeyProblems,
+  SERVICE_SESSION_KEYS,
   serviceConditionKeys,
 } from '../support/condition-keys';
 import { functionArn, isAllowed, keyArn, roleSessionArn, stackPolicies } from '../support/effective-permissions';
@@ -69,6 +70,14 @@ describe("AWS's data, as the rule reads it", () => {
   it("has lambda:SourceFunctionArn as a global key of the role's session, not a key of any action", () => {
     expect(getGlobalConditionKeyByName('lambda:SourceFunctionArn')?.category).toBe('session');
     expect(serviceConditionKeys('kms:Decrypt')).not.toContain('lambda:SourceFunctionArn');
+  });
+
+  it('finds lambda:SourceFunctionArn among the keys services put into role credentials, which only identity policies see', () => {
+    expect(SERVICE_SESSION_KEYS).toEqual(expect.arrayContaining(['lambda:SourceFunctionArn', 'ec2:SourceInstanceArn']));
+  });
+
+  it('leaves the aws: session keys to the rule for global keys', () => {
+    expect(SERVICE_SESSION_KEYS.filter((key) => key.startsWith('aws:'))).toEqual([]);
   });
 });
 

