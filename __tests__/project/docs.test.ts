@@ -95,3 +95,41 @@ describe('npm run synth:hcl', () => {
     expect(read('.gitignore').split('\n')).toContain(`${output.replace(/\/$/, '')}/`);
   });
 });
+
+describe("README's first deploy to AWS", () => {
+  const deploy = readmeSection('Deploy to real AWS');
+  /** The shell blocks of the section, each as its lines. */
+  const shellBlocks = [...deploy.matchAll(/```sh\n([\s\S]*?)```/g)].map(([, block]) =>
+    block.split('\n').map((line) => line.trim()),
+  );
+
+  it('exports the credentials the AWS CLI resolves before curl signs with them (empty with a profile or SSO)', () => {
+    const signing = shellBlocks.find((lines) => lines.some((line) => line.startsWith('curl --aws-sigv4')));
+    expect(signing).toBeDefined();
+    const exported = signing!.findIndex((line) => line.includes('aws configure export-credentials --format env'));
+    const signed = signing!.findIndex((line) => line.startsWith('curl --aws-sigv4'));
+    expect(exported).toBeGreaterThanOrEqual(0);
+    expect(exported).toBeLessThan(signed);
+  });
+
+  it("reads each stage's own Method 2 token right before its deploy, and forgets it after", () => {
+    const team = shellBlocks.find((lines) => lines.some((line) => /cdktf deploy method2-sample-\w+/.test(line)));
+    expect(team).toBeDefined();
+    const deploys = team!.flatMap((line, index) => (/cdktf deploy method2-sample-\w+/.test(line) ? [index] : []));
+    expect(deploys.length).toBeGreaterThanOrEqual(2);
+    for (const index of deploys) {
+      expect(team![index - 1], `before: ${team![index]}`).toMatch(/read -rs TF_VAR_api_token/);
+      expect(team![index + 1], `after: ${team![index]}`).toBe('unset TF_VAR_api_token');
+    }
+  });
+
+  it("gives each stage's Method 1 its own token with the secret CLI after its deploy", () => {
+    const team = shellBlocks.find((lines) => lines.some((line) => /cdktf deploy method1-sample-\w+/.test(line)))!;
+    const stages = team.flatMap((line) => /cdktf deploy method1-sample-(\w+)/.exec(line)?.[1] ?? []);
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) {
+      const deployed = team.findIndex((line) => line.includes(`cdktf deploy method1-sample-${stage}`));
+      expect(team[deployed + 1]).toMatch(new RegExp(`^npm run secret -- set method1-sample-${stage}\\b`));
+    }
+  });
+});
