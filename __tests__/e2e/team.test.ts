@@ -13,10 +13,12 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../lib/config';
 import { STACK_NAMES, stagedStackName } from '../../lib/methods';
@@ -51,6 +53,8 @@ interface StageRun {
 let workDirectory: string;
 let emulator: Emulator | undefined;
 let s3: S3Client;
+/** The key prod's state objects are encrypted with (stateKmsKeyId); dev keeps the bucket's encryption. */
+let prodStateKey: string;
 const stages = new Map<Stage, StageRun>();
 /** Every upstream started, closed at the end even if its stage never deployed. */
 const upstreams: Upstream[] = [];
@@ -84,6 +88,8 @@ beforeAll(async () => {
       CreateBucketConfiguration: { LocationConstraint: DEFAULT_OPTIONS.region as BucketLocationConstraint },
     }),
   );
+  const kms = new KMSClient(emulatorClientConfig(emulator.endpoint, DEFAULT_OPTIONS.region));
+  prodStateKey = (await kms.send(new CreateKeyCommand({ Description: 'prod state' }))).KeyMetadata!.Arn!;
   for (const name of STAGES) {
     const token = `e2e-${name}-token-${randomBytes(24).toString('base64url')}`;
     const upstream = await startUpstream(tokenDigest(token));
@@ -92,7 +98,12 @@ beforeAll(async () => {
       directory: join(workDirectory, name),
       endpoint: emulator.endpoint,
       targetUrl: upstream.url,
-      options: { stage: name, backend: 's3', stateBucket: BUCKET },
+      options: {
+        stage: name,
+        backend: 's3',
+        stateBucket: BUCKET,
+        ...(name === 'prod' && { stateKmsKeyId: prodStateKey }),
+      },
     });
     transcript.push((await deployment.deploy(token)).output);
     transcript.push(await deployment.provisionOutOfBand(token));
@@ -144,6 +155,18 @@ describe('state in S3 (backend=s3)', () => {
       STACK_NAMES.map((stack) => stateKey(DEFAULT_OPTIONS, stagedStackName(stack, name))),
     );
     expect([...(await stateObjects()).keys()].sort()).toEqual(expected.sort());
+  });
+
+  it("encrypts prod's state objects with its stateKmsKeyId, and dev's with the bucket's own encryption", async () => {
+    const encryption = async (name: Stage) =>
+      s3.send(
+        new HeadObjectCommand({
+          Bucket: BUCKET,
+          Key: stateKey(DEFAULT_OPTIONS, stagedStackName('method2-sample', name)),
+        }),
+      );
+    expect(await encryption('prod')).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: prodStateKey });
+    expect((await encryption('dev')).ServerSideEncryption).not.toBe('aws:kms');
   });
 
   it('wrote no local state file', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_TERRAFORM_VERSION } from '../../lib/terraform-version';
 import {
+  conditionBlocks,
   NotAReferenceError,
   repairHclIn,
   restoreRequiredVersion,
@@ -99,6 +100,53 @@ describe('restoreRequiredVersion', () => {
   it('changes nothing a second time', () => {
     const once = restoreRequiredVersion(CDKTF_TERRAFORM_BLOCK, 'cdk.tf');
     expect(restoreRequiredVersion(once, 'cdk.tf')).toBe(once);
+  });
+});
+
+/** A key's lifecycle as cdktf 0.21 renders two preconditions: a list of objects. */
+const CDKTF_PRECONDITIONS = `resource "aws_kms_key" "key" {
+  lifecycle {
+    precondition = [
+      {
+        condition     = "\${(data.aws_caller_identity.account.account_id == "111122223333")}"
+        error_message = "another account"
+      },
+      {
+        condition     = "\${!endswith(data.aws_iam_session_context.deployer.issuer_arn, ":root")}"
+        error_message = "root"
+      },
+    ]
+  }
+}
+`;
+
+describe('conditionBlocks', () => {
+  it('writes each precondition of the list as a block of its own, attributes unchanged', () => {
+    expect(conditionBlocks(CDKTF_PRECONDITIONS, 'cdk.tf')).toBe(`resource "aws_kms_key" "key" {
+  lifecycle {
+    precondition {
+      condition     = "\${(data.aws_caller_identity.account.account_id == "111122223333")}"
+      error_message = "another account"
+    }
+    precondition {
+      condition     = "\${!endswith(data.aws_iam_session_context.deployer.issuer_arn, ":root")}"
+      error_message = "root"
+    }
+  }
+}
+`);
+  });
+
+  it('changes nothing a second time', () => {
+    const once = conditionBlocks(CDKTF_PRECONDITIONS, 'cdk.tf');
+    expect(conditionBlocks(once, 'cdk.tf')).toBe(once);
+  });
+
+  it('refuses a condition list that holds something other than objects, naming the file', () => {
+    const odd = '  lifecycle {\n    postcondition = [\n      "x",\n    ]\n  }\n';
+    expect(() => conditionBlocks(odd, 'stacks/x/cdk.tf')).toThrow(
+      new UnreadableSynthOutputError('stacks/x/cdk.tf: a postcondition list holds something other than objects'),
+    );
   });
 });
 

@@ -3,8 +3,9 @@
  * (`depends_on`, `ignore_changes`, `replace_triggered_by`) as quoted strings, the Terraform 0.11
  * form that Terraform ≥ 0.12 still reads but warns about ("Quoted references are deprecated") and
  * says it will stop reading. This rewrites them as the references they are, so that the HCL a
- * user takes away from cdktf validates without a warning; and it writes back the terraform
- * block's `required_version`, which cdktf's renderer loses.
+ * user takes away from cdktf validates without a warning; it writes back the terraform block's
+ * `required_version`, which cdktf's renderer loses; and it writes a lifecycle's preconditions and
+ * postconditions as the blocks Terraform reads, where cdktf renders a list of objects.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -79,6 +80,30 @@ export function restoreRequiredVersion(hcl: string, source: string): string {
   });
 }
 
+/**
+ * A lifecycle's conditions as cdktf 0.21 renders them: an attribute holding a list of objects
+ * (`precondition = [ { condition = …, error_message = … }, ]`), which Terraform refuses
+ * ("An argument named "precondition" is not expected here"): they are blocks.
+ */
+const CONDITION_LIST = /^([ \t]*)(precondition|postcondition) = \[\n((?:\1[ \t]+.*\n)*?)\1\]$/gm;
+
+/**
+ * `hcl` with every lifecycle condition list written as one block per condition; the blocks'
+ * attributes are kept exactly, one level less indented.
+ * @throws UnreadableSynthOutputError when a list holds anything but objects
+ */
+export function conditionBlocks(hcl: string, source: string): string {
+  return hcl.replace(CONDITION_LIST, (_list, indent: string, kind: string, items: string) => {
+    const objects = [
+      ...items.matchAll(new RegExp(`^${indent}[ \\t]+\\{\\n([\\s\\S]*?)^${indent}[ \\t]+\\},?\\n`, 'gm')),
+    ];
+    if (objects.map(([object]) => object).join('') !== items) {
+      throw new UnreadableSynthOutputError(`${source}: a ${kind} list holds something other than objects`);
+    }
+    return objects.map(([, body]) => `${indent}${kind} {\n${body.replace(/^[ \t]{2}/gm, '')}${indent}}`).join('\n');
+  });
+}
+
 /** The text of an HCL string literal without template sequences; undefined when it is not one JSON reads alike. */
 function parseQuoted(quoted: string): string | undefined {
   try {
@@ -107,15 +132,15 @@ export async function synthesizedHclFiles(outdir: string): Promise<string[]> {
 }
 
 /**
- * Rewrites the reference lists and restores `required_version` in every stack of a `cdktf synth
- * --hcl` output folder.
+ * Rewrites the reference lists and the lifecycle conditions, and restores `required_version`, in
+ * every stack of a `cdktf synth --hcl` output folder.
  * @returns the files it changed
  */
 export async function repairHclIn(outdir: string): Promise<string[]> {
   const changed: string[] = [];
   for (const file of await synthesizedHclFiles(outdir)) {
     const hcl = await readFile(file, 'utf8');
-    const rewritten = restoreRequiredVersion(unquoteReferences(hcl, file), file);
+    const rewritten = conditionBlocks(restoreRequiredVersion(unquoteReferences(hcl, file), file), file);
     if (rewritten === hcl) continue;
     await writeFile(file, rewritten);
     changed.push(file);

@@ -1,7 +1,7 @@
 /**
  * The second half of `npm run synth:hcl`: writes the `depends_on` and `ignore_changes` items that
- * `cdktf synth --hcl` quotes as the references they are, and the `required_version` it loses
- * (see tools/exit/hcl.ts).
+ * `cdktf synth --hcl` quotes as the references they are, the `required_version` it loses and the
+ * lifecycle preconditions it writes as a list (see tools/exit/hcl.ts).
  * Usage: tsx tools/scripts/hcl-references.ts <output folder of cdktf synth --hcl>
  */
 import { runMain } from '../common/cli';
@@ -15,7 +15,7 @@ runMain(async () => {
   }
   const changed = await repairHclIn(outdir);
   process.stdout.write(
-    `References unquoted and required_version restored in ${changed.length} HCL file(s) of ${outdir}\n`,
+    `References unquoted, required_version and preconditions repaired in ${changed.length} HCL file(s) of ${outdir}\n`,
   );
   return 0;
 });
