@@ -9,9 +9,10 @@ import { keyAliasName } from './methods';
 
 /**
  * What the account may do with the key: administer it, including changing its policy, so that
- * the key can never be locked out; but not use it. Reading the token then takes a visible,
- * logged key-policy change. Left out on purpose: Decrypt, Encrypt, ReEncrypt*, GenerateDataKey*,
- * and CreateGrant, which could grant any of them.
+ * the key can never be locked out; but not use it. An administrator then reads the token only
+ * through a change that CloudTrail records (to this policy, the function or its role). Left out
+ * on purpose: Decrypt, Encrypt, ReEncrypt*, GenerateDataKey*, and CreateGrant, which could grant
+ * any of them.
  */
 export const KEY_ADMINISTRATION_ACTIONS = [
   'kms:CancelKeyDeletion',
