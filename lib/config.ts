@@ -1,12 +1,15 @@
 import { Construct } from 'constructs';
 import {
   DEFAULT_SECRET_CACHE_TTL_SECONDS,
-  DEFAULT_UPSTREAM_TIMEOUT_MS,
   isTargetUrl,
-  SECRET_FETCH_TIMEOUT_MS,
   TARGET_URL_RULE,
   targetUrlForMessage,
 } from '../functions/shared/contract';
+import {
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
+  FUNCTION_TIMEOUT_SECONDS,
+  MAX_UPSTREAM_TIMEOUT_MS,
+} from '../functions/shared/timing-budget';
 import { parseWholeNumber } from '../functions/shared/whole-number';
 import { DEFAULT_STAGE, STAGE_PATTERN } from './methods';
 import {
@@ -179,15 +182,12 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** The function timeout; the upstream timeout must leave room under it. */
-export const FUNCTION_TIMEOUT_SECONDS = 10;
-
 /**
- * The longest upstream timeout: the secret fetch's timeout and the upstream's, plus a second
- * for the rest, must fit in the function timeout, so that every failure is still answered by
- * the handler (500 or 504) rather than cut off by Lambda.
+ * The function timeout, and the longest upstream timeout that fits in it with the secret fetch
+ * and the answer: declared in the timing budget (functions/shared/timing-budget.ts), re-exported
+ * for the modules that read them with the options.
  */
-export const MAX_UPSTREAM_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS * 1000 - SECRET_FETCH_TIMEOUT_MS - 1000;
+export { FUNCTION_TIMEOUT_SECONDS, MAX_UPSTREAM_TIMEOUT_MS };
 
 /** The {@link SampleOptions.reservedConcurrency} that reserves nothing. */
 export const UNRESERVED = 'unreserved';

@@ -7,7 +7,9 @@
  * - the base of the sample stacks and the options that configure them (the stacks themselves are
  *   in `stacks/`, which imports this folder, never the other way round);
  * - the contract the handlers in `functions/` read: environment variable names, the encryption
- *   context key, the placeholder of a token not yet provisioned.
+ *   context key, the placeholder of a token not yet provisioned;
+ * - the timing budget those handlers run in: the function timeout, and the secret fetch's and
+ *   the upstream's share of it (`functions/shared/timing-budget.ts`).
  * Each export is documented where it is declared.
  */
 export { SecretKey, KEY_ADMINISTRATION_ACTIONS, type SecretKeyProps } from './secret-key';
@@ -17,7 +19,6 @@ export { LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
 export { assertEnvironmentFits, EnvironmentTooLargeError, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from './lambda-environment';
 export {
   DEFAULT_OPTIONS,
-  FUNCTION_TIMEOUT_SECONDS,
   InvalidOptionError,
   parseOptions,
   readOptions,
@@ -31,3 +32,8 @@ export { API_TOKEN_PARAMETER_NAME, keyAliasName, METHODS, type MethodDefinition,
 export { SampleStack } from './sample-stack';
 export { addStateBackend, stateKey } from './state-backend';
 export { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
+export {
+  FUNCTION_TIMEOUT_SECONDS,
+  MAX_UPSTREAM_TIMEOUT_MS,
+  SECRET_FETCH_TIMEOUT_MS,
+} from '../functions/shared/timing-budget';

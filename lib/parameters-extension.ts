@@ -3,7 +3,8 @@
  * AWS-managed layer to add, and how to configure it. Free of cdktf, so options can be checked
  * without loading it.
  */
-import { PARAMETERS_EXTENSION, SECRET_FETCH_TIMEOUT_MS } from '../functions/shared/contract';
+import { PARAMETERS_EXTENSION } from '../functions/shared/contract';
+import { EXTENSION_SSM_TIMEOUT_MS } from '../functions/shared/timing-budget';
 
 /** A Lambda instruction set architecture. */
 export type Architecture = 'x86_64' | 'arm64';
@@ -65,11 +66,10 @@ export function managedExtensionLayerArn(region: string, architecture: Architect
 }
 
 /**
- * Milliseconds the extension may wait for Parameter Store: less than the function's own limit
- * for the whole fetch, so that a slow SSM comes back as the extension's error, which names it,
- * rather than as the function's timeout.
+ * Milliseconds the extension may wait for Parameter Store, less than the function's own limit
+ * for the whole fetch: declared in the timing budget (functions/shared/timing-budget.ts).
  */
-export const EXTENSION_SSM_TIMEOUT_MS = SECRET_FETCH_TIMEOUT_MS - 500;
+export { EXTENSION_SSM_TIMEOUT_MS };
 
 /**
  * The extension's configuration: its default port made explicit, a timeout on its calls to

@@ -12,7 +12,8 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { FUNCTION_TIMEOUT_SECONDS, FunctionUrlAuthType, Packaging } from './config';
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/shared/timing-budget';
+import { FunctionUrlAuthType, Packaging } from './config';
 import { assertEnvironmentFits } from './lambda-environment';
 import { LAMBDA_RUNTIME } from './lambda-runtime';
 import { BUNDLE_HANDLER, NodejsBundle } from './nodejs-bundle';

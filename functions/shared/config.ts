@@ -5,7 +5,6 @@
  */
 import {
   DEFAULT_SECRET_CACHE_TTL_SECONDS,
-  DEFAULT_UPSTREAM_TIMEOUT_MS,
   ENV,
   isTargetUrl,
   KMS_KEY_ARN,
@@ -14,6 +13,7 @@ import {
   targetUrlForMessage,
 } from './contract';
 import { ConfigurationError } from './errors';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from './timing-budget';
 import { parseWholeNumber } from './whole-number';
 
 /** The shape of `process.env`: variable name to value, any of which may be unset. */

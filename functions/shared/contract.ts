@@ -4,6 +4,13 @@
  * Both sides import it, so a rename cannot leave one of them behind.
  */
 
+/**
+ * The limits the stacks and the functions share, declared with the rest of the timing budget
+ * (the default of {@link ENV.upstreamTimeoutMs}, the secret fetch's timeout, the interval between
+ * refetches) and re-exported here for the modules that read them with the contract.
+ */
+export { DEFAULT_UPSTREAM_TIMEOUT_MS, MIN_REFETCH_INTERVAL_MS, SECRET_FETCH_TIMEOUT_MS } from './timing-budget';
+
 /** Environment variables that the stacks set and the handlers read. */
 export const ENV = {
   /** Method 1: base64 KMS ciphertext of the token, or {@link SECRET_PLACEHOLDER}. */
@@ -52,9 +59,6 @@ export const PARAMETERS_EXTENSION = {
   tokenHeader: 'X-Aws-Parameters-Secrets-Token',
 } as const;
 
-/** Default of {@link ENV.upstreamTimeoutMs}, for the stacks and the functions alike. */
-export const DEFAULT_UPSTREAM_TIMEOUT_MS = 5000;
-
 /**
  * Default of {@link ENV.secretCacheTtlSeconds}. A rejected token is refetched at once whatever
  * the TTL, so the TTL only bounds how long a warm environment keeps a token that the upstream
@@ -99,19 +103,6 @@ export function targetUrlForMessage(value: string): string {
  * answers 503 instead of sending it upstream.
  */
 export const SECRET_PLACEHOLDER = 'provisioned-out-of-band';
-
-/**
- * Milliseconds a function may spend fetching its secret, retries included. The stacks keep
- * the upstream timeout small enough that both fit in the function timeout.
- */
-export const SECRET_FETCH_TIMEOUT_MS = 3000;
-
-/**
- * Milliseconds between two refetches of a secret that the upstream rejected (401 or 403): the
- * first rejection after a rotation refetches at once, while a token that stays wrong costs the
- * store at most one call per execution environment per interval.
- */
-export const MIN_REFETCH_INTERVAL_MS = 5000;
 
 /** Encryption context key that Method 1 binds its ciphertext to, as the Lambda console does. */
 export const ENCRYPTION_CONTEXT_KEY = 'LambdaFunctionName';

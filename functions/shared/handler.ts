@@ -3,10 +3,10 @@
  * with it, and map every outcome to a plain-text response and one structured log line.
  */
 import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
-import { SECRET_FETCH_TIMEOUT_MS } from './contract';
 import { SecretNotProvisionedError, UpstreamRequestError, UpstreamTimeoutError } from './errors';
 import { createLogger, type LogFields, type Logger, type LogLevel } from './logger';
 import type { SecretProvider } from './secret-provider';
+import { ANSWER_RESERVE_MS, MIN_RETRY_TIMEOUT_MS, SECRET_FETCH_TIMEOUT_MS } from './timing-budget';
 
 /** The response shape the handler returns; one of the shapes a Function URL accepts. */
 export type FunctionUrlResponse = APIGatewayProxyStructuredResultV2;
@@ -19,18 +19,6 @@ export type FunctionUrlHandler = (
 
 /** Upstream statuses that say the token itself was refused, so a rotated one may succeed. */
 const TOKEN_REJECTED = new Set([401, 403]);
-
-/**
- * Milliseconds the handler keeps for answering and logging after its last call: a retry that
- * would run into the function timeout is not started.
- */
-const ANSWER_RESERVE_MS = 1000;
-
-/**
- * The shortest upstream timeout a retry is given (or the configured one, if shorter): a retry
- * squeezed into less would only turn the upstream's clear 401 or 403 into a timeout.
- */
-const MIN_RETRY_TIMEOUT_MS = 1000;
 
 /** What came of the retry after a rejected token: its status, or why none was made. */
 interface Retry {

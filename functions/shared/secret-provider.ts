@@ -2,14 +2,9 @@
  * Caching and error handling for secrets, in the style of Powertools for AWS Lambda's
  * Parameters utility: the base class owns both, each subclass only fetches.
  */
-import {
-  BEARER_TOKEN_RULE,
-  isBearerToken,
-  MIN_REFETCH_INTERVAL_MS,
-  SECRET_FETCH_TIMEOUT_MS,
-  SECRET_PLACEHOLDER,
-} from './contract';
+import { BEARER_TOKEN_RULE, isBearerToken, SECRET_PLACEHOLDER } from './contract';
 import { LambdaSecretsError, SecretNotProvisionedError, SecretRetrievalError } from './errors';
+import { MIN_REFETCH_INTERVAL_MS, SECRET_FETCH_TIMEOUT_MS } from './timing-budget';
 
 /** How long a {@link SecretProvider} keeps a fetched secret, and how long it waits for one. */
 export interface SecretProviderOptions {
