@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import AdmZip from 'adm-zip';
 import { archiveSync } from 'cdktf/lib/private/fs';
-import { buildSync } from 'esbuild';
+import { buildSync, type BuildOptions } from 'esbuild';
 import { BUNDLE_FILE, BUNDLE_OPTIONS } from '../../lib/nodejs-bundle';
 import { PROJECT_ROOT } from '../../lib/project-root';
 
@@ -39,15 +39,31 @@ export function deploymentBundle(zipFile: string, directory: string): Bundle {
  * loaded, as this project's entries do, while the module itself stays importable.
  */
 export function buildBundle(module: string, factory: string, directory: string): Bundle {
-  const result = buildSync({
-    ...BUNDLE_OPTIONS,
-    absWorkingDir: PROJECT_ROOT,
+  return bundleInto(directory, {
     stdin: {
       contents: `import { ${factory} } from './${module}';\nexport const handler = ${factory}(process.env);\n`,
       resolveDir: PROJECT_ROOT,
       sourcefile: `${factory}-entry.ts`,
       loader: 'ts',
     },
+  });
+}
+
+/**
+ * Builds a Lambda entry of this project (relative to the project root, e.g.
+ * `functions/method2-sample/extension.ts`) into `directory` as the stacks build it (the same
+ * esbuild options, the entry itself), and zips it as cdktf zips an asset: the deployment
+ * package that a stack using that entry would synthesize.
+ */
+export function buildEntryBundle(entry: string, directory: string): Bundle {
+  return bundleInto(directory, { entryPoints: [entry] });
+}
+
+function bundleInto(directory: string, input: Pick<BuildOptions, 'stdin' | 'entryPoints'>): Bundle {
+  const result = buildSync({
+    ...BUNDLE_OPTIONS,
+    ...input,
+    absWorkingDir: PROJECT_ROOT,
     write: false,
     outfile: BUNDLE_FILE,
   });

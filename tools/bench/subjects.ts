@@ -1,17 +1,19 @@
 /**
  * The handlers the benchmark measures, for each method: this project's deployment package
- * with its synthesized environment, the Powertools-based equivalent and the article's handler;
- * and, for warm calls, the floor that only POSTs. Each runs against the fake store and the
- * local upstream, told where they are through the same variables as in the local run.
+ * with its synthesized environment, the Powertools-based equivalent and the article's handler,
+ * and for Method 2 its extension entry too; and the floor that only POSTs. Each runs against the
+ * fake store and the local upstream (the extension entry against the stand-in for the Parameters
+ * and Secrets extension, which reads the fake store), told where they are through the same
+ * variables as in the local run.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENV } from '../../functions/shared/contract';
+import { ENV, PARAMETERS_EXTENSION } from '../../functions/shared/contract';
 import { DEFAULT_OPTIONS } from '../../lib/config';
 import { STACK_NAMES, type StackName } from '../../lib/methods';
 import { emulatorEnvironment } from '../local/emulator';
 import { stackDirectory } from '../local/terraform';
-import { buildBundle, deploymentBundle, type Bundle } from './bundles';
+import { buildBundle, buildEntryBundle, deploymentBundle, type Bundle } from './bundles';
 import { FLOOR_TOKEN_VARIABLE } from './floor-handler';
 
 /** A handler to run: its bundle, and its environment given the store's endpoint. */
@@ -28,7 +30,20 @@ export interface MethodSubjects {
   readonly project: Subject;
   readonly powertools: Subject;
   readonly article: Subject;
+  /** This project's entry that reads through the Parameters and Secrets extension, for a method that has one. */
+  readonly extension?: Subject;
 }
+
+/** Where the stand-in for the Parameters and Secrets extension listens, and the token it requires. */
+export interface ExtensionEndpoint {
+  readonly port: number;
+  readonly sessionToken: string;
+}
+
+/** This project's entries that read through the extension (no SDK), per method that has one. */
+const EXTENSION_ENTRIES: Partial<Record<StackName, string>> = {
+  'method2-sample': 'functions/method2-sample/extension.ts',
+};
 
 /** What every handler needs to reach the stand-ins: the secret they hold and where the upstream is. */
 export interface Stage {
@@ -92,9 +107,16 @@ function awsEnvironment(storeEndpoint: string, functionName: string): Record<str
  * The handlers of every method: this project's from the deployment packages that a synthesis
  * with `packaging=asset` wrote to `outdir`, with the environment it synthesized (the target
  * URL, the key ARN and Method 1's ciphertext replaced by the stage's), the others built into `workDirectory`
- * and given the same environment.
+ * and given the same environment. The extension entry is built as the stack builds it and given
+ * the same environment plus the extension's port and the session token it checks, as Lambda
+ * and the stack would give it.
  */
-export function methodSubjects(outdir: string, workDirectory: string, stage: Stage): MethodSubjects[] {
+export function methodSubjects(
+  outdir: string,
+  workDirectory: string,
+  stage: Stage,
+  extension: ExtensionEndpoint,
+): MethodSubjects[] {
   return STACK_NAMES.map((stack) => {
     const { zipFile, variables } = synthesizedFunction(outdir, stack);
     const functionEnvironment = {
@@ -109,8 +131,20 @@ export function methodSubjects(outdir: string, workDirectory: string, stage: Sta
       ...functionEnvironment,
     });
     const { powertools, article, articleRegionVariable } = COMPARISONS[stack];
+    const extensionEntry = EXTENSION_ENTRIES[stack];
     return {
       stack,
+      ...(extensionEntry && {
+        extension: {
+          label: 'its extension entry',
+          bundle: buildEntryBundle(extensionEntry, join(workDirectory, stack, 'extension')),
+          environment: (storeEndpoint: string) => ({
+            ...environment(storeEndpoint),
+            [PARAMETERS_EXTENSION.httpPortVariable]: String(extension.port),
+            AWS_SESSION_TOKEN: extension.sessionToken,
+          }),
+        },
+      }),
       project: {
         label: 'this project',
         bundle: deploymentBundle(zipFile, join(workDirectory, stack, 'project')),
@@ -133,7 +167,7 @@ export function methodSubjects(outdir: string, workDirectory: string, stage: Sta
   });
 }
 
-/** The floor: a handler that holds the token already and only POSTs it. */
+/** The floor: a handler that holds the token already and only POSTs it; no SDK, no store. */
 export function floorSubject(workDirectory: string, stage: Stage): Subject {
   return {
     label: 'a bare fetch',

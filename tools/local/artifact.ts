@@ -1,6 +1,8 @@
-/** A deployed function run locally: its configuration read back, its zip checked and run in a child Node.js process. */
-import { spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+/**
+ * A deployed function run locally: its configuration read back, its zip checked and run in a
+ * child Node.js process by the local Lambda runner (tools/local/lambda-runner/).
+ */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +12,11 @@ import AdmZip from 'adm-zip';
 import { PARAMETERS_EXTENSION } from '../../functions/shared/contract';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/config';
 import { isAwsError, unreachableReason } from '../common/aws';
-import { CommandFailedError, ToolError } from '../common/errors';
+import { ToolError } from '../common/errors';
 import { EXTENSION_LAYER_NAMES } from '../../lib/parameters-extension';
 import { emulatorClientConfig } from './emulator';
 import { functionUrlEvent } from './function-url-event';
+import { startLambdaProcess, type LambdaProcess } from './lambda-runner/process';
 import { startExtensionStandIn } from './parameters-extension-stand-in';
 import { stackDirectory } from './terraform';
 
@@ -26,6 +29,8 @@ export interface DeployedFunction {
   readonly environment: Readonly<Record<string, string>>;
   /** Layer version ARNs. */
   readonly layers: readonly string[];
+  /** The function timeout, in seconds, when Lambda says. */
+  readonly timeoutSeconds?: number;
 }
 
 /** The deployed code is not the artifact this machine synthesized. */
@@ -74,6 +79,7 @@ export async function readDeployedFunction(
     codeSha256: config.CodeSha256,
     environment: config.Environment?.Variables ?? {},
     layers: (config.Layers ?? []).flatMap((layer) => (layer.Arn ? [layer.Arn] : [])),
+    ...(config.Timeout !== undefined && { timeoutSeconds: config.Timeout }),
   };
 }
 
@@ -104,36 +110,6 @@ export function codeSha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('base64');
 }
 
-// Runs in the child, which is one execution environment: loads the handler once, as Lambda's
-// init does, then answers one event per line of stdin on fd 3, so the function's own stdout and
-// stderr stay apart from the results. Each event gets Lambda's context, with the time left
-// before the function timeout. A handler that throws, at init or per call, is logged as Lambda
-// logs it (its errorType and errorMessage; no stack here) and answers nothing (null), which a
-// function URL turns into a 502.
-const RUNNER = `
-const [modulePath, exportName, timeoutMs] = process.argv.slice(1);
-const logError = (error) =>
-  console.error(JSON.stringify({ errorType: error?.name ?? 'Error', errorMessage: String(error?.message ?? error) }));
-let handler;
-try {
-  handler = require(modulePath)[exportName];
-} catch (error) {
-  logError(error);
-}
-const answer = (result) => require('node:fs').writeSync(3, JSON.stringify(result ?? null) + '\\n');
-require('node:readline').createInterface({ input: process.stdin }).on('line', async (line) => {
-  if (!handler) return answer(null);
-  const { event, context } = JSON.parse(line);
-  const deadline = Date.now() + Number(timeoutMs);
-  try {
-    answer(await handler(event, { ...context, getRemainingTimeInMillis: () => deadline - Date.now() }));
-  } catch (error) {
-    logError(error);
-    answer(null);
-  }
-});
-`;
-
 /** A deployment package to run locally, as Lambda would run it. */
 export interface FunctionPackage {
   readonly zipFile: string;
@@ -142,6 +118,11 @@ export interface FunctionPackage {
   readonly functionName: string;
   /** The process's whole environment: nothing else is inherited. */
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * The function timeout, in seconds.
+   * @default the stacks' FUNCTION_TIMEOUT_SECONDS
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /**
@@ -155,77 +136,57 @@ export interface WarmFunction {
   close(): Promise<void>;
 }
 
-/** What the child answered for one event, and when. */
-type Answer = HandlerAnswer | null;
+/** What a function URL answers when the function fails: the handler threw, timed out or never answered. */
+const FUNCTION_ERROR = { statusCode: 502, body: 'Internal Server Error', functionError: true } as const;
+
+/** Milliseconds past the function timeout after which a child that has not reported is stopped. */
+const UNRESPONSIVE_GRACE_MS = 5000;
 
 /**
- * Starts a Lambda zip's handler in a separate Node.js process with exactly `environment`, and
- * keeps it for invocations until closed. An invocation that outlasts the function timeout ends
- * the environment, as Lambda ends one that timed out.
+ * Starts a Lambda zip's handler in a separate Node.js process (the local Lambda runner,
+ * tools/local/lambda-runner/) with exactly `environment`, and keeps it for invocations until
+ * closed. An invocation that outlasts the function timeout ends the environment, as Lambda ends
+ * one that timed out.
  */
 export function startWarmFunction(pkg: FunctionPackage): WarmFunction {
   const directory = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
+  const timeoutMs = (pkg.timeoutSeconds ?? FUNCTION_TIMEOUT_SECONDS) * 1000;
+  let child: LambdaProcess;
   try {
     new AdmZip(pkg.zipFile).extractAllTo(directory, true);
   } catch (error) {
     rmSync(directory, { recursive: true, force: true });
     throw new ToolError(`${pkg.zipFile} is not a zip that can be run`, { cause: error });
   }
-  const dot = pkg.handler.lastIndexOf('.');
-  const modulePath = join(directory, pkg.handler.slice(0, dot));
-  const timeoutMs = FUNCTION_TIMEOUT_SECONDS * 1000;
-  const child = spawn(process.execPath, ['-e', RUNNER, modulePath, pkg.handler.slice(dot + 1), String(timeoutMs)], {
-    cwd: directory,
-    env: { ...pkg.environment },
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-  });
-  const output: Buffer[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-  const waiting: ((answer: Answer | undefined) => void)[] = [];
-  let pending = '';
-  (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
-    pending += chunk.toString('utf8');
-    for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
-      waiting.shift()?.(JSON.parse(pending.slice(0, newline)) as Answer);
-      pending = pending.slice(newline + 1);
-    }
-  });
-  const exited = new Promise<void>((resolve, reject) => {
-    child.once('error', (error) =>
-      reject(new CommandFailedError(`node could not start: ${error.message}`, { cause: error })),
-    );
-    child.once('close', () => {
-      // An environment that ended answers nothing more.
-      for (const resolveAnswer of waiting.splice(0)) resolveAnswer(undefined);
-      resolve();
-    });
-  });
-  exited.catch(() => {});
+  try {
+    child = startLambdaProcess({ directory, handler: pkg.handler, environment: pkg.environment, timeoutMs });
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  }
   let queue = Promise.resolve();
 
   async function invokeOnce(): Promise<Invocation> {
-    const firstChunk = output.length;
+    const firstOutput = child.outputLength();
     const startedAt = performance.now();
-    const answered = new Promise<Answer | undefined>((resolve) => waiting.push(resolve));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 5000);
+    // The runner ends a call at the timeout; this only stops a child whose event loop is stuck.
+    const timer = setTimeout(() => void child.close(), timeoutMs + UNRESPONSIVE_GRACE_MS);
     try {
-      child.stdin?.write(
-        `${JSON.stringify({
-          event: functionUrlEvent(pkg.functionName),
-          context: { awsRequestId: randomUUID(), functionName: pkg.functionName },
-        })}\n`,
-      );
-      const answer = await Promise.race([answered, exited.then(() => undefined)]);
+      const result = await Promise.race([
+        child.invoke({ event: functionUrlEvent(pkg.functionName), context: { functionName: pkg.functionName } }),
+        child.exited.then(() => undefined),
+      ]);
       const durationMs = Math.round(performance.now() - startedAt);
+      const outcome = result?.calls[0]?.outcome;
+      // Lambda ends an environment whose invocation timed out; the next one starts afresh.
+      if (outcome?.kind === 'timeout') await child.close();
       // Lines logged just before the answer may still be in the pipe.
       await new Promise((resolve) => setImmediate(resolve));
-      const text = Buffer.concat(output.slice(firstChunk)).toString('utf8');
-      if (typeof answer?.statusCode !== 'number') {
-        return { statusCode: 502, body: 'Internal Server Error', output: text, functionError: true, durationMs };
-      }
-      const body = typeof answer.body === 'string' ? answer.body : '';
-      return { statusCode: answer.statusCode, body, output: text, functionError: false, durationMs };
+      const output = child.output(firstOutput);
+      const response = outcome?.kind === 'response' ? (outcome.response as HandlerAnswer | null) : undefined;
+      if (typeof response?.statusCode !== 'number') return { ...FUNCTION_ERROR, output, durationMs };
+      const body = typeof response.body === 'string' ? response.body : '';
+      return { statusCode: response.statusCode, body, output, functionError: false, durationMs };
     } finally {
       clearTimeout(timer);
     }
@@ -242,9 +203,7 @@ export function startWarmFunction(pkg: FunctionPackage): WarmFunction {
       return invocation;
     },
     close: async () => {
-      child.stdin?.end();
-      child.kill('SIGKILL');
-      await exited.catch(() => {});
+      await child.close();
       rmSync(directory, { recursive: true, force: true });
     },
   };
@@ -305,6 +264,7 @@ export async function startDeployed(target: DeployedFunctionTarget): Promise<Dep
       zipFile,
       handler: deployed.handler,
       functionName,
+      timeoutSeconds: deployed.timeoutSeconds,
       environment: {
         ...deployed.environment,
         AWS_LAMBDA_FUNCTION_NAME: functionName,

@@ -1,26 +1,37 @@
 /**
- * `npm run bench`: measures what the README and issue #10 promise, side by side in one run
- * (absolute times are noisy on small machines, so each figure is compared within the run,
- * the handlers taking turns): the local run, synthesis, and this project's handlers against
- * the article's, a Powertools-based equivalent and a bare fetch, on a fake store and a local
- * upstream. Prints the table, rewrites it in the README with `benchmarks.json`, and exits 1
+ * `npm run bench`: measures what the README and issues #10 and #16 promise, side by side in one
+ * run (absolute times are noisy on small machines, so each figure is compared within the run,
+ * the handlers taking turns): the local run, synthesis, and this project's handlers (Method 2's
+ * extension entry too) against the article's, a Powertools-based equivalent and the floor (a
+ * bare fetch with the token in hand), on a fake store and a local upstream. Prints the table, rewrites it in the README with `benchmarks.json`, and exits 1
  * when a target is missed. `-- --quick` makes one short round and writes nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DEFAULT_OPTIONS } from '../../lib/config';
 import { startFakeStore, type FakeStore } from '../bench/fake-store';
 import { benchFigures, CONCURRENT_CALLS, WARM_CALLS, type MethodSamples, type Samples } from '../bench/figures';
 import { coldStartMs, concurrentColdCalls, stalledColdCalls, warmCalls, type WarmCalls } from '../bench/measure';
 import { benchPlan, takingTurns, type BenchPlan } from '../bench/plan';
 import { allTargetsMet, type MeasurementContext } from '../bench/report';
 import { readmeTable, RESULTS_FILE, writeResults } from '../bench/results';
-import { floorSubject, methodSubjects, type MethodSubjects, type Stage, type Subject } from '../bench/subjects';
+import {
+  floorSubject,
+  methodSubjects,
+  type ExtensionEndpoint,
+  type MethodSubjects,
+  type Stage,
+  type Subject,
+} from '../bench/subjects';
 import { appCommand, synthesizeDeploymentPackages, timeAppSynth, timeCdktfSynth } from '../bench/synth';
 import { runMain, step } from '../common/cli';
 import { ToolError } from '../common/errors';
 import { projectBinary, run } from '../common/run-command';
+import { emulatorClientConfig } from '../local/emulator';
+import { startExtensionStandIn } from '../local/parameters-extension-stand-in';
 import { stopLocalRun } from '../local/run-record';
 import { startUpstream, tokenDigest } from '../local/upstream';
 
@@ -44,8 +55,12 @@ function emptySamples(method: MethodSubjects): MethodSamples {
   const sizes = ({ bundle }: Subject) => ({ zipBytes: bundle.zipBytes, gzipBytes: bundle.gzipBytes });
   return {
     stack: method.stack,
-    sizes: { project: sizes(method.project), powertools: sizes(method.powertools) },
-    coldStartMs: { project: [], powertools: [], article: [] },
+    sizes: {
+      project: sizes(method.project),
+      powertools: sizes(method.powertools),
+      ...(method.extension && { extension: sizes(method.extension) }),
+    },
+    coldStartMs: { project: [], powertools: [], article: [], ...(method.extension && { extension: [] }) },
     warm: { project: { storeCalls: [], durations: [] }, article: { storeCalls: [], durations: [] } },
     concurrentStoreCalls: { project: [], powertools: [], article: [] },
     stalled: { answered200: [], seconds: [] },
@@ -53,12 +68,18 @@ function emptySamples(method: MethodSubjects): MethodSamples {
 }
 
 /** Every round of the plan: the handlers take turns within each measurement. */
-async function measure(plan: BenchPlan, work: string, stage: Stage, store: FakeStore): Promise<Samples> {
+async function measure(
+  plan: BenchPlan,
+  work: string,
+  stage: Stage,
+  store: FakeStore,
+  extension: ExtensionEndpoint,
+): Promise<Samples> {
   const packages = join(work, 'packages');
   await step('Synthesize the deployment packages (packaging=asset)', () => synthesizeDeploymentPackages(packages));
   const bundles = join(work, 'bundles');
   const methods = await step('Build the handlers they are compared with', () =>
-    methodSubjects(packages, bundles, stage),
+    methodSubjects(packages, bundles, stage, extension),
   );
   const floor = floorSubject(bundles, stage);
   const samples = {
@@ -67,15 +88,22 @@ async function measure(plan: BenchPlan, work: string, stage: Stage, store: FakeS
     appSynthSeconds: [] as number[],
     cdktfSynthSeconds: [] as number[],
     floorDurations: [] as number[],
+    floorColdStartMs: [] as number[],
     methods: methods.map(emptySamples),
   };
   const pairs = methods.map((method, index) => ({ method, recorded: samples.methods[index] }));
-  const coldJobs = pairs.flatMap(({ method, recorded }) =>
-    (['project', 'powertools', 'article'] as const).map((who): Job<number> => ({
-      subject: method[who],
-      record: (ms) => recorded.coldStartMs[who].push(ms),
-    })),
-  );
+  const coldJobs: Job<number>[] = [
+    ...pairs.flatMap(({ method, recorded }) => [
+      ...(['project', 'powertools', 'article'] as const).map((who): Job<number> => ({
+        subject: method[who],
+        record: (ms) => recorded.coldStartMs[who].push(ms),
+      })),
+      ...(method.extension
+        ? [{ subject: method.extension, record: (ms: number) => recorded.coldStartMs.extension?.push(ms) }]
+        : []),
+    ]),
+    { subject: floor, record: (ms) => samples.floorColdStartMs.push(ms) },
+  ];
   const concurrentJobs = pairs.flatMap(({ method, recorded }) =>
     (['project', 'powertools', 'article'] as const).map((who): Job<number> => ({
       subject: method[who],
@@ -154,11 +182,17 @@ runMain(async () => {
   const upstream = await startUpstream(tokenDigest(secret));
   const stage: Stage = { secret, ciphertextBase64: randomBytes(96).toString('base64'), upstreamUrl: upstream.url };
   const store = await startFakeStore(stage);
+  // Method 2's extension entry asks the stand-in for the Parameters and Secrets extension, which
+  // asks the fake store, as the real extension asks SSM.
+  const ssm = new SSMClient(emulatorClientConfig(store.endpoint, DEFAULT_OPTIONS.region));
+  const extension = await startExtensionStandIn(ssm);
   let samples: Samples;
   try {
-    samples = await measure(plan, work, stage, store);
+    samples = await measure(plan, work, stage, store, extension);
   } finally {
     if (plan.localRun) await stopLocalRun();
+    await extension.close();
+    ssm.destroy();
     await store.close();
     await upstream.close();
     rmSync(work, { recursive: true, force: true });
