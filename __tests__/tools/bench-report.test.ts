@@ -16,7 +16,7 @@ import {
   type Figure,
   type MeasurementContext,
 } from '../../tools/bench/report';
-import { fewest, median, NoSamplesError, percentile, worst } from '../../tools/bench/stats';
+import { fewest, median, NoSamplesError, percentile, ratioOfMediansInterval, worst } from '../../tools/bench/stats';
 import { InvalidEnvironmentVariableError, UsageError } from '../../tools/common/errors';
 
 const figure = (overrides: Partial<Figure>): Figure => ({
@@ -81,6 +81,28 @@ describe('worst and fewest', () => {
   });
 });
 
+describe('ratioOfMediansInterval', () => {
+  it('holds the ratio of the medians, and is the same for the same samples', () => {
+    const a = [100, 102, 98, 101, 99, 103, 97, 100, 101, 99];
+    const b = a.map((value) => value * 1.1);
+    const interval = ratioOfMediansInterval(a, b);
+    expect(interval.low).toBeLessThanOrEqual(median(a) / median(b));
+    expect(interval.high).toBeGreaterThanOrEqual(median(a) / median(b));
+    expect(ratioOfMediansInterval(a, b)).toEqual(interval);
+  });
+
+  it('narrows as the samples agree', () => {
+    const noisy = ratioOfMediansInterval([80, 120, 90, 110, 100], [85, 115, 95, 105, 100]);
+    const steady = ratioOfMediansInterval([100, 100, 100, 100, 100], [100, 100, 100, 100, 100]);
+    expect(steady).toEqual({ low: 1, high: 1 });
+    expect(noisy.high - noisy.low).toBeGreaterThan(0.1);
+  });
+
+  it('refuses no samples', () => {
+    expect(() => ratioOfMediansInterval([], [1])).toThrow(NoSamplesError);
+  });
+});
+
 describe('judge', () => {
   it('has no verdict for a figure without a target', () => {
     expect(judge(figure({}))).toBeUndefined();
@@ -134,6 +156,31 @@ describe('judge', () => {
     expect(verdict).toEqual({ met: false });
   });
 
+  it('judges a ratio target on its interval: met unless the whole interval lies above the limit', () => {
+    const onInterval = (low: number, high: number) =>
+      judge(
+        figure({
+          value: 101,
+          comparisons: [{ label: 'Powertools', value: 100 }],
+          target: { kind: 'ratio-at-most', limit: 1, judgedOn: 'interval' },
+          ratioInterval: { low, high },
+        }),
+      );
+    expect(onInterval(0.99, 1.03)).toEqual({ met: true, ratio: 1.01 });
+    expect(onInterval(1.001, 1.03)).toEqual({ met: false, ratio: 1.01 });
+  });
+
+  it('refuses a target judged on an interval that the figure lacks', () => {
+    expect(() =>
+      judge(
+        figure({
+          comparisons: [{ label: 'Powertools', value: 1 }],
+          target: { kind: 'ratio-at-most', limit: 1, judgedOn: 'interval' },
+        }),
+      ),
+    ).toThrow(MissingComparisonError);
+  });
+
   it('refuses a ratio target with nothing to compare with', () => {
     expect(() => judge(figure({ target: { kind: 'ratio-at-most', limit: 0.5 } }))).toThrow(MissingComparisonError);
   });
@@ -184,6 +231,13 @@ describe('markdownTable', () => {
       }),
       figure({ measure: 'synth', value: 3.5, unit: 's', target: { kind: 'at-most', limit: 1 } }),
       figure({ measure: 'floor', basis: '3000 calls', value: 0.4 }),
+      figure({
+        measure: 'cold start',
+        value: 101,
+        comparisons: [{ label: 'Powertools', value: 100 }],
+        target: { kind: 'ratio-at-most', limit: 1, judgedOn: 'interval' },
+        ratioInterval: { low: 0.984, high: 1.026 },
+      }),
     ]);
     expect(table.split('\n')).toEqual([
       '| measure | from | value | compared with | target | met |',
@@ -191,6 +245,7 @@ describe('markdownTable', () => {
       '| cold start | median of 30 | 150.00 ms | Powertools: 200.00 ms; the article: 140.00 ms | ≤ 0.8× Powertools | ✓ (0.75×) |',
       '| synth | median of 3 | 3.50 s |  | ≤ 1 s | ✗ missed |',
       '| floor | 3000 calls | 0.40 ms |  |  |  |',
+      '| cold start | median of 3 | 101.00 ms | Powertools: 100.00 ms | ≤ 1× Powertools, within noise | ✓ (1.01×, 95% CI 0.98–1.03×) |',
     ]);
   });
 });
@@ -348,8 +403,48 @@ describe('benchFigures', () => {
     expect(judge(byId('package.zip.method1-sample')!)).toEqual({ met: true, ratio: 64 / 66 });
   });
 
-  it('compares the median cold start with Powertools first, so the ratio target divides by it', () => {
-    expect(judge(byId('coldStart.method1-sample')!)).toEqual({ met: true, ratio: 110 / 150 });
+  it('compares the median cold start with Powertools first, judged on the interval of the ratio', () => {
+    const coldStart = byId('coldStart.method1-sample')!;
+    expect(coldStart.target).toEqual({ kind: 'ratio-at-most', limit: TARGETS.coldStartRatio, judgedOn: 'interval' });
+    expect(judge(coldStart)).toEqual({ met: true, ratio: 110 / 150 });
+    expect(coldStart.ratioInterval!.low).toBeLessThanOrEqual(110 / 150);
+  });
+
+  it("reports each handler's cold start over the floor's, as medians less the floor's median", () => {
+    expect(byId('coldStartOverhead.method1-sample')).toMatchObject({
+      value: 110 - 55,
+      comparisons: [
+        { label: 'Powertools', value: 150 - 55 },
+        { label: 'the article', value: 95 - 55 },
+      ],
+    });
+    expect(byId('coldStartOverhead.method1-sample')?.target).toBeUndefined();
+    expect(byId('floor.coldStart')?.value).toBe(55);
+  });
+
+  it("measures a method's extension entry, its zip and its cold start against Powertools'", () => {
+    const withExtension = benchFigures(
+      {
+        ...samples,
+        methods: [
+          {
+            ...method,
+            stack: 'method2-sample',
+            sizes: { ...method.sizes, extension: { zipBytes: 4 * 1024, gzipBytes: 3 * 1024 } },
+            coldStartMs: { ...method.coldStartMs, extension: [70, 72, 71] },
+          },
+        ],
+      },
+      'app',
+    );
+    const find = (id: string) => withExtension.find((entry) => entry.id === id)!;
+    expect(judge(find('package.zip.method2-sample.extension'))).toEqual({ met: true, ratio: 4 / 66 });
+    expect(find('coldStart.method2-sample.extension')).toMatchObject({
+      value: 71,
+      comparisons: [{ label: 'Powertools', value: 150 }],
+    });
+    expect(find('coldStartOverhead.method2-sample.extension').value).toBe(71 - 55);
+    expect(figures.some((entry) => entry.id.endsWith('.extension'))).toBe(false);
   });
 
   it('counts the worst run of warm store calls against the article', () => {

@@ -4,18 +4,21 @@
  * benchmark rewrites) and as a JSON document.
  */
 import { ToolError } from '../common/errors';
+import type { Interval } from './stats';
 
 /** The unit a figure is measured in. */
 export type Unit = 's' | 'ms' | 'KiB' | 'calls' | 'responses';
 
 /**
  * What a figure must be: at most a limit, exactly a value, or at most a multiple of the first
- * figure it is compared with (e.g. a cold start ≤ 0.8× Powertools').
+ * figure it is compared with (e.g. a cold start ≤ 1× Powertools'). A ratio target `judgedOn`
+ * its interval is met unless the whole confidence interval of the ratio lies above the limit:
+ * for two times that differ by less than the noise, the ratio alone would pass or fail by chance.
  */
 export type Target =
   | { readonly kind: 'at-most'; readonly limit: number }
   | { readonly kind: 'exactly'; readonly value: number }
-  | { readonly kind: 'ratio-at-most'; readonly limit: number };
+  | { readonly kind: 'ratio-at-most'; readonly limit: number; readonly judgedOn?: 'interval' };
 
 /** The same measure taken of another handler, side by side in the same run. */
 export interface Comparison {
@@ -38,6 +41,8 @@ export interface Figure {
   readonly comparisons?: readonly Comparison[];
   /** Absent for a figure that is there for reference only. */
   readonly target?: Target;
+  /** The 95% confidence interval of the ratio to the first comparison, for a target judged on it. */
+  readonly ratioInterval?: Interval;
 }
 
 /** Whether a figure meets its target, and the ratio a ratio target was judged on. */
@@ -75,7 +80,11 @@ export function judge(figure: Figure): Verdict | undefined {
       if (!base) throw new MissingComparisonError(`${figure.id} has a ratio target but nothing to compare with`);
       if (base.value <= 0) return { met: false };
       const ratio = value / base.value;
-      return { met: ratio <= target.limit, ratio };
+      if (target.judgedOn !== 'interval') return { met: ratio <= target.limit, ratio };
+      if (!figure.ratioInterval) {
+        throw new MissingComparisonError(`${figure.id} is judged on its ratio's interval but has none`);
+      }
+      return { met: figure.ratioInterval.low <= target.limit, ratio };
     }
   }
 }
@@ -111,15 +120,20 @@ function formatTarget(figure: Figure): string {
       return `≤ ${formatLimit(target.limit, unit)}`;
     case 'exactly':
       return `= ${formatLimit(target.value, unit)}`;
-    case 'ratio-at-most':
-      return `≤ ${target.limit}× ${figure.comparisons?.[0]?.label ?? '?'}`;
+    case 'ratio-at-most': {
+      const limit = `≤ ${target.limit}× ${figure.comparisons?.[0]?.label ?? '?'}`;
+      return target.judgedOn === 'interval' ? `${limit}, within noise` : limit;
+    }
   }
 }
 
-function formatVerdict(verdict: Verdict | undefined): string {
+function formatVerdict(figure: Figure, verdict: Verdict | undefined): string {
   if (!verdict) return '';
   const mark = verdict.met ? '✓' : '✗ missed';
-  return verdict.ratio === undefined ? mark : `${mark} (${verdict.ratio.toFixed(2)}×)`;
+  if (verdict.ratio === undefined) return mark;
+  const interval = figure.ratioInterval;
+  const noise = interval ? `, 95% CI ${interval.low.toFixed(2)}–${interval.high.toFixed(2)}×` : '';
+  return `${mark} (${verdict.ratio.toFixed(2)}×${noise})`;
 }
 
 /** The figures as a Markdown table: measure, basis, value, the compared figures, target, verdict. */
@@ -134,7 +148,7 @@ export function markdownTable(figures: readonly Figure[]): string {
       formatValue(figure.value, figure.unit),
       compared,
       formatTarget(figure),
-      formatVerdict(judge(figure)),
+      formatVerdict(figure, judge(figure)),
     ];
     return `| ${cells.join(' | ')} |`;
   });
@@ -218,6 +232,9 @@ export function benchDocument(figures: readonly Figure[], context: MeasurementCo
         value: rounded(figure.value),
         ...(figure.comparisons && {
           comparisons: figure.comparisons.map(({ label, value }) => ({ label, value: rounded(value) })),
+        }),
+        ...(figure.ratioInterval && {
+          ratioInterval: { low: rounded(figure.ratioInterval.low), high: rounded(figure.ratioInterval.high) },
         }),
         ...(met !== undefined && { met }),
         ...(ratio !== undefined && { ratio: rounded(ratio) }),

@@ -48,3 +48,46 @@ export function fewest(values: readonly number[]): number {
   if (values.length === 0) throw new NoSamplesError('no samples for a minimum');
   return Math.min(...values);
 }
+
+/** A confidence interval. */
+export interface Interval {
+  readonly low: number;
+  readonly high: number;
+}
+
+/** A small seeded generator (mulberry32): the same samples always give the same interval. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The confidence interval of median(`numerator`) ÷ median(`denominator`) by the percentile
+ * bootstrap: both sample sets resampled with replacement, `resamples` times, the ratio of their
+ * medians each time, and the central `confidence` of those ratios. Seeded, so a verdict judged on
+ * it is the same whenever the same samples are judged.
+ * @throws NoSamplesError when either set is empty
+ */
+export function ratioOfMediansInterval(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  { confidence = 0.95, resamples = 2000, seed = 1 } = {},
+): Interval {
+  if (numerator.length === 0 || denominator.length === 0) throw new NoSamplesError('no samples for an interval');
+  const random = seededRandom(seed);
+  const resample = (values: readonly number[]) =>
+    Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)]);
+  const ratios = Array.from(
+    { length: resamples },
+    () => median(resample(numerator)) / median(resample(denominator)),
+  ).sort((a, b) => a - b);
+  const tail = (1 - confidence) / 2;
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.floor(q * ratios.length)))];
+  return { low: at(tail), high: at(1 - tail) };
+}
