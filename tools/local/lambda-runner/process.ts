@@ -50,17 +50,16 @@ let compiledScript: string | undefined;
  * The path of the child's compiled script, compiling it first if its sources changed since the
  * last build. The name is the hash of the sources, so concurrent processes write the same file
  * (each atomically) and a stale script is never run.
- * @param root the project whose `.local/` holds the cache; another one only in tests
  * @throws RunnerBuildError when esbuild fails or the script would read a file beyond {@link CHILD_SOURCES}
  */
-export function runnerScript(root: string = PROJECT_ROOT): string {
-  if (compiledScript && root === PROJECT_ROOT && existsSync(compiledScript)) return compiledScript;
+export function runnerScript(): string {
+  if (compiledScript && existsSync(compiledScript)) return compiledScript;
   const sourceFolder = join(PROJECT_ROOT, SOURCE_FOLDER);
   const hash = createHash('sha256').update(`build ${BUILD_VERSION}\n`);
   for (const source of CHILD_SOURCES) hash.update(`${source}\n`).update(readFileSync(join(sourceFolder, source)));
-  const script = join(root, '.local', 'lambda-runner', `runner-${hash.digest('hex').slice(0, 16)}.cjs`);
+  const script = join(PROJECT_ROOT, '.local', 'lambda-runner', `runner-${hash.digest('hex').slice(0, 16)}.cjs`);
   if (!existsSync(script)) writeAtomically(script, compile(sourceFolder));
-  if (root === PROJECT_ROOT) compiledScript = script;
+  compiledScript = script;
   return script;
 }
 
