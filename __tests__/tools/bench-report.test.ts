@@ -98,8 +98,20 @@ describe('ratioOfMediansInterval', () => {
     expect(noisy.high - noisy.low).toBeGreaterThan(0.1);
   });
 
-  it('refuses no samples', () => {
+  it('paired, cancels what a moment did to both samples taken in it', () => {
+    // Each turn's load moves both handlers alike; the second is 2% slower throughout.
+    const load = [100, 130, 95, 160, 110, 90, 140, 105, 120, 98, 150, 101];
+    const fast = load.map((value) => value);
+    const slow = load.map((value) => value * 1.02);
+    const paired = ratioOfMediansInterval(slow, fast, { paired: true });
+    const unpaired = ratioOfMediansInterval(slow, fast);
+    expect(paired.low).toBeGreaterThan(1);
+    expect(unpaired.low).toBeLessThan(1);
+  });
+
+  it('refuses no samples, and paired samples of different numbers', () => {
     expect(() => ratioOfMediansInterval([], [1])).toThrow(NoSamplesError);
+    expect(() => ratioOfMediansInterval([1, 2], [1], { paired: true })).toThrow(RangeError);
   });
 });
 

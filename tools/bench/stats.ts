@@ -69,24 +69,31 @@ function seededRandom(seed: number): () => number {
 
 /**
  * The confidence interval of median(`numerator`) ÷ median(`denominator`) by the percentile
- * bootstrap: both sample sets resampled with replacement, `resamples` times, the ratio of their
- * medians each time, and the central `confidence` of those ratios. Seeded, so a verdict judged on
- * it is the same whenever the same samples are judged.
+ * bootstrap: the samples resampled with replacement, `resamples` times, the ratio of their
+ * medians each time, and the central `confidence` of those ratios. `paired`: the i-th samples of
+ * both were taken together (in the same turn), so they are resampled together, and what the
+ * machine's load did to both at that moment cancels out of the ratio. Seeded, so a verdict
+ * judged on it is the same whenever the same samples are judged.
  * @throws NoSamplesError when either set is empty
+ * @throws RangeError when paired sets differ in length
  */
 export function ratioOfMediansInterval(
   numerator: readonly number[],
   denominator: readonly number[],
-  { confidence = 0.95, resamples = 2000, seed = 1 } = {},
+  { confidence = 0.95, resamples = 2000, seed = 1, paired = false } = {},
 ): Interval {
   if (numerator.length === 0 || denominator.length === 0) throw new NoSamplesError('no samples for an interval');
+  if (paired && numerator.length !== denominator.length) {
+    throw new RangeError(`paired samples differ in number: ${numerator.length} and ${denominator.length}`);
+  }
   const random = seededRandom(seed);
-  const resample = (values: readonly number[]) =>
-    Array.from({ length: values.length }, () => values[Math.floor(random() * values.length)]);
-  const ratios = Array.from(
-    { length: resamples },
-    () => median(resample(numerator)) / median(resample(denominator)),
-  ).sort((a, b) => a - b);
+  const indices = (length: number) => Array.from({ length }, () => Math.floor(random() * length));
+  const ratio = () => {
+    const picked = indices(numerator.length);
+    const other = paired ? picked : indices(denominator.length);
+    return median(picked.map((index) => numerator[index])) / median(other.map((index) => denominator[index]));
+  };
+  const ratios = Array.from({ length: resamples }, ratio).sort((a, b) => a - b);
   const tail = (1 - confidence) / 2;
   const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.floor(q * ratios.length)))];
   return { low: at(tail), high: at(1 - tail) };
