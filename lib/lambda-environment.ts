@@ -1,4 +1,5 @@
 import { ENV } from '../functions/shared/contract';
+import { SynthesisInputError } from './errors';
 
 /**
  * Lambda rejects a function whose environment variables, measured as their JSON text, exceed
@@ -11,8 +12,11 @@ export function environmentSize(variables: Readonly<Record<string, string>>): nu
   return Buffer.byteLength(JSON.stringify(variables), 'utf8');
 }
 
-/** Thrown when an environment would not fit Lambda's 4 KB quota. */
-export class EnvironmentTooLargeError extends Error {
+/**
+ * Thrown when an environment would not fit Lambda's 4 KB quota: at synthesis, an input synthesis
+ * refuses (a target URL too long, say); in the secret CLI, a token too large for Method 1.
+ */
+export class EnvironmentTooLargeError extends SynthesisInputError {
   override name = 'EnvironmentTooLargeError';
   /** The environment's measured size in bytes. */
   readonly size: number;

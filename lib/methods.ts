@@ -2,9 +2,9 @@
  * The project's methods, one entry each: the one list that the app, the tools, the help and
  * usage texts and the tests derive from. Adding a method starts here; the compiler then points
  * at every place that still lacks it (its stack class, its secret store). Kept free of cdktf
- * and the AWS SDK, so a tool that needs only a stack's name loads nothing else.
+ * and the AWS SDK, so a tool that needs only a stack's name loads nothing else; and free of the
+ * options (lib/options/), which import it.
  */
-import type { SampleOptions } from './config';
 
 /** Where a method keeps its token at run time; picks the secret CLI's store. */
 export type SecretStoreKind = 'function-environment' | 'ssm-parameter';
@@ -120,7 +120,7 @@ export function methodOf(stackName: StackName): MethodDefinition {
 /** Whether, under `options`, the token of `method` is written by the secret CLI rather than by Terraform. */
 export function isDeliveredOutOfBand(
   method: MethodDefinition,
-  options: Pick<SampleOptions, SecretDeliveryOption>,
+  options: Readonly<Record<SecretDeliveryOption, string>>,
 ): boolean {
   return options[method.deliveryOption] === OUT_OF_BAND;
 }

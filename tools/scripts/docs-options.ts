@@ -1,0 +1,32 @@
+/**
+ * `npm run docs:options`: writes the option documentation that the option schema
+ * (lib/options/schema.ts) derives, help's option table and docs/configuration.md, and says which
+ * file changed. A test fails while either differs from the schema.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CONFIGURATION_PAGE, configurationPage, withHelpOptionsTable } from '../../lib/options/docs';
+import { PROJECT_ROOT } from '../../lib/project-root';
+
+/** Writes `text` to `file` (relative to the project root) unless it already holds it; true if written. */
+function update(file: string, text: string): boolean {
+  const path = join(PROJECT_ROOT, file);
+  let current: string | undefined;
+  try {
+    current = readFileSync(path, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current === text) return false;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return true;
+}
+
+const help = readFileSync(join(PROJECT_ROOT, 'help'), 'utf8');
+for (const [file, text] of [
+  ['help', withHelpOptionsTable(help)],
+  [CONFIGURATION_PAGE, configurationPage()],
+] as const) {
+  process.stdout.write(`${file}: ${update(file, text) ? 'written' : 'up to date'}\n`);
+}
