@@ -5,7 +5,9 @@
  *   its key policy), {@link UrlFunction} (function, log group, least-privilege role, URL) and
  *   {@link NodejsBundle} (the esbuild bundle and its reproducible zip);
  * - the base of the sample stacks and the options that configure them (the stacks themselves are
- *   in `stacks/`, which imports this folder, never the other way round);
+ *   in `stacks/`, which imports this folder, never the other way round), each option declared
+ *   once in `lib/options/schema.ts`;
+ * - {@link SynthesisInputError}, the root of every error in what a user asked to synthesize;
  * - the contract the handlers in `functions/` read: environment variable names, the encryption
  *   context key, the placeholder of a token not yet provisioned;
  * - the timing budget those handlers run in: the function timeout, and the secret fetch's and
@@ -16,13 +18,13 @@ export { SecretKey, KEY_ADMINISTRATION_ACTIONS, type SecretKeyProps } from './se
 export { UrlFunction, type UrlFunctionProps } from './url-function';
 export { NodejsBundle, BUNDLE_FILE, BUNDLE_HANDLER, BUNDLE_OPTIONS, type NodejsBundleProps } from './nodejs-bundle';
 export { LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
+export { SynthesisInputError } from './errors';
 export { assertEnvironmentFits, EnvironmentTooLargeError, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from './lambda-environment';
 export {
   DEFAULT_OPTIONS,
   InvalidOptionError,
   parseOptions,
   readOptions,
-  SynthesisInputError,
   UnknownOptionError,
   type FunctionUrlAuthType,
   type Packaging,

@@ -1,19 +1,22 @@
 /**
- * The help text and the README say what the code does: each list they share with the code
- * (methods, options and their defaults, npm scripts, the secret CLI's IAM actions, the layout)
- * is checked against the code's own list, so the two cannot drift apart.
+ * The help text, the README and the configuration page say what the code does: each list they
+ * share with the code (methods, options and their defaults, npm scripts, the secret CLI's IAM
+ * actions, the layout) is checked against the code's own list, so that they cannot drift apart.
+ * The option docs are also generated (`npm run docs:options`): a stale one fails here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS, MAX_UPSTREAM_TIMEOUT_MS } from '../../lib/config';
+import { DEFAULT_OPTIONS, MAX_UPSTREAM_TIMEOUT_MS, OPTIONS, optionEnvName } from '../../lib/config';
 import { METHODS } from '../../lib/methods';
+import { CONFIGURATION_PAGE, configurationPage, withHelpOptionsTable } from '../../lib/options/docs';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { permissionsText, USAGE } from '../../tools/secret/cli';
 
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 const help = read('help');
 const readme = read('README.md');
+const page = read(CONFIGURATION_PAGE);
 const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
 /** Each option with its default as the docs write it: a list or the empty string as JSON, anything else as it prints. */
 const options = Object.entries(DEFAULT_OPTIONS).map(([option, value]) => [
@@ -56,11 +59,34 @@ describe('help', () => {
   });
 });
 
-describe('README', () => {
-  it.each(options)('gives the option %s its default %o in the Configuration table', (option, value) => {
-    expect(readmeSection('Configuration')).toMatch(
-      new RegExp(`^\\| \`${option}\` \\|[^|]*\\| \`${escape(value)}\` \\|`, 'm'),
+describe('the option docs, generated from the option schema', () => {
+  it('help holds the option table `npm run docs:options` writes', () => {
+    expect(help, 'stale: run npm run docs:options').toBe(withHelpOptionsTable(help));
+  });
+
+  it(`${CONFIGURATION_PAGE} is the page \`npm run docs:options\` writes`, () => {
+    expect(page, 'stale: run npm run docs:options').toBe(configurationPage());
+  });
+
+  it.each(options)('the page gives the option %s its variable and its default %o', (option, value) => {
+    const variable = optionEnvName(option as keyof typeof DEFAULT_OPTIONS);
+    expect(page).toMatch(
+      new RegExp(`^\\| \`${option}\` \\| \`${variable}\` \\|[^|]*\\| \`${escape(value)}\` \\|`, 'm'),
     );
+  });
+
+  it.each(Object.entries(OPTIONS))('the page names the stacks %s applies to', (option, { stacks }) => {
+    const row = page.split('\n').find((line) => line.startsWith(`| \`${option}\` |`));
+    const cells = row?.split(' | ');
+    expect(cells?.[4]).toBe(stacks === 'all' ? 'all' : stacks.map((stack) => `\`${stack}\``).join(', '));
+  });
+});
+
+describe('README', () => {
+  it('links the configuration page from its Configuration section, which no longer restates the options', () => {
+    const section = readmeSection('Configuration');
+    expect(section).toContain(`](${CONFIGURATION_PAGE})`);
+    expect(section).not.toMatch(/^\| `/m);
   });
 
   it.each(scripts)('lists the npm script %s under Commands', (script) => {

@@ -13,7 +13,7 @@ import type { StackName } from '../methods';
  * Refuses a raw value: throws, saying what the option accepts.
  * @param shown what the message prints instead of the raw value (a URL that may hold a password is withheld)
  */
-export type Refuse = (expected: string, ...shown: [] | [unknown]) => never;
+export type Refuse = (expected: string, ...shown: [unknown?]) => never;
 
 /** Parses one raw value, from the context (JSON) or an environment variable (a string). */
 export type Parse<T> = (raw: unknown, refuse: Refuse) => T;
