@@ -1,6 +1,5 @@
 import { App } from 'cdktf';
 import { readOptions, SynthesisInputError } from './lib/config';
-import { EnvironmentTooLargeError } from './lib/lambda-environment';
 import { addSampleStacks } from './stacks';
 
 try {
@@ -9,7 +8,7 @@ try {
   app.synth();
 } catch (error) {
   // A bad input is the user's to fix: its message alone, without a stack trace to bury it.
-  if (!(error instanceof SynthesisInputError || error instanceof EnvironmentTooLargeError)) throw error;
+  if (!(error instanceof SynthesisInputError)) throw error;
   process.stderr.write(`error: ${error.message}\n`);
   process.exitCode = 1;
 }
