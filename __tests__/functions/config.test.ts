@@ -181,3 +181,62 @@ describe('readUpstreamConfig', () => {
     );
   });
 });
+
+describe('configuration messages', () => {
+  it('says that a missing variable must be set', () => {
+    expect(configurationErrorOf(() => readRequiredString({}, 'NAME')).message).toBe('NAME must be set');
+  });
+
+  it('reads an integer written with surrounding whitespace', () => {
+    expect(readInteger({ N: ' 42\n' }, 'N', { defaultValue: 7, minimum: 1 })).toBe(42);
+  });
+
+  it('accepts the maximum itself', () => {
+    expect(readInteger({ N: '10' }, 'N', { defaultValue: 7, minimum: 1, maximum: 10 })).toBe(10);
+  });
+
+  it('refuses one above the maximum, stating the range', () => {
+    const error = configurationErrorOf(() =>
+      readInteger({ N: '11' }, 'N', { defaultValue: 7, minimum: 1, maximum: 10 }),
+    );
+    expect(error.message).toBe('N must be an integer from 1 to 10, got "11"');
+  });
+
+  it('states the lower bound alone when there is no maximum', () => {
+    const error = configurationErrorOf(() => readInteger({ N: '0' }, 'N', { defaultValue: 7, minimum: 1 }));
+    expect(error.message).toBe('N must be an integer >= 1, got "0"');
+  });
+
+  it('says what a ciphertext must be', () => {
+    expect(configurationErrorOf(() => readCiphertext({ C: 'not base64!' }, 'C')).message).toBe(
+      'C must be base64-encoded KMS ciphertext',
+    );
+  });
+
+  it('says what a key ARN must be', () => {
+    expect(configurationErrorOf(() => readKmsKeyArn({ K: 'alias/x' }, 'K')).message).toBe(
+      'K must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got "alias/x"',
+    );
+  });
+});
+
+describe('readCiphertext, base64 as KMS writes it', () => {
+  it.each([
+    ['one padding character', 'YWJjZGU='],
+    ['two padding characters', 'YWJjZA=='],
+    ['no padding', 'YWJjZGVm'],
+  ])('accepts base64 with %s', (_name, value) => {
+    expect(readCiphertext({ C: value }, 'C')).toBe(value);
+  });
+
+  it.each([
+    ['a character outside the alphabet first', '!WJjZGVm'],
+    ['a character outside the alphabet last', 'YWJjZGV!'],
+    ['a group of three without padding', 'YWJjZGV'],
+    ['padding inside', 'YW==ZGVm'],
+    ['two padding characters after three', 'YWJ=='],
+    ['one padding character after two', 'YW='],
+  ])('refuses %s', (_name, value) => {
+    expect(configurationErrorOf(() => readCiphertext({ C: value }, 'C')).variable).toBe('C');
+  });
+});

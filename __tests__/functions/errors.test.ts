@@ -35,3 +35,15 @@ describe('errors', () => {
     expect(new UpstreamTimeoutError(50).message).toContain('50 ms');
   });
 });
+
+describe('error names and messages', () => {
+  it('names the base class after itself', () => {
+    expect(new LambdaSecretsError('failed').name).toBe('LambdaSecretsError');
+  });
+
+  it('says which secret is not provisioned yet', () => {
+    expect(new SecretNotProvisionedError('SSM parameter /p').message).toBe(
+      'The secret held in SSM parameter /p has not been provisioned yet: it still holds the placeholder',
+    );
+  });
+});

@@ -86,3 +86,25 @@ describe('ExtensionSecretProvider', () => {
     expect(requests).toHaveLength(0);
   });
 });
+
+describe('ExtensionSecretProvider, over an injected fetch', () => {
+  const answer = (response: Response) =>
+    new ExtensionSecretProvider({
+      parameterName: PARAMETER_NAME,
+      port: 2773,
+      sessionToken: () => SESSION_TOKEN,
+      fetch: () => Promise.resolve(response),
+    });
+
+  it('names the status of a refusal that has no body', async () => {
+    await expect(answer(new Response(null, { status: 500 })).get()).rejects.toThrow(
+      `SSM parameter ${PARAMETER_NAME} (through the Parameters and Secrets extension) answered HTTP 500`,
+    );
+  });
+
+  it('says the answer held no parameter value', async () => {
+    await expect(answer(new Response(JSON.stringify({ Parameter: { Name: PARAMETER_NAME } }))).get()).rejects.toThrow(
+      `SSM parameter ${PARAMETER_NAME} (through the Parameters and Secrets extension) answered without a parameter value in JSON`,
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
-import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
-import { createHandler, type FunctionUrlResponse } from '../../functions/shared/handler';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SECRET_FETCH_TIMEOUT_MS, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { createHandler, type FunctionUrlResponse, type HandlerDependencies } from '../../functions/shared/handler';
 import { KmsSecretProvider } from '../../functions/shared/kms-secret-provider';
 import type { SecretProvider } from '../../functions/shared/secret-provider';
 import { SsmSecretProvider } from '../../functions/shared/ssm-secret-provider';
@@ -432,5 +432,222 @@ describe('createHandler', () => {
       }
       expect(logs.lines).toHaveLength(1);
     });
+  });
+});
+
+/** A secret provider that holds `tokens` in turn: `get` gives the first, each `refetch` the next. */
+function rotatingProvider(...tokens: string[]) {
+  let current = 0;
+  return {
+    get: vi.fn(() => Promise.resolve(tokens[current])),
+    refetch: vi.fn(() => {
+      current = Math.min(current + 1, tokens.length - 1);
+      return Promise.resolve(tokens[current]);
+    }),
+  };
+}
+
+/** A fetch that answers with `statuses` in turn, and has no body to cancel. */
+function answering(...statuses: number[]) {
+  return vi.fn<typeof fetch>(() => Promise.resolve(new Response(null, { status: statuses.shift() ?? 500 })));
+}
+
+/** A handler over injected fetch and provider, logging into `logs`. */
+function injected(fetch: typeof globalThis.fetch, overrides: Partial<HandlerDependencies> = {}) {
+  const logs = captureLogs();
+  const handler = createHandler({
+    secretProvider: rotatingProvider(TOKEN),
+    targetUrl: 'https://api.example.com/hook',
+    upstreamTimeoutMs: 5000,
+    fetch,
+    logger: logs.logger,
+    ...overrides,
+  });
+  return { handler, logs };
+}
+
+describe('createHandler: the upstream status', () => {
+  it.each([200, 204, 299])('answers 200 on an upstream %i, with or without a body', async (status) => {
+    const { handler } = injected(answering(status));
+    await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(200, 'Succeeded'));
+  });
+
+  it.each([300, 304, 400, 404, 500])('answers 502 on an upstream %i', async (status) => {
+    const { handler } = injected(answering(status));
+    await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(502, 'Failed'));
+  });
+
+  it('logs an accepted request as such', async () => {
+    const { handler, logs } = injected(answering(200));
+    await handler(EVENT, CONTEXT);
+    expect(logs.entries()[0].message).toBe('Upstream API accepted the request');
+  });
+
+  it('logs an error status as such', async () => {
+    const { handler, logs } = injected(answering(500));
+    await handler(EVENT, CONTEXT);
+    expect(logs.entries()[0].message).toBe('Upstream API answered with an error status');
+  });
+
+  it('logs neither a retry nor an error when the first answer stands', async () => {
+    const { handler, logs } = injected(answering(200));
+    await handler(EVENT, CONTEXT);
+    expect(Object.keys(logs.entries()[0])).toEqual([
+      'level',
+      'message',
+      'requestId',
+      'status',
+      'durationMs',
+      'upstreamStatus',
+    ]);
+  });
+
+  it('logs the time the invocation took', async () => {
+    const now = vi.spyOn(performance, 'now').mockReturnValueOnce(1000).mockReturnValueOnce(1250.4);
+    const { handler, logs } = injected(answering(200));
+    await handler(EVENT, CONTEXT);
+    now.mockRestore();
+    expect(logs.entries()[0].durationMs).toBe(250);
+  });
+});
+
+describe('createHandler: an upstream that cannot be reached', () => {
+  it('logs that the upstream could not be reached, with the failure as the cause', async () => {
+    const failure = new Error('socket hang up', { cause: new Error('ECONNRESET') });
+    const { handler, logs } = injected(vi.fn<typeof fetch>(() => Promise.reject(failure)));
+    await handler(EVENT, CONTEXT);
+    expect(logs.entries()[0]).toMatchObject({
+      message: 'Upstream API could not be reached',
+      error: {
+        name: 'UpstreamRequestError',
+        message: 'The request to the upstream API failed',
+        cause: { name: 'Error', message: 'socket hang up' },
+      },
+    });
+  });
+
+  it("logs the reason inside fetch's TypeError, not the TypeError", async () => {
+    const failure = new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND api.example.com') });
+    const { handler, logs } = injected(vi.fn<typeof fetch>(() => Promise.reject(failure)));
+    await handler(EVENT, CONTEXT);
+    expect(logs.entries()[0].error).toMatchObject({ cause: { message: 'getaddrinfo ENOTFOUND api.example.com' } });
+  });
+
+  it('logs a TypeError without a cause as the cause itself', async () => {
+    const { handler, logs } = injected(vi.fn<typeof fetch>(() => Promise.reject(new TypeError('fetch failed'))));
+    await handler(EVENT, CONTEXT);
+    expect(logs.entries()[0].error).toMatchObject({ cause: { name: 'TypeError', message: 'fetch failed' } });
+  });
+
+  it('logs a timeout as such, with the abort as the cause', async () => {
+    const { handler, logs } = await method1Hanging();
+    await handler(EVENT, CONTEXT);
+    expect(logs.entries()[0]).toMatchObject({
+      message: 'Upstream API timed out',
+      error: { name: 'UpstreamTimeoutError', cause: { name: 'TimeoutError' } },
+    });
+  });
+});
+
+describe('createHandler: failures before the upstream', () => {
+  it('logs an unexpected failure as such, with the error', async () => {
+    const failing = { get: () => Promise.reject(new Error('boom')), refetch: () => Promise.reject(new Error('boom')) };
+    const { handler, logs } = injected(answering(200), { secretProvider: failing });
+    await handler(EVENT, CONTEXT);
+    expect(logs.entries()[0]).toMatchObject({
+      message: 'Invocation failed',
+      error: { name: 'Error', message: 'boom' },
+    });
+  });
+
+  it('logs the not-provisioned error beside the warning', async () => {
+    const { handler, logs } = await method1('ok', { ciphertext: SECRET_PLACEHOLDER });
+    await handler(EVENT, CONTEXT);
+    expect(logs.entries()[0].error).toMatchObject({ name: 'SecretNotProvisionedError' });
+  });
+
+  it('names a placeholder function in the warning when there is no Lambda context', async () => {
+    const { handler, logs } = await method1('ok', { ciphertext: SECRET_PLACEHOLDER });
+    await expect(handler(EVENT)).resolves.toEqual(plainText(503, 'Secret not provisioned'));
+    expect(logs.entries()[0].message).toContain('npm run secret -- set <function>');
+  });
+
+  it.each([
+    ['an event without a request context', {}],
+    ['no event', undefined],
+  ])('answers %s, logging no request id', async (_name, event) => {
+    const { handler, logs } = injected(answering(200));
+    await expect(handler(event as unknown as typeof EVENT)).resolves.toEqual(plainText(200, 'Succeeded'));
+    expect(logs.entries()[0].requestId).toBeUndefined();
+  });
+});
+
+describe('createHandler: the retry after a rejected token', () => {
+  const ROTATED = 'tok_live_rotated_3Fh8Kd0Qw';
+  /** What the retry needs before the refetch: the refetch's budget, the shortest retry, the answer. */
+  const NEEDED_MS = SECRET_FETCH_TIMEOUT_MS + 1000 + 1000;
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  function rejectedOnce(remainingMs: () => number, upstreamTimeoutMs = 5000) {
+    const fetch = answering(401, 200);
+    const { handler, logs } = injected(fetch, { secretProvider: rotatingProvider(TOKEN, ROTATED), upstreamTimeoutMs });
+    return { invoke: () => handler(EVENT, { ...CONTEXT, getRemainingTimeInMillis: remainingMs }), fetch, logs };
+  }
+
+  it('retries when the time left holds exactly the refetch, the shortest retry and the answer', async () => {
+    const { invoke } = rejectedOnce(() => NEEDED_MS);
+    await expect(invoke()).resolves.toEqual(plainText(200, 'Succeeded'));
+  });
+
+  it('does not retry with 1 ms less', async () => {
+    const { invoke, fetch } = rejectedOnce(() => NEEDED_MS - 1);
+    await expect(invoke()).resolves.toEqual(plainText(502, 'Failed'));
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts a configured upstream timeout below 1 s as the shortest retry', async () => {
+    const { invoke } = rejectedOnce(() => SECRET_FETCH_TIMEOUT_MS + 500 + 1000, 500);
+    await expect(invoke()).resolves.toEqual(plainText(200, 'Succeeded'));
+  });
+
+  it('retries when the refetch leaves exactly the shortest retry and the answer', async () => {
+    const remaining = [NEEDED_MS, 2000];
+    const { invoke } = rejectedOnce(() => remaining.shift() ?? 0);
+    await expect(invoke()).resolves.toEqual(plainText(200, 'Succeeded'));
+  });
+
+  it('gives the retry the time left after the answer, when that is below the upstream timeout', async () => {
+    const timeout = vi.spyOn(AbortSignal, 'timeout');
+    const remaining = [NEEDED_MS, 2500];
+    const { invoke } = rejectedOnce(() => remaining.shift() ?? 0);
+    await invoke();
+    expect(timeout.mock.calls.map(([ms]) => ms)).toEqual([5000, 1500]);
+  });
+
+  it('retries without a Lambda context, which sets no time limit', async () => {
+    const fetch = answering(401, 200);
+    const { handler } = injected(fetch, { secretProvider: rotatingProvider(TOKEN, ROTATED) });
+    await expect(handler(EVENT)).resolves.toEqual(plainText(200, 'Succeeded'));
+  });
+
+  it('retries with a context that cannot tell the time left', async () => {
+    const fetch = answering(401, 200);
+    const { handler } = injected(fetch, { secretProvider: rotatingProvider(TOKEN, ROTATED) });
+    await expect(handler(EVENT, CONTEXT)).resolves.toEqual(plainText(200, 'Succeeded'));
+  });
+
+  it('logs no error when the retry was made', async () => {
+    const { invoke, logs } = rejectedOnce(() => Number.POSITIVE_INFINITY);
+    await invoke();
+    expect(logs.entries()[0]).not.toHaveProperty('error');
+  });
+
+  it('logs neither retried nor the rejected status when no retry was made', async () => {
+    const { invoke, logs } = rejectedOnce(() => NEEDED_MS - 1);
+    await invoke();
+    expect(logs.entries()[0]).not.toHaveProperty('retried');
   });
 });

@@ -74,3 +74,18 @@ describe('KmsSecretProvider', () => {
     await expect(new KmsSecretProvider(kms, CIPHERTEXT, BINDING).get()).rejects.toBeInstanceOf(SecretRetrievalError);
   });
 });
+
+describe('KmsSecretProvider, when KMS answers without plaintext', () => {
+  it('says so, naming the variable that holds the ciphertext', async () => {
+    const kms = fakeKms(() => Promise.resolve({ $metadata: {} }));
+    await expect(new KmsSecretProvider(kms, CIPHERTEXT, BINDING).get()).rejects.toThrow(
+      new SecretRetrievalError('KMS Decrypt returned no plaintext for environment variable ENCRYPTED_API_TOKEN'),
+    );
+  });
+
+  it('names the variable that holds the ciphertext when KMS refuses', async () => {
+    await expect(new KmsSecretProvider(fakeKms(denyDecrypt), CIPHERTEXT, BINDING).get()).rejects.toThrow(
+      'Could not retrieve the secret held in environment variable ENCRYPTED_API_TOKEN',
+    );
+  });
+});

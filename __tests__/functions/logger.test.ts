@@ -78,3 +78,16 @@ describe('createLogger', () => {
     expect(error).toHaveBeenCalledWith(`{"level":"${level}","message":"hello"}`);
   });
 });
+
+describe('createLogger, withholding a parse error', () => {
+  it('says why the message is withheld', () => {
+    const logs = captureLogs();
+    logs.logger.error('Invocation failed', {
+      error: new SyntaxError('Unexpected token t in JSON at position 0: tok_live'),
+    });
+    expect(logs.entries()[0].error).toEqual({
+      name: 'SyntaxError',
+      message: '(withheld: a parse error quotes its input)',
+    });
+  });
+});

@@ -262,3 +262,38 @@ describe('SecretProvider', () => {
     });
   });
 });
+
+describe('SecretProvider, beyond the cache', () => {
+  it('says that an empty secret is empty', async () => {
+    await expect(providerReturning('').get()).rejects.toThrow(
+      new SecretRetrievalError('The secret held in the test store is empty'),
+    );
+  });
+
+  it('keeps the abort as the cause of a timeout', async () => {
+    const provider = new StubProvider({ timeoutMs: 50 });
+    provider.fetchSecret.mockReturnValue(new Promise<string>(() => {}));
+    const error = (await provider.get().catch((caught: unknown) => caught)) as Error;
+    expect(error.cause).toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('stops listening for the abort once the fetch has settled', async () => {
+    const provider = new StubProvider();
+    let signal: AbortSignal | undefined;
+    let added: unknown;
+    let removed: unknown;
+    provider.fetchSecret.mockImplementation((given) => {
+      signal = given;
+      vi.spyOn(given, 'addEventListener').mockImplementation((type, listener) => {
+        added = [type, listener];
+      });
+      vi.spyOn(given, 'removeEventListener').mockImplementation((type, listener) => {
+        removed = [type, listener];
+      });
+      return Promise.resolve(TOKEN);
+    });
+    await provider.get();
+    expect([signal?.aborted, removed]).toEqual([false, ['abort', expect.any(Function)]]);
+    expect(removed).toEqual(added);
+  });
+});

@@ -44,3 +44,12 @@ describe('SsmSecretProvider', () => {
     );
   });
 });
+
+describe('SsmSecretProvider, answered without a parameter', () => {
+  it('says the parameter has no value', async () => {
+    const ssm = fakeSsm(TOKEN, () => Promise.resolve({ $metadata: {} }));
+    await expect(new SsmSecretProvider(ssm, PARAMETER_NAME).get()).rejects.toThrow(
+      new SecretRetrievalError(`SSM parameter ${PARAMETER_NAME} has no value`),
+    );
+  });
+});
