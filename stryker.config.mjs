@@ -17,6 +17,8 @@ export default {
     'stacks/method1-sample.ts',
     'stacks/method2-sample.ts',
   ],
+  // Not copied into the sandbox: what local runs, synthesis and Terraform leave behind.
+  ignorePatterns: ['.local', 'cdktf.out', 'cdktf.out.hcl', 'dist', '.terraform', '*.tfstate*', 'coverage'],
   // Each mutant runs only the tests that executed its code.
   coverageAnalysis: 'perTest',
   concurrency: 2,

@@ -1,8 +1,8 @@
 // The vitest configuration of mutation testing (stryker.config.mjs): the project's own, over the
-// tests of the mutated code only. A mutant of a module-level value runs every test of this set, so
-// the end-to-end and tool tests, which take minutes and test other code, are left out; so are the
-// stack tests that synthesize outside their `it` (Stryker cannot tell which test covers what they
-// synthesize): the policy tests below synthesize inside each test.
+// tests of the mutated code only. A mutant of code that runs outside any test (a module-level
+// value, or a stack that a test file synthesizes once for all its tests) is run against every
+// test of this set that imports its file, so the end-to-end and tool tests, which take minutes
+// and test other code, are left out.
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.mts';
 
@@ -13,7 +13,7 @@ export default defineConfig({
     include: [
       '__tests__/functions/**/*.test.ts',
       '__tests__/lib/{secret-key,url-function,sample-stack}.test.ts',
-      '__tests__/stacks/sample-policies.test.ts',
+      '__tests__/stacks/{method1-sample,method2-sample,secret-delivery,security,effective-permissions,options}.test.ts',
     ],
   },
 });

@@ -1,9 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SECRET_FETCH_TIMEOUT_MS, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { createHandler, type FunctionUrlResponse, type HandlerDependencies } from '../../functions/shared/handler';
 import { KmsSecretProvider } from '../../functions/shared/kms-secret-provider';
 import type { SecretProvider } from '../../functions/shared/secret-provider';
+import { ANSWER_RESERVE_MS, MIN_RETRY_TIMEOUT_MS, SECRET_FETCH_TIMEOUT_MS } from '../../functions/shared/timing-budget';
 import { SsmSecretProvider } from '../../functions/shared/ssm-secret-provider';
 import {
   captureLogs,
@@ -585,7 +586,7 @@ describe('createHandler: failures before the upstream', () => {
 describe('createHandler: the retry after a rejected token', () => {
   const ROTATED = 'tok_live_rotated_3Fh8Kd0Qw';
   /** What the retry needs before the refetch: the refetch's budget, the shortest retry, the answer. */
-  const NEEDED_MS = SECRET_FETCH_TIMEOUT_MS + 1000 + 1000;
+  const NEEDED_MS = SECRET_FETCH_TIMEOUT_MS + MIN_RETRY_TIMEOUT_MS + ANSWER_RESERVE_MS;
 
   afterEach(() => {
     vi.restoreAllMocks();
@@ -608,20 +609,20 @@ describe('createHandler: the retry after a rejected token', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  it('counts a configured upstream timeout below 1 s as the shortest retry', async () => {
-    const { invoke } = rejectedOnce(() => SECRET_FETCH_TIMEOUT_MS + 500 + 1000, 500);
+  it('counts a configured upstream timeout below MIN_RETRY_TIMEOUT_MS as the shortest retry', async () => {
+    const { invoke } = rejectedOnce(() => SECRET_FETCH_TIMEOUT_MS + 500 + ANSWER_RESERVE_MS, 500);
     await expect(invoke()).resolves.toEqual(plainText(200, 'Succeeded'));
   });
 
   it('retries when the refetch leaves exactly the shortest retry and the answer', async () => {
-    const remaining = [NEEDED_MS, 2000];
+    const remaining = [NEEDED_MS, MIN_RETRY_TIMEOUT_MS + ANSWER_RESERVE_MS];
     const { invoke } = rejectedOnce(() => remaining.shift() ?? 0);
     await expect(invoke()).resolves.toEqual(plainText(200, 'Succeeded'));
   });
 
   it('gives the retry the time left after the answer, when that is below the upstream timeout', async () => {
     const timeout = vi.spyOn(AbortSignal, 'timeout');
-    const remaining = [NEEDED_MS, 2500];
+    const remaining = [NEEDED_MS, ANSWER_RESERVE_MS + 1500];
     const { invoke } = rejectedOnce(() => remaining.shift() ?? 0);
     await invoke();
     expect(timeout.mock.calls.map(([ms]) => ms)).toEqual([5000, 1500]);
