@@ -6,7 +6,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'cdktf.out/', '.local/', '.gen/', 'dist/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdktf.out/', '.local/', '.gen/', 'dist/', 'coverage/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
