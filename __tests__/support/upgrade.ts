@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { optionEnvName, type SampleOptions } from '../../stacks/config';
-import { projectBinary, run, type CommandResult } from '../../tools/common/run-command';
+import { run, type CommandResult } from '../../tools/common/run-command';
 import type { LocalDeployment } from '../../tools/local/deployment';
 import { inheritedEnvironment } from '../../tools/local/isolation';
 import {
