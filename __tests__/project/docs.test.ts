@@ -1,15 +1,16 @@
 /**
- * The help text, the README and the configuration page say what the code does: each list they
- * share with the code (methods, options and their defaults, npm scripts, the secret CLI's IAM
- * actions, the layout) is checked against the code's own list, so that they cannot drift apart.
- * The option docs are also generated (`npm run docs:options`): a stale one fails here.
+ * The help text, the README and the pages in docs/ say what the code does: each list they share
+ * with the code (methods, options and their defaults, npm scripts, the secret CLI's IAM actions,
+ * the layout) is checked against the code's own list, so that they cannot drift apart. The
+ * option docs are also generated (`npm run docs:options`): a stale one fails here. Links and the
+ * npm scripts the Markdown files mention are checked in markdown.test.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, MAX_UPSTREAM_TIMEOUT_MS, OPTIONS, optionEnvName } from '../../lib/config';
 import { METHODS } from '../../lib/methods';
-import { CONFIGURATION_PAGE, configurationPage, withHelpOptionsTable } from '../../lib/options/docs';
+import { CONFIGURATION_PAGE, configurationPage, formatDefault, withHelpOptionsTable } from '../../lib/options/docs';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { permissionsText, USAGE } from '../../tools/secret/cli';
 
@@ -17,6 +18,10 @@ const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 const help = read('help');
 const readme = read('README.md');
 const page = read(CONFIGURATION_PAGE);
+/** The pages in docs/, relative to the project root. */
+const docsPages = readdirSync(join(PROJECT_ROOT, 'docs'))
+  .filter((file) => file.endsWith('.md'))
+  .map((file) => `docs/${file}`);
 const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
 /** Each option with its default as the docs write it: a list or the empty string as JSON, anything else as it prints. */
 const options = Object.entries(DEFAULT_OPTIONS).map(([option, value]) => [
@@ -24,13 +29,21 @@ const options = Object.entries(DEFAULT_OPTIONS).map(([option, value]) => [
   Array.isArray(value) || value === '' ? JSON.stringify(value) : String(value),
 ]);
 
+/** The text of the section under `## <title>` of `text` (`file`'s), up to the next section. */
+function section(file: string, text: string, title: string): string {
+  const start = text.indexOf(`\n## ${title}\n`);
+  expect(start, `${file} section "${title}"`).toBeGreaterThanOrEqual(0);
+  const end = text.indexOf('\n## ', start + 1);
+  return text.slice(start, end < 0 ? undefined : end);
+}
+
 /** The text of the README section under `## <title>`, up to the next section. */
 function readmeSection(title: string): string {
-  const start = readme.indexOf(`\n## ${title}\n`);
-  expect(start, `README section "${title}"`).toBeGreaterThanOrEqual(0);
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
+  return section('README.md', readme, title);
 }
+
+/** A table row that starts with a command alone in its first cell, as a command table's rows do. */
+const COMMAND_ROW = /^\| `(?:npm|npx) [^`]*`(?: \/ `[^`]*`)* \|/m;
 
 /** How a user runs an npm script. */
 function npmCommand(script: string): string {
@@ -52,10 +65,6 @@ describe('help', () => {
 
   it('gives upstreamTimeoutMs the range synthesis accepts', () => {
     expect(help).toMatch(new RegExp(`^  upstreamTimeoutMs .*\\(1 to ${MAX_UPSTREAM_TIMEOUT_MS}\\)`, 'm'));
-  });
-
-  it.each(scripts)('shows how to run the npm script %s', (script) => {
-    expect(help).toContain(`  ${npmCommand(script)}`);
   });
 });
 
@@ -83,27 +92,73 @@ describe('the option docs, generated from the option schema', () => {
 });
 
 describe('README', () => {
-  it('links the configuration page from its Configuration section, which no longer restates the options', () => {
-    const section = readmeSection('Configuration');
-    expect(section).toContain(`](${CONFIGURATION_PAGE})`);
-    expect(section).not.toMatch(/^\| `/m);
+  it('links the configuration page from its Configuration section', () => {
+    expect(readmeSection('Configuration')).toContain(`](${CONFIGURATION_PAGE})`);
   });
 
-  it.each(scripts)('lists the npm script %s under Commands', (script) => {
-    expect(readmeSection('Commands')).toContain(`\`${npmCommand(script)}`);
+  /** The README's option lines: `| \`name\` | \`default\` | what it sets |`, as the option schema gives them. */
+  const optionLines = Object.entries(OPTIONS).map(
+    ([name, option]) =>
+      `| \`${name}\` | \`${formatDefault(option.default)}\` | ${option.stacks === 'all' ? '' : `${option.stacks.join(', ')}: `}${option.doc} |`,
+  );
+
+  it('gives every option one line, its default and its doc as the option schema does, in its order', () => {
+    const rows = readmeSection('Configuration')
+      .split('\n')
+      .filter((line) => line.startsWith('| `'));
+    expect(rows, 'copy the lines from the option schema').toEqual(optionLines);
   });
+
+  it('leaves the commands to help, which it points at, and holds no command table of its own', () => {
+    expect(readmeSection('Commands')).toContain('`npm run help`');
+    expect(readmeSection('Commands')).toContain('](help)');
+    expect(readme).not.toMatch(COMMAND_ROW);
+  });
+});
+
+describe('the one list of commands, help', () => {
+  it.each(scripts)('shows how to run the npm script %s', (script) => {
+    expect(help).toContain(`  ${npmCommand(script)}`);
+  });
+
+  it('names no npm script that package.json lacks', () => {
+    const named = [...help.matchAll(/^ {2}npm (?:run )?([\w:-]+)/gm)].map(([, script]) => script);
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((script) => !scripts.includes(script))).toEqual([]);
+  });
+
+  it('the check finds a command table, and not a row that names a command in its text', () => {
+    expect('| `npm run lint` | ESLint |').toMatch(COMMAND_ROW);
+    expect('| `npm run invoke:local -- <stack>` / `npm run local:down` | again / stop |').toMatch(COMMAND_ROW);
+    expect('| `npm start`: both stacks deployed | median of 3 |').not.toMatch(COMMAND_ROW);
+  });
+
+  it.each(['README.md', 'SECURITY.md', 'MIGRATING.md', ...docsPages])(
+    'is the only command table: %s has none',
+    (file) => {
+      expect(read(file)).not.toMatch(COMMAND_ROW);
+    },
+  );
+});
+
+describe('docs/deploy-to-aws.md', () => {
+  const page = read('docs/deploy-to-aws.md');
 
   it("lists exactly the secret CLI's IAM actions, as its usage text does", () => {
-    expect(readme).toContain(permissionsText());
+    expect(page).toContain(permissionsText());
     expect(USAGE).toContain(permissionsText());
   });
+});
 
-  it.each(['tools', '__tests__', 'functions'])('names every folder of %s/ in the Layout section', (folder) => {
+describe('docs/layout.md', () => {
+  const layout = read('docs/layout.md');
+
+  it.each(['tools', '__tests__', 'functions'])('names every folder of %s/', (folder) => {
     const folders = readdirSync(join(PROJECT_ROOT, folder), { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && !entry.name.startsWith('__'))
       .map((entry) => `${folder}/${entry.name}/`);
     expect(folders.length).toBeGreaterThan(0);
-    expect(folders.filter((path) => !readmeSection('Layout').includes(path))).toEqual([]);
+    expect(folders.filter((path) => !layout.includes(path))).toEqual([]);
   });
 });
 
@@ -122,24 +177,31 @@ describe('npm run synth:hcl', () => {
   });
 });
 
+/** The shell blocks of a text, each as its lines. */
+function shellBlocks(text: string): string[][] {
+  return [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map(([, block]) => block.split('\n').map((line) => line.trim()));
+}
+
 describe("README's first deploy to AWS", () => {
-  const deploy = readmeSection('Deploy to real AWS');
-  /** The shell blocks of the section, each as its lines. */
-  const shellBlocks = [...deploy.matchAll(/```sh\n([\s\S]*?)```/g)].map(([, block]) =>
-    block.split('\n').map((line) => line.trim()),
-  );
+  const blocks = shellBlocks(readmeSection('Deploy to AWS'));
 
   it('exports the credentials the AWS CLI resolves before curl signs with them (empty with a profile or SSO)', () => {
-    const signing = shellBlocks.find((lines) => lines.some((line) => line.startsWith('curl --aws-sigv4')));
+    const signing = blocks.find((lines) => lines.some((line) => line.startsWith('curl --aws-sigv4')));
     expect(signing).toBeDefined();
     const exported = signing!.findIndex((line) => line.includes('aws configure export-credentials --format env'));
     const signed = signing!.findIndex((line) => line.startsWith('curl --aws-sigv4'));
     expect(exported).toBeGreaterThanOrEqual(0);
     expect(exported).toBeLessThan(signed);
   });
+});
+
+describe("docs/teams-and-state.md's stages side by side", () => {
+  const blocks = shellBlocks(
+    section('docs/teams-and-state.md', read('docs/teams-and-state.md'), 'State in S3, stages side by side'),
+  );
 
   it("reads each stage's own Method 2 token right before its deploy, and forgets it after", () => {
-    const team = shellBlocks.find((lines) => lines.some((line) => /cdktf deploy method2-sample-\w+/.test(line)));
+    const team = blocks.find((lines) => lines.some((line) => /cdktf deploy method2-sample-\w+/.test(line)));
     expect(team).toBeDefined();
     const deploys = team!.flatMap((line, index) => (/cdktf deploy method2-sample-\w+/.test(line) ? [index] : []));
     expect(deploys.length).toBeGreaterThanOrEqual(2);
@@ -150,7 +212,7 @@ describe("README's first deploy to AWS", () => {
   });
 
   it("gives each stage's Method 1 its own token with the secret CLI after its deploy", () => {
-    const team = shellBlocks.find((lines) => lines.some((line) => /cdktf deploy method1-sample-\w+/.test(line)))!;
+    const team = blocks.find((lines) => lines.some((line) => /cdktf deploy method1-sample-\w+/.test(line)))!;
     const stages = team.flatMap((line) => /cdktf deploy method1-sample-(\w+)/.exec(line)?.[1] ?? []);
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) {

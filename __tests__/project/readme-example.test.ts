@@ -1,8 +1,9 @@
 /**
- * The README's "Use it in your own cdktf app" example, run as written: each of its TypeScript
- * blocks is saved under the file name its first line gives, importing the building blocks from
- * `lib/` as the README says to copy them; the construct is synthesized with `Testing.synthScope`
- * and the app's `main.ts` is run. The README cannot show code that no longer compiles or grants.
+ * The example of docs/constructs.md ("Use it in your own cdktf app"), run as written: each of its
+ * TypeScript blocks is saved under the file name its first line gives, importing the building
+ * blocks from `lib/` as the page says to copy them; the construct is synthesized with
+ * `Testing.synthScope` and the app's `main.ts` is run. The page cannot show code that no longer
+ * compiles or grants.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,16 +15,14 @@ import { PROJECT_ROOT } from '../../lib/project-root';
 import { conditionKeyProblems } from '../support/condition-keys';
 import { keyPolicy, single, statementGranting, type TerraformJson } from '../support/synth';
 
-const SECTION = 'Use it in your own cdktf app';
-const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+const PAGE = 'docs/constructs.md';
+const TITLE = 'Use it in your own cdktf app';
+const page = readFileSync(join(PROJECT_ROOT, PAGE), 'utf8');
 
-/** The TypeScript blocks of the README section, by the file name each one's first line gives (`// main.ts`). */
+/** The TypeScript blocks of the page, by the file name each one's first line gives (`// main.ts`). */
 function exampleFiles(): Map<string, string> {
-  const start = readme.indexOf(`\n## ${SECTION}\n`);
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end < 0 ? undefined : end);
   return new Map(
-    [...section.matchAll(/^```ts\n\/\/ ([\w.-]+\.ts)\n([\s\S]*?)^```$/gm)].map(([, file, code]) => [file, code]),
+    [...page.matchAll(/^```ts\n\/\/ ([\w.-]+\.ts)\n([\s\S]*?)^```$/gm)].map(([, file, code]) => [file, code]),
   );
 }
 
@@ -38,7 +37,7 @@ beforeAll(async () => {
   // Inside the project, so that the example's packages resolve from its node_modules; .local/ is git-ignored.
   mkdirSync(join(PROJECT_ROOT, '.local'), { recursive: true });
   directory = mkdtempSync(join(PROJECT_ROOT, '.local', 'readme-example-'));
-  // As the README says: lib/ and functions/ copied beside the app, and nothing else.
+  // As the page says: lib/ and functions/ copied beside the app, and nothing else.
   for (const folder of ['lib', 'functions'])
     cpSync(join(PROJECT_ROOT, folder), join(directory, folder), { recursive: true });
   for (const [file, code] of files) writeFileSync(join(directory, file), code);
@@ -68,7 +67,11 @@ afterAll(() => {
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 
-describe(`README "${SECTION}"`, () => {
+describe(`${PAGE}, "${TITLE}"`, () => {
+  it('is the page of that title', () => {
+    expect(page.split('\n')[0]).toBe(`# ${TITLE}`);
+  });
+
   it('shows the construct and the app that uses it, each in a block that names its file', () => {
     expect([...files.keys()]).toEqual(['notifier.ts', 'main.ts']);
   });

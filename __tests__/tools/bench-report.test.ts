@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { benchFigures, TARGETS, type MethodSamples, type Samples } from '../../tools/bench/figures';
 import { benchPlan, DEFAULT_RUNS, takingTurns } from '../../tools/bench/plan';
 import {
@@ -16,6 +19,7 @@ import {
   type Figure,
   type MeasurementContext,
 } from '../../tools/bench/report';
+import { BENCHMARK_PAGE } from '../../tools/bench/results';
 import { fewest, median, NoSamplesError, percentile, ratioOfMediansInterval, worst } from '../../tools/bench/stats';
 import { InvalidEnvironmentVariableError, UsageError } from '../../tools/common/errors';
 
@@ -288,6 +292,16 @@ describe('replaceBetweenMarkers', () => {
 
   it('refuses a marker that stands twice, which would leave a stale table behind', () => {
     expect(() => replaceBetweenMarkers(`${readme}${README_START_MARKER}\n`, 'y')).toThrow(MissingMarkersError);
+  });
+
+  it(`finds the markers once each in ${BENCHMARK_PAGE}, where a full run writes its table, and nowhere in the README`, () => {
+    const page = readFileSync(join(PROJECT_ROOT, BENCHMARK_PAGE), 'utf8');
+    expect(replaceBetweenMarkers(page, 'new table')).toContain(
+      `${README_START_MARKER}\nnew table\n${README_END_MARKER}`,
+    );
+    const projectReadme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    expect(projectReadme).not.toContain(README_START_MARKER);
+    expect(projectReadme).not.toContain(README_END_MARKER);
   });
 });
 

@@ -13,7 +13,7 @@ export interface BenchPlan {
   readonly coldStartsPerRun: number;
   /** Whether `npm start` is timed (it needs moto and Terraform, and takes most of the time). */
   readonly localRun: boolean;
-  /** Whether the README table and the JSON file are rewritten; a quick run only prints. */
+  /** Whether the table in docs/benchmarks.md and the JSON file are rewritten; a quick run only prints. */
   readonly writeResults: boolean;
 }
 

@@ -1,6 +1,6 @@
 /**
  * What the benchmark reports and how: each figure with the figures it is compared with, its
- * target and whether it is met, as a Markdown table for the README (between markers the
+ * target and whether it is met, as a Markdown table for docs/benchmarks.md (between markers the
  * benchmark rewrites) and as a JSON document.
  */
 import { ToolError } from '../common/errors';
@@ -31,7 +31,7 @@ export interface Comparison {
 export interface Figure {
   /** Stable key in the JSON document, e.g. `coldStart.method1-sample`. */
   readonly id: string;
-  /** What was measured, for the README. */
+  /** What was measured, for the benchmark page. */
   readonly measure: string;
   /** How `value` comes from the samples, e.g. "median of 30". */
   readonly basis: string;
@@ -57,7 +57,7 @@ export class MissingComparisonError extends ToolError {
   override name = 'MissingComparisonError';
 }
 
-/** The README lacks the markers between which the benchmark writes its table. */
+/** The benchmark page lacks the markers between which the benchmark writes its table. */
 export class MissingMarkersError extends ToolError {
   override name = 'MissingMarkersError';
 }
@@ -159,9 +159,9 @@ export function markdownTable(figures: readonly Figure[]): string {
   ].join('\n');
 }
 
-/** The README comment after which the benchmark writes its table. */
+/** The comment of the benchmark page (docs/benchmarks.md) after which the benchmark writes its table. */
 export const README_START_MARKER = '<!-- bench:start -->';
-/** The README comment before which the benchmark's table ends. */
+/** The comment of the benchmark page before which the benchmark's table ends. */
 export const README_END_MARKER = '<!-- bench:end -->';
 
 /**
@@ -175,7 +175,7 @@ export function replaceBetweenMarkers(text: string, content: string): string {
   const unique = (marker: string, at: number) => text.indexOf(marker, at + marker.length) < 0;
   if (start < 0 || end < start || !unique(README_START_MARKER, start) || !unique(README_END_MARKER, end)) {
     throw new MissingMarkersError(
-      `README.md must hold ${README_START_MARKER} and then ${README_END_MARKER}, once each, where the benchmark writes its table`,
+      `The benchmark page must hold ${README_START_MARKER} and then ${README_END_MARKER}, once each, where the benchmark writes its table`,
     );
   }
   return `${text.slice(0, start + README_START_MARKER.length)}\n${content.trim()}\n${text.slice(end)}`;

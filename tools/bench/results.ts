@@ -1,4 +1,4 @@
-/** Where a full benchmark run leaves its figures: the README's table and `benchmarks.json`. */
+/** Where a full benchmark run leaves its figures: the table in docs/benchmarks.md and `benchmarks.json`. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
@@ -15,19 +15,22 @@ import {
 /** The JSON document of the last full run, relative to the project root. */
 export const RESULTS_FILE = 'benchmarks.json';
 
-/** The context line and the table, as the README shows them. */
+/** The page whose markers hold the table of the last full run, relative to the project root. */
+export const BENCHMARK_PAGE = 'docs/benchmarks.md';
+
+/** The context line and the table, as the benchmark page shows them. */
 export function readmeTable(figures: readonly Figure[], context: MeasurementContext): string {
   return `${describeContext(context)}\n\n${markdownTable(figures)}`;
 }
 
 /**
- * Rewrites the table between the README's markers and the JSON document. The JSON is formatted
- * as Prettier would (`npm run lint` checks it), the README table is aligned by nobody (Prettier
+ * Rewrites the table between the benchmark page's markers and the JSON document. The JSON is
+ * formatted as Prettier would (`npm run lint` checks it), the table is aligned by nobody (Prettier
  * leaves Markdown alone here).
  */
 export async function writeResults(figures: readonly Figure[], context: MeasurementContext): Promise<void> {
-  const readme = join(PROJECT_ROOT, 'README.md');
-  writeFileSync(readme, replaceBetweenMarkers(readFileSync(readme, 'utf8'), readmeTable(figures, context)));
+  const page = join(PROJECT_ROOT, BENCHMARK_PAGE);
+  writeFileSync(page, replaceBetweenMarkers(readFileSync(page, 'utf8'), readmeTable(figures, context)));
   const file = join(PROJECT_ROOT, RESULTS_FILE);
   const options = await resolveConfig(file);
   writeFileSync(file, await format(JSON.stringify(benchDocument(figures, context)), { ...options, filepath: file }));
