@@ -3,7 +3,7 @@
  * run (absolute times are noisy on small machines, so each figure is compared within the run,
  * the handlers taking turns): the local run, synthesis, and this project's handlers (Method 2's
  * extension entry too) against the article's, a Powertools-based equivalent and the floor (a
- * bare fetch with the token in hand), on a fake store and a local upstream. Prints the table, rewrites it in the README with `benchmarks.json`, and exits 1
+ * bare fetch with the token in hand), on a fake store and a local upstream. Prints the table, rewrites it in docs/benchmarks.md with `benchmarks.json`, and exits 1
  * when a target is missed. `-- --quick` makes one short round and writes nothing.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ import { benchFigures, CONCURRENT_CALLS, WARM_CALLS, type MethodSamples, type Sa
 import { coldStartMs, concurrentColdCalls, stalledColdCalls, warmCalls, type WarmCalls } from '../bench/measure';
 import { benchPlan, takingTurns, type BenchPlan } from '../bench/plan';
 import { allTargetsMet, type MeasurementContext } from '../bench/report';
-import { readmeTable, RESULTS_FILE, writeResults } from '../bench/results';
+import { BENCHMARK_PAGE, readmeTable, RESULTS_FILE, writeResults } from '../bench/results';
 import {
   floorSubject,
   methodSubjects,
@@ -202,7 +202,7 @@ runMain(async () => {
   process.stdout.write(`\n${readmeTable(figures, context)}\n\n`);
   if (plan.writeResults) {
     await writeResults(figures, context);
-    process.stdout.write(`written to README.md (Benchmarks) and ${RESULTS_FILE}\n`);
+    process.stdout.write(`written to ${BENCHMARK_PAGE} and ${RESULTS_FILE}\n`);
   }
   const met = allTargetsMet(figures);
   process.stdout.write(met ? 'every target met\n' : 'a target was missed (✗ above)\n');

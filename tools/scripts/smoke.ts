@@ -21,7 +21,7 @@ the AWS provider looks the role behind your session up to find who deploys.
   --keep              leave the stacks deployed
   --destroy <stage>   destroy what a run with --keep (or an interrupted one) left
 
-With AWS_ENDPOINT_URL pointing at a local emulator it runs there instead (see README.md).
+With AWS_ENDPOINT_URL pointing at a local emulator it runs there instead (see docs/smoke.md).
 `;
 
 async function main(): Promise<number> {
