@@ -123,7 +123,14 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
   const after = new Map<StackName, ObservedInvocation>();
   const plans = new Map<StackName, PlanClassification>();
   const fixtureAddresses = new Map<StackName, string[]>();
-  let startedAt: number;
+  /** How long each step of the set-up took, printed with the plan: the file must stay fast. */
+  const timings: string[] = [];
+  async function timed<T>(step: string, work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    const result = await work();
+    timings.push(`${step} ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    return result;
+  }
 
   /** The current code synthesized into the deployment's cdktf.out, with the options LocalDeployment deploys. */
   const synthesizeCurrent = () =>
@@ -147,12 +154,11 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
   };
 
   beforeAll(async () => {
-    startedAt = performance.now();
     // Missing tools fail the suite with what to install; these tests never skip.
     requireMoto();
     requireTerraform(inheritedEnvironment(process.env));
     workDirectory = mkdtempSync(join(tmpdir(), 'lambda-secrets-upgrade-'));
-    emulator = await startEmulator({ logFile: join(workDirectory, 'emulator.log') });
+    emulator = await timed('emulator', () => startEmulator({ logFile: join(workDirectory, 'emulator.log') }));
     upstream = await startUpstream(tokenDigest(token));
     deployment = new LocalDeployment({
       directory: join(workDirectory, 'app'),
@@ -162,36 +168,42 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
     env = terraformEnvironment(deployment, token);
 
     // The earlier version, deployed: the current build's zips, then the fixture over each stack.
-    await synthesizeCurrent();
-    await Promise.all(
-      STACK_NAMES.map(async (stack) => {
-        installFixture(stack);
-        await terraform(deployment, stack, ['init', '-input=false'], env);
-        await terraform(deployment, stack, ['apply', '-auto-approve', '-input=false'], env);
-      }),
+    await timed('synth', synthesizeCurrent);
+    await timed('fixture init+apply', () =>
+      Promise.all(
+        STACK_NAMES.map(async (stack) => {
+          installFixture(stack);
+          await terraform(deployment, stack, ['init', '-input=false'], env);
+          await terraform(deployment, stack, ['apply', '-auto-approve', '-input=false'], env);
+        }),
+      ),
     );
-    await deployment.provisionOutOfBand(token);
-    await invokeAll(before);
+    await timed('secret set', () => deployment.provisionOutOfBand(token));
+    await timed('invoke', () => invokeAll(before));
 
     // This version, synthesized over the same state: plan, check, apply that very plan.
-    await synthesizeCurrent();
-    await Promise.all(
-      STACK_NAMES.map(async (stack) => {
-        await terraform(deployment, stack, ['init', '-input=false'], env);
-        await terraform(deployment, stack, ['plan', '-input=false', `-out=${PLAN_FILE}`], env);
-        const shown = await terraform(deployment, stack, ['show', '-json', PLAN_FILE], env);
-        plans.set(stack, classifyPlan(parseShownJson(shown.output)));
-      }),
+    await timed('synth', synthesizeCurrent);
+    await timed('init+plan+show', () =>
+      Promise.all(
+        STACK_NAMES.map(async (stack) => {
+          await terraform(deployment, stack, ['init', '-input=false'], env);
+          await terraform(deployment, stack, ['plan', '-input=false', `-out=${PLAN_FILE}`], env);
+          const shown = await terraform(deployment, stack, ['show', '-json', PLAN_FILE], env);
+          plans.set(stack, classifyPlan(parseShownJson(shown.output)));
+        }),
+      ),
     );
     const report = STACK_NAMES.map((stack) => describeClassification(stack, plans.get(stack)!)).join('\n');
     console.info(`The upgrade from ${FIXTURE_COMMIT}'s stacks plans:\n${report}`);
     if (STACK_NAMES.every((stack) => plans.get(stack)?.violations.length === 0)) {
-      await Promise.all(
-        STACK_NAMES.map((stack) => terraform(deployment, stack, ['apply', '-input=false', PLAN_FILE], env)),
+      await timed('apply plan', () =>
+        Promise.all(
+          STACK_NAMES.map((stack) => terraform(deployment, stack, ['apply', '-input=false', PLAN_FILE], env)),
+        ),
       );
-      await invokeAll(after);
+      await timed('invoke', () => invokeAll(after));
     }
-    console.info(`upgrade.test.ts: set-up took ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+    console.info(`upgrade.test.ts set-up: ${timings.join(', ')}`);
   }, TIMEOUT);
 
   afterAll(async () => {
