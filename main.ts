@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { readOptions, SynthesisInputError } from './lib/config';
+import { readOptions, SynthesisInputError } from './stacks/config';
 import { addSampleStacks } from './stacks';
 
 try {

@@ -1,38 +1,47 @@
 /**
- * The project's building blocks, for a cdktf app of your own (README: "Use it in your own cdktf
- * app", whose example a test synthesizes from this module):
- * - the constructs both stacks are built from: {@link SecretKey} (a function's own KMS key and
- *   its key policy), {@link UrlFunction} (function, log group, least-privilege role, URL) and
+ * The building blocks, for a cdktf app of your own (docs/constructs.md, whose example a test
+ * synthesizes from the packed package). Nothing here imports the sample (stacks/, tools/):
+ * - one construct per method, each attaching a secret to a function ({@link FunctionSecret}):
+ *   {@link KmsEnvironmentSecret} (Method 1: KMS ciphertext in the environment) and
+ *   {@link SsmParameterSecret} (Method 2: an SSM SecureString), with their key policy
+ *   statements, role statements (the function binding included) and variables;
+ * - the constructs they are used with: {@link SecretKey} (a function's own KMS key and its key
+ *   policy), {@link UrlFunction} (function, log group, least-privilege role, URL) and
  *   {@link NodejsBundle} (the esbuild bundle and its reproducible zip);
- * - the base of the sample stacks and the options that configure them (the stacks themselves are
- *   in `stacks/`, which imports this folder, never the other way round), each option declared
- *   once in `lib/options/schema.ts`;
+ * - {@link lookUpDeploymentTarget}, where the stack deploys, which the policies name;
  * - {@link SynthesisInputError}, the root of every error in what a user asked to synthesize;
- * - the contract the handlers in `functions/` read: environment variable names, the encryption
- *   context key, the placeholder of a token not yet provisioned;
- * - the timing budget those handlers run in: the function timeout, and the secret fetch's and
- *   the upstream's share of it (`functions/shared/timing-budget.ts`).
+ * - the contract the shipped handlers read (environment variable names, the encryption context
+ *   key, the placeholder of a token not yet provisioned), and the timing budget they run in.
+ * The handler library itself is the package's `./handlers` export (functions/shared/).
  * Each export is documented where it is declared.
  */
-export { SecretKey, KEY_ADMINISTRATION_ACTIONS, type SecretKeyProps } from './secret-key';
-export { UrlFunction, type UrlFunctionProps } from './url-function';
-export { NodejsBundle, BUNDLE_FILE, BUNDLE_HANDLER, BUNDLE_OPTIONS, type NodejsBundleProps } from './nodejs-bundle';
-export { LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
+export { accountRootArn, functionArn, lookUpDeploymentTarget, type DeploymentTarget } from './deployment-target';
 export { SynthesisInputError } from './errors';
+export { functionBinding, principalsOr, type FunctionBindingProps, type FunctionSecret } from './function-secret';
+export { handlerEntry, HANDLER_SOURCES, type HandlerName } from './handlers';
+export { KmsEnvironmentSecret, type KmsEnvironmentSecretProps } from './kms-environment-secret';
 export { assertEnvironmentFits, EnvironmentTooLargeError, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from './lambda-environment';
+export { LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
 export {
-  DEFAULT_OPTIONS,
-  InvalidOptionError,
-  parseOptions,
-  readOptions,
-  UnknownOptionError,
-  type FunctionUrlAuthType,
+  BUNDLE_FILE,
+  BUNDLE_HANDLER,
+  BUNDLE_OPTIONS,
+  NodejsBundle,
+  type NodejsBundleProps,
   type Packaging,
-  type SampleOptions,
-} from './config';
-export { API_TOKEN_PARAMETER_NAME, keyAliasName, METHODS, type MethodDefinition, type StackName } from './methods';
-export { SampleStack } from './sample-stack';
-export { addStateBackend, stateKey } from './state-backend';
+} from './nodejs-bundle';
+export { AWS_MANAGED_LAYER, managedExtensionLayerArn, type Architecture } from './parameters-extension';
+export { KEY_ADMINISTRATION_ACTIONS, SecretKey, type SecretKeyProps } from './secret-key';
+export { keyAliasName, OUT_OF_BAND, SECRET_DELIVERY_TAG, type SsmParameterDelivery } from './secret-names';
+export { SsmParameterSecret, type SsmParameterSecretProps, type WriteOnlyToken } from './ssm-parameter-secret';
+export { REQUIRED_TERRAFORM_VERSION } from './terraform-version';
+export {
+  DEFAULT_LOG_RETENTION_DAYS,
+  MissingEntryError,
+  UrlFunction,
+  type FunctionUrlAuthType,
+  type UrlFunctionProps,
+} from './url-function';
 export { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 export {
   FUNCTION_TIMEOUT_SECONDS,

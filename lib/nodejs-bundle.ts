@@ -17,9 +17,14 @@ import { AssetType, Fn, TerraformAsset, TerraformStack } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { buildSync, version, type BuildOptions } from 'esbuild';
-import type { Packaging } from './config';
 import { esbuildTarget, LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
 import { PROJECT_ROOT } from './project-root';
+
+/**
+ * How a bundle becomes the function's zip: `archive`, by the archive provider's `archive_file`
+ * when Terraform plans; `asset`, by cdktf at synth.
+ */
+export type Packaging = 'archive' | 'asset';
 
 /** Properties of a {@link NodejsBundle}. */
 export interface NodejsBundleProps {

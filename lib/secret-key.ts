@@ -1,11 +1,13 @@
 import { Construct } from 'constructs';
+import type { TerraformCondition } from 'cdktf';
 import {
   DataAwsIamPolicyDocument,
   type DataAwsIamPolicyDocumentStatement,
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { keyAliasName } from './methods';
+import { accountRootArn, type DeploymentTarget } from './deployment-target';
+import { keyAliasName } from './secret-names';
 
 /**
  * What the account may do with the key: administer it, including changing its policy, so that
@@ -43,8 +45,8 @@ export const KEY_ADMINISTRATION_ACTIONS = [
 export interface SecretKeyProps {
   /** The function whose secret the key protects; names the alias `alias/<functionName>`. */
   readonly functionName: string;
-  /** The account's root principal, `arn:<partition>:iam::<account>:root`, which administers the key. */
-  readonly accountRootArn: string;
+  /** Where the key lives: its account administers it. */
+  readonly target: DeploymentTarget;
 }
 
 /**
@@ -58,10 +60,16 @@ export class SecretKey extends Construct {
   readonly key: KmsKey;
   /** The alias `alias/<functionName>`. */
   readonly alias: KmsAlias;
+  /**
+   * The account's root principal, `arn:<partition>:iam::<account>:root`, which administers the
+   * key; a key policy reads it as whoever the account's IAM policies allow.
+   */
+  readonly accountRootArn: string;
   readonly #administration: DataAwsIamPolicyDocumentStatement;
 
   constructor(scope: Construct, id: string, props: SecretKeyProps) {
     super(scope, id);
+    this.accountRootArn = accountRootArn(props.target);
     this.key = new KmsKey(this, 'key', {
       description: `KMS key for ${props.functionName} function`,
       deletionWindowInDays: 7,
@@ -74,7 +82,7 @@ export class SecretKey extends Construct {
     this.#administration = {
       sid: 'KeyAdministration',
       effect: 'Allow',
-      principals: [{ type: 'AWS', identifiers: [props.accountRootArn] }],
+      principals: [{ type: 'AWS', identifiers: [this.accountRootArn] }],
       actions: [...KEY_ADMINISTRATION_ACTIONS],
       resources: ['*'],
     };
@@ -88,5 +96,13 @@ export class SecretKey extends Construct {
   allow(uses: readonly DataAwsIamPolicyDocumentStatement[]): void {
     const policy = new DataAwsIamPolicyDocument(this, 'policy', { statement: [this.#administration, ...uses] });
     this.key.policy = policy.json;
+  }
+
+  /** Adds a check that Terraform makes before it creates or changes the key. */
+  require(precondition: TerraformCondition): void {
+    this.key.lifecycle = {
+      ...this.key.lifecycle,
+      precondition: [...(this.key.lifecycle?.precondition ?? []), precondition],
+    };
   }
 }

@@ -2,10 +2,7 @@ import { Construct } from 'constructs';
 import { Annotations, Token } from 'cdktf';
 import { CloudformationStack } from '@cdktf/provider-aws/lib/cloudformation-stack';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import {
-  DataAwsIamPolicyDocument,
-  DataAwsIamPolicyDocumentStatement,
-} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -13,32 +10,66 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/shared/timing-budget';
-import { FunctionUrlAuthType, Packaging } from './config';
+import { SynthesisInputError } from './errors';
+import type { FunctionSecret } from './function-secret';
 import { assertEnvironmentFits } from './lambda-environment';
 import { LAMBDA_RUNTIME } from './lambda-runtime';
-import { BUNDLE_HANDLER, NodejsBundle } from './nodejs-bundle';
+import { BUNDLE_HANDLER, NodejsBundle, type Packaging } from './nodejs-bundle';
 import type { Architecture } from './parameters-extension';
+
+/** Who may call a function URL: signed requests of principals allowed to (`AWS_IAM`), or anyone (`NONE`). */
+export type FunctionUrlAuthType = 'AWS_IAM' | 'NONE';
+
+/** Thrown when a {@link UrlFunction} is given neither a handler entry nor a secret whose handler it could use. */
+export class MissingEntryError extends SynthesisInputError {
+  override name = 'MissingEntryError';
+
+  constructor(readonly functionName: string) {
+    super(`Function "${functionName}" has no handler: give UrlFunction an entry, or a secret whose handler it uses.`);
+  }
+}
+
+/** Days CloudWatch Logs keeps a {@link UrlFunction}'s logs unless told otherwise. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
 
 /** Properties of a {@link UrlFunction}. */
 export interface UrlFunctionProps {
   /** Function name; also names its log group, role, policy and bundle. */
   readonly functionName: string;
-  /** Handler entry file relative to the project root. */
-  readonly entry: string;
-  /** Environment variables. Values still unresolved at synth are not counted in the 4 KB check. */
-  readonly environment: Readonly<Record<string, string>>;
   /**
-   * Environment keys whose value is managed outside Terraform: Terraform sets them on create
-   * and then neither reverts nor reports changes to them.
+   * The handler's source file, absolute or relative to the bundle's root (the folder cdktf runs
+   * the app in).
+   * @default the handler of `secret`
+   */
+  readonly entry?: string;
+  /**
+   * The secret the function reads: its environment, its role statements and its key policy
+   * grant are added to the function's ({@link KmsEnvironmentSecret}, {@link SsmParameterSecret}).
+   * @default none: a function without a secret
+   */
+  readonly secret?: FunctionSecret;
+  /**
+   * Environment variables, beside the secret's. Values still unresolved at synth are not counted
+   * in the 4 KB check.
    * @default none
    */
-  readonly externallyManagedEnvironment?: readonly string[];
-  /** Statements granting access to the secret, added to the log permissions. */
-  readonly secretAccess: readonly DataAwsIamPolicyDocumentStatement[];
-  /** Days CloudWatch Logs keeps the logs. */
-  readonly logRetentionDays: number;
-  /** Function URL authorization. */
-  readonly authType: FunctionUrlAuthType;
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Days CloudWatch Logs keeps the logs.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Function URL authorization.
+   * @default 'AWS_IAM'
+   */
+  readonly authType?: FunctionUrlAuthType;
+  /**
+   * Seconds the function may run: the timing budget's limit, which the handlers' own timeouts
+   * are derived from (functions/shared/timing-budget.ts).
+   * @default FUNCTION_TIMEOUT_SECONDS (10)
+   */
+  readonly timeoutSeconds?: number;
   /**
    * How the bundle is zipped.
    * @default 'archive'
@@ -63,7 +94,7 @@ export interface UrlFunctionProps {
 
 /**
  * A Node.js Lambda function with its own log group (created first, so Terraform owns it), an
- * execution role limited to writing that log group plus the given secret access, and a function URL.
+ * execution role limited to writing that log group and reading its secret, and a function URL.
  */
 export class UrlFunction extends Construct {
   /** The function. */
@@ -77,15 +108,19 @@ export class UrlFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: UrlFunctionProps) {
     super(scope, id);
-    const { functionName } = props;
+    const { functionName, secret } = props;
+    const entry = props.entry ?? secret?.handlerEntry;
+    if (entry === undefined) throw new MissingEntryError(functionName);
+    const environment = { ...props.environment, ...secret?.environment };
     assertEnvironmentFits(
       functionName,
-      Object.fromEntries(Object.entries(props.environment).filter(([, value]) => !Token.isUnresolved(value))),
+      Object.fromEntries(Object.entries(environment).filter(([, value]) => !Token.isUnresolved(value))),
     );
+    const authType = props.authType ?? 'AWS_IAM';
 
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
       name: `/aws/lambda/${functionName}`,
-      retentionInDays: props.logRetentionDays,
+      retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
     });
 
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
@@ -104,7 +139,7 @@ export class UrlFunction extends Construct {
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           resources: [`${this.logGroup.arn}:*`],
         },
-        ...props.secretAccess,
+        ...(secret?.roleStatements ?? []),
       ],
     });
     this.role = new IamRole(this, 'role', {
@@ -121,13 +156,16 @@ export class UrlFunction extends Construct {
       policyArn: policy.arn,
     });
 
+    secret?.grantTo(role);
+
     const code = new NodejsBundle(this, 'bundle', {
-      entry: props.entry,
+      entry,
       name: functionName,
       runtime: LAMBDA_RUNTIME,
       packaging: props.packaging,
     });
-    const externallyManaged = props.externallyManagedEnvironment ?? [];
+    const externallyManaged = secret?.externallyManagedEnvironment ?? [];
+    const layers = [...(props.layers ?? []), ...(secret?.layers ?? [])];
     this.function = new LambdaFunction(this, 'function', {
       // The role's policy must be attached before the first invocation can write its logs.
       dependsOn: [this.logGroup, attachment],
@@ -137,11 +175,11 @@ export class UrlFunction extends Construct {
       runtime: LAMBDA_RUNTIME,
       filename: code.filename,
       sourceCodeHash: code.sourceCodeHash,
-      timeout: FUNCTION_TIMEOUT_SECONDS,
+      timeout: props.timeoutSeconds ?? FUNCTION_TIMEOUT_SECONDS,
       architectures: [props.architecture ?? 'x86_64'],
-      layers: props.layers && [...props.layers],
+      layers: layers.length > 0 ? layers : undefined,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      environment: { variables: { ...props.environment } },
+      environment: { variables: environment },
       lifecycle:
         externallyManaged.length > 0
           ? { ignoreChanges: externallyManaged.map((key) => `environment[0].variables["${key}"]`) }
@@ -150,9 +188,9 @@ export class UrlFunction extends Construct {
 
     this.url = new LambdaFunctionUrl(this, 'url', {
       functionName: this.function.functionName,
-      authorizationType: props.authType,
+      authorizationType: authType,
     });
-    if (props.authType === 'NONE') {
+    if (authType === 'NONE') {
       this.allowPublicUrl(functionName);
     }
   }

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
-import type { SampleOptions } from '../lib/config';
-import { METHODS, type StackName } from '../lib/methods';
-import type { SampleStack } from '../lib/sample-stack';
+import type { SampleOptions } from './config';
+import { METHODS, type StackName } from './methods';
+import type { SampleStack } from './sample-stack';
 import { Method1SampleStack } from './method1-sample';
 import { Method2SampleStack } from './method2-sample';
 

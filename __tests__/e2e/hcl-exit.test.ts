@@ -9,8 +9,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { optionEnvName } from '../../lib/config';
-import { STACK_NAMES, type StackName } from '../../lib/methods';
+import { optionEnvName } from '../../stacks/config';
+import { STACK_NAMES, type StackName } from '../../stacks/methods';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { run } from '../../tools/common/run-command';
 import { inheritedEnvironment } from '../../tools/local/isolation';

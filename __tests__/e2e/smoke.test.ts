@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STACK_NAMES, stagedStackName } from '../../lib/methods';
+import { STACK_NAMES, stagedStackName } from '../../stacks/methods';
 import { requireMoto, startEmulator, stopEmulator, type Emulator } from '../../tools/local/emulator';
 import { inheritedEnvironment } from '../../tools/local/isolation';
 import { requireTerraform } from '../../tools/local/terraform';

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/contract';
-import { DEFAULT_OPTIONS } from '../../lib/config';
+import { DEFAULT_OPTIONS } from '../../stacks/config';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { projectBinary } from '../../tools/common/run-command';
 import { emulatorClientConfig, freePort, isRunning, requireMoto } from '../../tools/local/emulator';

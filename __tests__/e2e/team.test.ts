@@ -20,9 +20,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS } from '../../lib/config';
-import { STACK_NAMES, stagedStackName } from '../../lib/methods';
-import { stateKey } from '../../lib/state-backend';
+import { DEFAULT_OPTIONS } from '../../stacks/config';
+import { STACK_NAMES, stagedStackName } from '../../stacks/methods';
+import { stateKey } from '../../stacks/state-backend';
 import {
   emulatorClientConfig,
   requireMoto,

@@ -22,8 +22,8 @@ import {
   MIN_RETRY_TIMEOUT_MS,
   SECRET_FETCH_TIMEOUT_MS,
 } from '../../functions/shared/timing-budget';
-import { DEFAULT_OPTIONS, InvalidOptionError, parseOptions } from '../../lib/config';
-import { METHODS } from '../../lib/methods';
+import { DEFAULT_OPTIONS, InvalidOptionError, parseOptions } from '../../stacks/config';
+import { METHODS } from '../../stacks/methods';
 import { extensionEnvironment } from '../../lib/parameters-extension';
 import { single, synthStack } from '../support/synth';
 import { captureLogs, EVENT, FUNCTION_NAME } from './support/fakes';

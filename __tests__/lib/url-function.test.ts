@@ -1,7 +1,24 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { describe, expect, it } from 'vitest';
-import { UrlFunction, type UrlFunctionProps } from '../../lib/url-function';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { FunctionSecret } from '../../lib/function-secret';
+import { MissingEntryError, UrlFunction, type UrlFunctionProps } from '../../lib/url-function';
+
+/** A secret of fixed parts, which records the role it was granted to. */
+function fakeSecret(parts: Partial<FunctionSecret> = {}): FunctionSecret & { granted: IamRole[] } {
+  const granted: IamRole[] = [];
+  return {
+    handlerEntry: 'functions/method1-sample/index.ts',
+    environment: { SECRET_NAME: 'name' },
+    externallyManagedEnvironment: [],
+    layers: [],
+    roleStatements: [{ sid: 'ReadSecret', effect: 'Allow', actions: ['kms:Decrypt'], resources: ['*'] }],
+    grantTo: (role) => void granted.push(role),
+    granted,
+    ...parts,
+  };
+}
 
 /** A UrlFunction named `fn` in an empty stack, as Terraform JSON and the warnings synthesis attached. */
 function synthFunction(
@@ -14,18 +31,20 @@ function synthFunction(
     functionName: 'fn',
     entry: 'functions/method2-sample/index.ts',
     environment: environment?.(stack) ?? { TARGET_URL: 'https://api.example.com/hook' },
-    secretAccess: [],
     logRetentionDays: 14,
     authType: 'AWS_IAM',
     ...props,
   });
-  const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, any>> };
+  const json = JSON.parse(Testing.synth(stack)) as {
+    resource: Record<string, Record<string, any>>;
+    data: Record<string, Record<string, any>>;
+  };
   const warnings = fn.node
     .findAll()
     .flatMap((construct) => construct.node.metadata)
     .filter((entry) => entry.type === '@cdktf/warn')
     .map((entry) => String(entry.data));
-  return { json, warnings };
+  return { json, warnings, fn };
 }
 
 const only = (block: Record<string, any> | undefined) => Object.values(block ?? {})[0];
@@ -73,7 +92,7 @@ describe('UrlFunction', () => {
   });
 
   it('ignores changes to each variable managed outside Terraform, and to no other', () => {
-    const { json } = synthFunction({ externallyManagedEnvironment: ['A', 'B'] });
+    const { json } = synthFunction({ secret: fakeSecret({ externallyManagedEnvironment: ['A', 'B'] }) });
     expect(only(json.resource.aws_lambda_function).lifecycle).toEqual({
       ignore_changes: ['environment[0].variables["A"]', 'environment[0].variables["B"]'],
     });
@@ -85,6 +104,59 @@ describe('UrlFunction', () => {
       KEY: new KmsKey(stack, 'key').arn,
     });
     expect(() => synthFunction({}, environment)).not.toThrow();
+  });
+
+  it('defaults to a signed URL, 30 days of logs and the timing budget’s 10 seconds', () => {
+    const { json } = synthFunction({ authType: undefined, logRetentionDays: undefined });
+    expect([
+      only(json.resource.aws_lambda_function_url).authorization_type,
+      only(json.resource.aws_cloudwatch_log_group).retention_in_days,
+      only(json.resource.aws_lambda_function).timeout,
+    ]).toEqual(['AWS_IAM', 30, 10]);
+  });
+
+  describe('with a secret', () => {
+    it('adds the secret’s variables to its own', () => {
+      const { json } = synthFunction({ secret: fakeSecret() });
+      expect(only(json.resource.aws_lambda_function).environment.variables).toEqual({
+        TARGET_URL: 'https://api.example.com/hook',
+        SECRET_NAME: 'name',
+      });
+    });
+
+    it('adds the secret’s statements to the role’s policy, after the log permissions', () => {
+      const { json } = synthFunction({ secret: fakeSecret() });
+      const execution = Object.entries(json.data.aws_iam_policy_document).find(([name]) =>
+        name.includes('execution'),
+      )?.[1];
+      expect(execution.statement.map((statement: { sid?: string }) => statement.sid)).toEqual([
+        undefined,
+        'ReadSecret',
+      ]);
+    });
+
+    it('grants the secret to its role once', () => {
+      const secret = fakeSecret();
+      const { fn } = synthFunction({ secret });
+      expect(secret.granted).toEqual([fn.role]);
+    });
+
+    it('runs the secret’s handler unless given another', () => {
+      const bundled = (props: Partial<UrlFunctionProps>) =>
+        synthFunction({ entry: undefined, ...props }).json.resource.aws_lambda_function;
+      expect(() => bundled({ secret: fakeSecret() })).not.toThrow();
+      expect(() => bundled({ secret: fakeSecret({ handlerEntry: 'functions/none.ts' }) })).toThrow(/none\.ts/);
+    });
+
+    it('adds the secret’s layers after its own', () => {
+      const { json } = synthFunction({ layers: ['own'], secret: fakeSecret({ layers: ['secret'] }) });
+      expect(only(json.resource.aws_lambda_function).layers).toEqual(['own', 'secret']);
+    });
+  });
+
+  it('refuses a function with neither an entry nor a secret, naming the function', () => {
+    expect(() => synthFunction({ entry: undefined })).toThrow(MissingEntryError);
+    expect(() => synthFunction({ entry: undefined })).toThrow(/Function "fn" has no handler/);
   });
 
   describe('with a public URL', () => {

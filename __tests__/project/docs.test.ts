@@ -8,9 +8,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS, MAX_UPSTREAM_TIMEOUT_MS, OPTIONS, optionEnvName } from '../../lib/config';
-import { METHODS } from '../../lib/methods';
-import { CONFIGURATION_PAGE, configurationPage, formatDefault, withHelpOptionsTable } from '../../lib/options/docs';
+import { DEFAULT_OPTIONS, MAX_UPSTREAM_TIMEOUT_MS, OPTIONS, optionEnvName } from '../../stacks/config';
+import { METHODS } from '../../stacks/methods';
+import { CONFIGURATION_PAGE, configurationPage, formatDefault, withHelpOptionsTable } from '../../stacks/options/docs';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { permissionsText, USAGE } from '../../tools/secret/cli';
 

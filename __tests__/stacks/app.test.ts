@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOptions } from '../../lib/config';
+import { parseOptions } from '../../stacks/config';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { STACK_NAMES } from '../../lib/methods';
+import { STACK_NAMES } from '../../stacks/methods';
 import { addSampleStacks } from '../../stacks';
 
 function synthApp(outdir: string): void {

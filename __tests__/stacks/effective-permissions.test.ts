@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { API_TOKEN_PARAMETER_NAME, apiTokenParameterName, stagedStackName } from '../../lib/methods';
+import { API_TOKEN_PARAMETER_NAME, apiTokenParameterName, stagedStackName } from '../../stacks/methods';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { FunctionEnvironmentSecretStore } from '../../tools/secret/function-environment-store';
 import {

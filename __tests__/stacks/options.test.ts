@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/shared/contract';
 import { EnvironmentTooLargeError } from '../../lib/lambda-environment';
-import { STACK_NAMES } from '../../lib/methods';
+import { STACK_NAMES } from '../../stacks/methods';
 import { dataSources, resources, single, synthStack } from '../support/synth';
 
 /** A public URL, with the cap on concurrent executions that one requires. */

@@ -14,8 +14,9 @@ describe('method1-sample with method1SecretDelivery=terraform', () => {
 
   it('warns, naming the command that keeps the token out of state', () => {
     expect(synthStack('method1-sample', { method1SecretDelivery: 'terraform' }).warnings).toEqual([
-      'method1SecretDelivery=terraform: aws_kms_ciphertext stores the plaintext token in the Terraform state and ' +
-        're-encrypts it on every plan. Use out-of-band delivery (npm run secret -- set method1-sample) for real credentials.',
+      'Terraform encrypts the token of method1-sample: aws_kms_ciphertext stores the plaintext token in the ' +
+        'Terraform state and re-encrypts it on every plan. Deliver it out of band (npm run secret -- set ' +
+        'method1-sample) for real credentials.',
     ]);
   });
 });

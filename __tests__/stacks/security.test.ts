@@ -1,8 +1,8 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
-import type { SampleOptions } from '../../lib/config';
-import { METHODS, type MethodDefinition } from '../../lib/methods';
+import type { SampleOptions } from '../../stacks/config';
+import { METHODS, type MethodDefinition } from '../../stacks/methods';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { dataSources, keyPolicy, resources, single, synthStack } from '../support/synth';
 

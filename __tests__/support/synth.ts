@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
 import { expect } from 'vitest';
-import { parseOptions, SampleOptions } from '../../lib/config';
-import type { SampleStack } from '../../lib/sample-stack';
-import type { StackName } from '../../lib/methods';
+import { parseOptions, SampleOptions } from '../../stacks/config';
+import type { SampleStack } from '../../stacks/sample-stack';
+import type { StackName } from '../../stacks/methods';
 import { STACK_CLASSES } from '../../stacks';
 import { assertValidConditionKeys } from './condition-keys';
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
-import { DEFAULT_OPTIONS } from '../../lib/config';
+import { DEFAULT_OPTIONS } from '../../stacks/config';
 import { PromptAbortedError, SecretUsageError } from '../../tools/secret/errors';
 import {
   chooseRegion,

@@ -34,7 +34,8 @@ import {
   StackNotDeployedError,
   TokenTooLargeError,
 } from '../../tools/secret/errors';
-import { SECRET_DELIVERY_TAG, STACK_NAMES } from '../../lib/methods';
+import { SECRET_DELIVERY_TAG } from '../../lib/secret-names';
+import { STACK_NAMES } from '../../stacks/methods';
 import type { SecretStoreClients } from '../../tools/secret/store';
 import { createSecretStore, storeClassOf } from '../../tools/secret/stores';
 import {

@@ -3,7 +3,7 @@
  * the issue's (#10) and the README's promises, in one place.
  */
 import { SECRET_FETCH_TIMEOUT_MS } from '../../functions/shared/contract';
-import type { StackName } from '../../lib/methods';
+import type { StackName } from '../../stacks/methods';
 import type { Figure } from './report';
 import { fewest, median, percentile, ratioOfMediansInterval, worst } from './stats';
 

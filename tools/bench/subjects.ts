@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV, PARAMETERS_EXTENSION } from '../../functions/shared/contract';
-import { DEFAULT_OPTIONS } from '../../lib/config';
-import { STACK_NAMES, type StackName } from '../../lib/methods';
+import { DEFAULT_OPTIONS } from '../../stacks/config';
+import { STACK_NAMES, type StackName } from '../../stacks/methods';
 import { emulatorEnvironment } from '../local/emulator';
 import { stackDirectory } from '../local/terraform';
 import { buildBundle, buildEntryBundle, deploymentBundle, type Bundle } from './bundles';

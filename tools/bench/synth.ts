@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { optionEnvName } from '../../lib/config';
+import { optionEnvName } from '../../stacks/config';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { run } from '../common/run-command';
 import { inheritedEnvironment } from '../local/isolation';

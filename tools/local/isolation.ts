@@ -2,7 +2,7 @@
  * What each child of the local run inherits from the user's shell: exactly what it needs, so
  * that nothing in the shell can change what the local run proves, or send a call elsewhere.
  */
-import { OPTION_ENV_PREFIX } from '../../lib/config';
+import { OPTION_ENV_PREFIX } from '../../stacks/config';
 
 /**
  * Variables a local run must not inherit from the user's shell: AWS credentials, profiles and

@@ -1,5 +1,5 @@
 /** Invocations of the local deployment as `npm start` and `invoke:local` report them: what the upstream saw, and a summary table. */
-import type { StackName } from '../../lib/methods';
+import type { StackName } from '../../stacks/methods';
 import type { LocalDeployment } from './deployment';
 import type { Upstream } from './upstream';
 

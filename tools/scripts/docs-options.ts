@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CONFIGURATION_PAGE, configurationPage, withHelpOptionsTable } from '../../lib/options/docs';
+import { CONFIGURATION_PAGE, configurationPage, withHelpOptionsTable } from '../../stacks/options/docs';
 import { PROJECT_ROOT } from '../../lib/project-root';
 
 /** Writes `text` to `file` (relative to the project root) unless it already holds it; true if written. */

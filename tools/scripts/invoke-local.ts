@@ -1,5 +1,5 @@
 /** `npm run invoke:local -- <stack>`: invokes a function of the running local deployment again. */
-import { parseStackName, STACK_NAMES } from '../../lib/methods';
+import { parseStackName, STACK_NAMES } from '../../stacks/methods';
 import { runMain } from '../common/cli';
 import { UsageError } from '../common/errors';
 import { LocalDeployment } from '../local/deployment';

@@ -5,7 +5,7 @@
  * SHA-256 of the smoke token. main.ts stays the sample stacks' app alone.
  */
 import { App } from 'cdktf';
-import { readOptions, SynthesisInputError } from '../../lib/config';
+import { readOptions, SynthesisInputError } from '../../stacks/config';
 import { SmokeUpstreamStack, UPSTREAM_DIGEST_VARIABLE } from '../smoke/upstream-stack';
 
 try {

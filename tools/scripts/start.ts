@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STACK_NAMES } from '../../lib/methods';
+import { STACK_NAMES } from '../../stacks/methods';
 import { runMain, step } from '../common/cli';
 import { LocalDeployment } from '../local/deployment';
 import { assertPortAvailable, requestedEmulatorPort, requireMoto, startEmulator } from '../local/emulator';

@@ -7,8 +7,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { ENV } from '../../functions/shared/contract';
-import { DEFAULT_OPTIONS, optionEnvName } from '../../lib/config';
-import { STACK_NAMES } from '../../lib/methods';
+import { DEFAULT_OPTIONS, optionEnvName } from '../../stacks/config';
+import { STACK_NAMES } from '../../stacks/methods';
 import { PromptAbortedError, SecretUsageError } from './errors';
 import { isRegionName, stacksRegion, type ChosenRegion } from './region';
 import type { ProvisionMode, SecretStatus } from './store';

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { ENCRYPTION_CONTEXT_KEY, ENV } from '../../functions/shared/contract';
 import { assertEnvironmentFits } from '../../lib/lambda-environment';
-import { keyAliasName } from '../../lib/methods';
+import { keyAliasName } from '../../lib/secret-names';
 import { isAwsError } from '../common/aws';
 import { AwsRequestError, ConcurrentChangeError, FunctionUpdateError } from './errors';
 import { awsError, checkKeyAlias, checkMode, checkToken, isProvisioned, readFunction, stackKey } from './store';

@@ -3,7 +3,7 @@
  * their `region` option whatever AWS_REGION or the profile say, so a CLI that followed the
  * caller's configuration would look for the function, and check the alias, in another region.
  */
-import { DEFAULT_OPTIONS, optionEnvName, parseOptions } from '../../lib/config';
+import { DEFAULT_OPTIONS, optionEnvName, parseOptions } from '../../stacks/config';
 import { CDKTF_JSON, cdktfContext } from '../common/cdktf-json';
 
 /** A region and where it came from, for people to read. */

@@ -10,7 +10,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { ENV } from '../../functions/shared/contract';
-import { keyAliasName, SECRET_DELIVERY_TAG } from '../../lib/methods';
+import { keyAliasName, SECRET_DELIVERY_TAG } from '../../lib/secret-names';
 import { isAwsError } from '../common/aws';
 import { FunctionNotConfiguredError } from './errors';
 import { awsError, checkKeyAlias, checkMode, checkToken, readFunction, stackKey } from './store';

@@ -6,7 +6,7 @@ import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ENV, isBearerToken, KMS_KEY_ARN, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
-import { keyAliasName } from '../../lib/methods';
+import { keyAliasName } from '../../lib/secret-names';
 import { awsErrorName, isAwsError, unreachableReason } from '../common/aws';
 import {
   AccessDeniedError,

@@ -2,7 +2,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { methodOf, parseStackName, STACK_NAMES, type SecretStoreKind, type StackName } from '../../lib/methods';
+import { methodOf, parseStackName, STACK_NAMES, type SecretStoreKind, type StackName } from '../../stacks/methods';
 import { AWS_CLIENT_LIMITS } from '../common/aws';
 import { UnknownStackError } from './errors';
 import { FunctionEnvironmentSecretStore } from './function-environment-store';

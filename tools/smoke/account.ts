@@ -5,8 +5,8 @@
  */
 import { GetAccountSettingsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { UNRESERVED, type SampleOptions } from '../../lib/config';
-import { STACK_NAMES } from '../../lib/methods';
+import { UNRESERVED, type SampleOptions } from '../../stacks/config';
+import { STACK_NAMES } from '../../stacks/methods';
 import { unreachableReason } from '../common/aws';
 import { ToolError } from '../common/errors';
 

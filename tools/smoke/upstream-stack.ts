@@ -7,8 +7,8 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { SampleOptions } from '../../lib/config';
-import { addStateBackend } from '../../lib/state-backend';
+import type { SampleOptions } from '../../stacks/config';
+import { addStateBackend } from '../../stacks/state-backend';
 import { UrlFunction } from '../../lib/url-function';
 import { EXPECTED_TOKEN_SHA256 } from './upstream-handler';
 
@@ -45,7 +45,6 @@ export class SmokeUpstreamStack extends TerraformStack {
       functionName: name,
       entry: UPSTREAM_ENTRY,
       environment: { [EXPECTED_TOKEN_SHA256]: props.tokenDigest },
-      secretAccess: [],
       // It lives for minutes; its logs hold one line per request and never a token.
       logRetentionDays: 1,
       // Public, as the samples' target must be reachable from Lambda without credentials. No

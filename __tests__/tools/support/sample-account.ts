@@ -18,7 +18,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../../../functions/shared/contract';
-import { SECRET_DELIVERY_TAG } from '../../../lib/methods';
+import { SECRET_DELIVERY_TAG } from '../../../lib/secret-names';
 import { emulatorEnvironment, startEmulator, stopEmulator, type Emulator } from '../../../tools/local/emulator';
 
 /** The region the tests' AWS environment names: the stacks' default. */

@@ -1,5 +1,5 @@
 /** The errors of options that synthesis refuses, both under {@link SynthesisInputError}. */
-import { SynthesisInputError } from '../errors';
+import { SynthesisInputError } from '../../lib/errors';
 import type { OptionName } from './schema';
 
 /** Thrown when an option is not one the stacks accept; the message names it, where it was set and what is accepted. */

@@ -11,7 +11,7 @@ import {
   principalAccount,
   readOptions,
   UnknownOptionError,
-} from '../../lib/config';
+} from '../../stacks/config';
 import { PROJECT_ROOT } from '../../lib/project-root';
 
 describe('parseOptions', () => {

@@ -3,24 +3,15 @@
  * usage texts and the tests derive from. Adding a method starts here; the compiler then points
  * at every place that still lacks it (its stack class, its secret store). Kept free of cdktf
  * and the AWS SDK, so a tool that needs only a stack's name loads nothing else; and free of the
- * options (lib/options/), which import it.
+ * options (stacks/options/), which import it.
  */
+import { OUT_OF_BAND } from '../lib/secret-names';
 
 /** Where a method keeps its token at run time; picks the secret CLI's store. */
 export type SecretStoreKind = 'function-environment' | 'ssm-parameter';
 
 /** The options that say how a method's token is delivered. */
 export type SecretDeliveryOption = 'method1SecretDelivery' | 'method2SecretDelivery';
-
-/** The value of a {@link SecretDeliveryOption} under which the secret CLI, not Terraform, writes the token. */
-export const OUT_OF_BAND = 'out-of-band';
-
-/**
- * The tag with which Method 2's stack marks its parameter with its delivery (`write-only` or
- * `out-of-band`): the secret CLI reads it to know, without decrypting, whether Terraform wrote
- * the token itself.
- */
-export const SECRET_DELIVERY_TAG = 'SecretDelivery';
 
 /** Name of Method 2's SecureString parameter in the default stage, as in the article. */
 export const API_TOKEN_PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
@@ -66,20 +57,15 @@ export function parseStackName(name: string): StagedStack | undefined {
   return undefined;
 }
 
-/** Method 2's handler entry with `method2Reader=extension`: it asks the Parameters and Secrets extension. */
-export const METHOD2_EXTENSION_ENTRY = 'functions/method2-sample/extension.ts';
-
 /** One way of giving a function its token, and the stack that shows it. */
 export interface MethodDefinition {
   /** The stack's name, which is also its function's name, as in the article. */
   readonly stackName: string;
   /** Where the token lives and what the function does with it, in one line for help texts. */
   readonly summary: string;
-  /** The handler entry file, relative to the project root. */
-  readonly entry: string;
   /** Where the token lives at run time, which decides how the secret CLI writes it. */
   readonly secretStore: SecretStoreKind;
-  /** The option that says how the token is delivered: by Terraform, or {@link OUT_OF_BAND}. */
+  /** The option that says how the token is delivered: by Terraform, or `out-of-band` by the secret CLI. */
   readonly deliveryOption: SecretDeliveryOption;
 }
 
@@ -88,14 +74,12 @@ export const METHODS = [
   {
     stackName: 'method1-sample',
     summary: 'KMS ciphertext of the token in ENCRYPTED_API_TOKEN; the function decrypts it',
-    entry: 'functions/method1-sample/index.ts',
     secretStore: 'function-environment',
     deliveryOption: 'method1SecretDelivery',
   },
   {
     stackName: 'method2-sample',
     summary: `SSM SecureString ${API_TOKEN_PARAMETER_NAME}; the environment holds its name`,
-    entry: 'functions/method2-sample/index.ts',
     secretStore: 'ssm-parameter',
     deliveryOption: 'method2SecretDelivery',
   },
@@ -123,9 +107,4 @@ export function isDeliveredOutOfBand(
   options: Readonly<Record<SecretDeliveryOption, string>>,
 ): boolean {
   return options[method.deliveryOption] === OUT_OF_BAND;
-}
-
-/** The alias of the KMS key that protects a function's token: the stacks create it, the secret CLI finds the key by it. */
-export function keyAliasName(functionName: string): string {
-  return `alias/${functionName}`;
 }

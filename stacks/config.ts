@@ -8,7 +8,7 @@
  * - lib/options/errors.ts: what synthesis throws for them, under {@link SynthesisInputError};
  * - lib/options/docs.ts: help's option table and docs/configuration.md.
  */
-export { SynthesisInputError } from './errors';
+export { SynthesisInputError } from '../lib/errors';
 export { InvalidOptionError, UnknownOptionError } from './options/errors';
 export {
   DEFAULT_OPTIONS,

@@ -1,30 +1,21 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS } from '../../lib/config';
+import { DEFAULT_OPTIONS } from '../../stacks/config';
 import {
   apiTokenParameterName,
   isDeliveredOutOfBand,
   isStackName,
-  keyAliasName,
   METHODS,
   methodOf,
   parseStackName,
   STACK_NAMES,
   stagedStackName,
-} from '../../lib/methods';
-import { PROJECT_ROOT } from '../../lib/project-root';
+} from '../../stacks/methods';
 import { STACK_CLASSES } from '../../stacks';
 import { STORE_CLASSES } from '../../tools/secret/stores';
 
 describe('the method registry', () => {
   it('names the stacks in deployment order', () => {
     expect(STACK_NAMES).toEqual(['method1-sample', 'method2-sample']);
-  });
-
-  it.each(METHODS)('points $stackName at a handler entry that exists, in a folder named after the stack', (method) => {
-    expect(method.entry).toBe(`functions/${method.stackName}/index.ts`);
-    expect(existsSync(join(PROJECT_ROOT, method.entry))).toBe(true);
   });
 
   it('gives every method a stack class and every kind of secret store a store class', () => {
@@ -55,10 +46,6 @@ describe('the method registry', () => {
       method2SecretDelivery: 'out-of-band',
     } as const;
     expect(METHODS.map((method) => isDeliveredOutOfBand(method, options))).toEqual([false, true]);
-  });
-
-  it('names the key alias after the function, as the article does', () => {
-    expect(keyAliasName('method1-sample')).toBe('alias/method1-sample');
   });
 });
 

@@ -8,7 +8,7 @@ import {
   layerArnProblem,
   MANAGED_EXTENSION_LAYERS,
   managedExtensionLayerArn,
-} from '../parameters-extension';
+} from '../../lib/parameters-extension';
 import { InvalidOptionError } from './errors';
 import { DEFAULT_OPTIONS, UNRESERVED, type OptionName, type SampleOptions } from './schema';
 

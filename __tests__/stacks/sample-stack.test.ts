@@ -6,7 +6,7 @@ const WRITER = 'arn:aws:iam::111122223333:role/token-writer';
 describe('SampleStack', () => {
   it('warns about a region it does not know, and what the provider will do', () => {
     expect(synthStack('method1-sample', { region: 'zz-fake-9' }).warnings).toEqual([
-      'Region "zz-fake-9" is not one this project knows (lib/aws-regions.ts): check its spelling; ' +
+      'Region "zz-fake-9" is not one this project knows (stacks/aws-regions.ts): check its spelling; ' +
         'the AWS provider will refuse a region it does not know when it plans.',
     ]);
   });

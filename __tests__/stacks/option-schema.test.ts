@@ -12,7 +12,7 @@ import {
   parseOptions,
   type OptionSpec,
   type SampleOptions,
-} from '../../lib/config';
+} from '../../stacks/config';
 import type { Architecture } from '../../lib/parameters-extension';
 
 describe('SampleOptions', () => {

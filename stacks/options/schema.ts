@@ -14,8 +14,10 @@ import {
   MAX_UPSTREAM_TIMEOUT_MS,
   SECRET_FETCH_TIMEOUT_MS,
 } from '../../functions/shared/timing-budget';
+import type { Packaging } from '../../lib/nodejs-bundle';
+import { AWS_MANAGED_LAYER, MANAGED_EXTENSION_LAYERS, type Architecture } from '../../lib/parameters-extension';
+import type { FunctionUrlAuthType } from '../../lib/url-function';
 import { DEFAULT_STAGE, STAGE_PATTERN } from '../methods';
-import { AWS_MANAGED_LAYER, MANAGED_EXTENSION_LAYERS, type Architecture } from '../parameters-extension';
 import {
   custom,
   integer,
@@ -111,7 +113,7 @@ export const OPTIONS = {
       "The article's host is misspelt; plain `http` would send `Authorization: Bearer <token>` in clear, so synthesis and the function's start refuse it.",
     parse: targetUrl,
   }),
-  functionUrlAuthType: oneOf(['AWS_IAM', 'NONE'] as const, {
+  functionUrlAuthType: oneOf(['AWS_IAM', 'NONE'] as const satisfies readonly FunctionUrlAuthType[], {
     default: 'AWS_IAM',
     doc: 'function URL auth; NONE makes it public, as in the article',
     details:
@@ -121,7 +123,7 @@ export const OPTIONS = {
     default: 30,
     doc: 'CloudWatch Logs retention in days',
   }),
-  packaging: oneOf(['archive', 'asset'] as const, {
+  packaging: oneOf(['archive', 'asset'] as const satisfies readonly Packaging[], {
     default: 'archive',
     doc: 'how the bundle is zipped: archive_file or a TerraformAsset',
     details:
@@ -218,10 +220,7 @@ export type OptionName = keyof typeof OPTIONS;
 /** The options of the sample stacks, as {@link OPTIONS} declares them. Every field has a default; see {@link DEFAULT_OPTIONS}. */
 export type SampleOptions = { readonly [K in OptionName]: OptionValue<(typeof OPTIONS)[K]> };
 
-/** How the function's deployment package is produced from the esbuild bundle. */
-export type Packaging = SampleOptions['packaging'];
-/** Who may call the function URL. */
-export type FunctionUrlAuthType = SampleOptions['functionUrlAuthType'];
+export type { FunctionUrlAuthType, Packaging };
 /** How Method 1's ciphertext reaches the function environment. */
 export type Method1SecretDelivery = SampleOptions['method1SecretDelivery'];
 /** How Method 2's parameter value is written. */
