@@ -1,12 +1,15 @@
 /**
  * The GitHub Actions workflow cannot run on this machine; what can drift is checked here: it
  * ends in `.ci/run` (so it runs what a local `.ci/run` runs) after installing the tools the
- * end-to-end tests need, at versions they accept (Terraform: what cdktf.json's targetVersions says).
+ * end-to-end tests need, at versions they accept (Terraform: what cdktf.json's targetVersions says),
+ * on the Node.js LTS lines the project supports, the Lambda runtime's among them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LAMBDA_RUNTIME } from '../../lib/lambda-runtime';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { nodeMajorOf, NODE_RELEASES } from '../../tools/local/node-binary';
 
 const workflow = readFileSync(join(PROJECT_ROOT, '.github/workflows/ci.yml'), 'utf8');
 /** The `run:` commands and `uses:` actions of its steps, in order. */
@@ -15,6 +18,14 @@ const steps = [...workflow.matchAll(/^ {6}- (run|uses): (.+)$/gm)].map(([, kind,
 /** The value of a `with:` input, as written. */
 function input(name: string): string | undefined {
   return new RegExp(`^ {10}${name}: (.+)$`, 'm').exec(workflow)?.[1];
+}
+
+/** The Node.js majors of the job's matrix, e.g. `node-version: [22, 24]` → [22, 24]. */
+function nodeMatrix(): number[] | undefined {
+  return /^ {8}node-version: \[([^\]]*)\]$/m
+    .exec(workflow)?.[1]
+    .split(',')
+    .map((version) => Number(version.trim()));
 }
 
 /** `a` against `b` as dotted version numbers: negative when older, 0 when equal, positive when newer. */
@@ -40,6 +51,17 @@ describe('.github/workflows/ci.yml', () => {
         expect.stringMatching(/^uses: actions\/setup-python@/),
       ]),
     );
+  });
+
+  it('runs on the supported Node.js LTS lines, 22 and 24, through a matrix', () => {
+    expect(nodeMatrix()).toEqual([22, 24]);
+    expect(input('node-version')).toBe('${{ matrix.node-version }}');
+  });
+
+  it(`includes the Node.js of the functions' runtime (${LAMBDA_RUNTIME}), whose release the local run pins`, () => {
+    const major = nodeMajorOf(LAMBDA_RUNTIME);
+    expect(nodeMatrix()).toContain(major);
+    expect(NODE_RELEASES[major]).toMatch(new RegExp(`^${major}\\.\\d+\\.\\d+$`));
   });
 
   it("installs a Terraform that cdktf.json's targetVersions accepts (write-only attributes need 1.11)", () => {

@@ -61,7 +61,7 @@ describe('migratedPackageJson', () => {
     });
   });
 
-  it('keeps only the development tools synthesis needs, plus cdktn-cli and Node.js 22', () => {
+  it('keeps only the development tools synthesis needs, plus cdktn-cli (Node.js 22 comes from .local/node/)', () => {
     expect(migratedPackageJson(project).devDependencies).toEqual({
       ...CDKTN_DEV_PACKAGES,
       esbuild: '0.28.2',

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { runnerScript, startLambdaProcess } from '../../tools/local/lambda-runner/process';
+import { LAMBDA_RUNTIME } from '../../lib/lambda-runtime';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { lambdaNodeBinary, runnerScript, startLambdaProcess } from '../../tools/local/lambda-runner/process';
 import {
   decodeArguments,
   decodeRequest,
@@ -29,6 +31,7 @@ import {
   type LambdaContext,
   type LambdaHandler,
 } from '../../tools/local/lambda-runner/runtime';
+import { NODE_RELEASES } from '../../tools/local/node-binary';
 
 const directory = mkdtempSync(join(tmpdir(), 'lambda-runner-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -287,8 +290,8 @@ describe('serve', () => {
 });
 
 describe('a runner process', () => {
-  function processOf(source: string, options: { timeoutMs?: number; environment?: Record<string, string> } = {}) {
-    const child = startLambdaProcess({
+  async function processOf(source: string, options: { timeoutMs?: number; environment?: Record<string, string> } = {}) {
+    const child = await startLambdaProcess({
       directory: packageOf(source),
       handler: 'index.handler',
       environment: options.environment ?? {},
@@ -303,8 +306,23 @@ describe('a runner process', () => {
     expect(runnerScript()).toMatch(/\.local\/lambda-runner\/runner-[0-9a-f]{16}\.cjs$/);
   });
 
+  it(`runs the handler on the Node.js of ${LAMBDA_RUNTIME}, not on the tools' own`, async () => {
+    const child = await processOf(
+      'exports.handler = () => ({ statusCode: 200, body: JSON.stringify({ version: process.version, execPath: process.execPath }) });',
+    );
+    const result = await child.invoke(invocation);
+    const { version, execPath } = JSON.parse(
+      (result?.calls[0].outcome as { response: { body: string } }).response.body,
+    ) as { version: string; execPath: string };
+    const major = LAMBDA_RUNTIME.replace(/^nodejs(\d+)\.x$/, '$1');
+    expect(version).toBe(`v${NODE_RELEASES[Number(major)]}`);
+    expect(version.startsWith(`v${major}.`)).toBe(true);
+    expect(execPath).toBe(await lambdaNodeBinary());
+    expect(execPath.startsWith(join(PROJECT_ROOT, '.local', 'node'))).toBe(true);
+  });
+
   it('keeps the module warm between requests and reports its output apart from the results', async () => {
-    const child = processOf(
+    const child = await processOf(
       'let calls = 0; exports.handler = async () => { console.log("call"); return { statusCode: 200, body: String((calls += 1)) }; };',
     );
     const bodies = [];
@@ -317,7 +335,7 @@ describe('a runner process', () => {
   });
 
   it('starts with exactly the environment given, in the package folder, and times from the process start', async () => {
-    const child = processOf(
+    const child = await processOf(
       'exports.handler = () => ({ statusCode: 200, body: JSON.stringify({ env: Object.keys(process.env), cwd: process.cwd(), name: process.env.AWS_LAMBDA_FUNCTION_NAME }) });',
       { environment: { AWS_LAMBDA_FUNCTION_NAME: 'fn' } },
     );
@@ -337,7 +355,7 @@ describe('a runner process', () => {
   });
 
   it('answers every request after an init error, with the error logged once', async () => {
-    const child = processOf("throw Object.assign(new Error('bad config'), { name: 'ConfigurationError' });");
+    const child = await processOf("throw Object.assign(new Error('bad config'), { name: 'ConfigurationError' });");
     const outcomes = [
       (await child.invoke(invocation))?.calls[0].outcome,
       (await child.invoke(invocation))?.calls[0].outcome,
@@ -353,15 +371,15 @@ describe('a runner process', () => {
   });
 
   it('answers nothing once the process has ended', async () => {
-    const child = processOf('exports.handler = () => process.exit(3);');
+    const child = await processOf('exports.handler = () => process.exit(3);');
     expect(await child.invoke(invocation)).toBeUndefined();
     expect(await child.exited).toEqual({ code: 3, signal: null });
     expect(await child.invoke(invocation)).toBeUndefined();
   });
 
-  it('refuses a handler setting without a module and an export', () => {
-    expect(() => startLambdaProcess({ directory, handler: 'handler', environment: {}, timeoutMs: 1000 })).toThrow(
-      /<module>\.<export>/,
-    );
+  it('refuses a handler setting without a module and an export', async () => {
+    await expect(
+      startLambdaProcess({ directory, handler: 'handler', environment: {}, timeoutMs: 1000 }),
+    ).rejects.toThrow(/<module>\.<export>/);
   });
 });

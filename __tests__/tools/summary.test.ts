@@ -19,8 +19,8 @@ function zipOf(source: string): string {
 }
 
 /** An execution environment running `source`, closed when the test ends. */
-function environmentOf(source: string) {
-  const environment = startWarmFunction({
+async function environmentOf(source: string) {
+  const environment = await startWarmFunction({
     zipFile: zipOf(source),
     handler: 'index.handler',
     functionName: 'fn',
@@ -30,8 +30,8 @@ function environmentOf(source: string) {
   return environment;
 }
 
-function invoke(source: string) {
-  return environmentOf(source).invoke();
+async function invoke(source: string) {
+  return (await environmentOf(source)).invoke();
 }
 
 const passed: InvocationSummary = {
@@ -46,7 +46,7 @@ const passed: InvocationSummary = {
 
 describe('startWarmFunction', () => {
   it('keeps what the handler module holds between invocations, as a warm Lambda environment does', async () => {
-    const environment = environmentOf(
+    const environment = await environmentOf(
       'let calls = 0; exports.handler = async () => ({ statusCode: 200, body: String((calls += 1)) });',
     );
     const bodies = [(await environment.invoke()).body, (await environment.invoke()).body];
@@ -62,7 +62,7 @@ describe('startWarmFunction', () => {
   });
 
   it('answers 502 to every invocation after an init error', async () => {
-    const environment = environmentOf("throw new Error('init failed');");
+    const environment = await environmentOf("throw new Error('init failed');");
     const statuses = [(await environment.invoke()).statusCode, (await environment.invoke()).statusCode];
     expect(statuses).toEqual([502, 502]);
   });

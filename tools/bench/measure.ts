@@ -10,7 +10,7 @@
  * first call plus the same few kilobytes of runner for every handler, the floor included.
  */
 import { dirname } from 'node:path';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../stacks/config';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/config';
 import { BUNDLE_HANDLER } from '../../lib/nodejs-bundle';
 import { ToolError } from '../common/errors';
 import { functionUrlEvent } from '../local/function-url-event';
@@ -66,7 +66,7 @@ async function withProcess<T>(
   environment: Readonly<Record<string, string>>,
   use: (invoke: (calls: number, parallel: boolean) => Promise<InvokeResult>) => Promise<T>,
 ): Promise<T> {
-  const child: LambdaProcess = startLambdaProcess({
+  const child: LambdaProcess = await startLambdaProcess({
     directory: dirname(subject.bundle.file),
     handler: BUNDLE_HANDLER,
     environment,

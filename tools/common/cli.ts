@@ -1,5 +1,20 @@
-/** What every command-line entry shares: printed steps, and one way to end. */
+/**
+ * What every command-line entry shares: printed steps, one way to end, and the environment set
+ * before the entry's work starts.
+ */
 import { UsageError } from './errors';
+
+/**
+ * The AWS SDK's reminder that it will need a newer Node.js ("NodeVersionSupportWarning: The AWS
+ * SDK for JavaScript (v3) versions published after ... will require node >=22"), which it
+ * prints once per process on a Node.js older than that (engines allows 20.6), is turned off for
+ * the tools' process and, through the environment, for the children it starts: it says nothing
+ * about the project, and a user's output must not carry it. The SDK reads the variable when
+ * a client is first constructed, which is after this module, imported by every entry that
+ * runs (runMain), has been loaded. The functions run on their Lambda runtime's Node.js, where
+ * the SDK has nothing to remind.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /** Where a command's report goes: stdout unless told otherwise. */
 export type Writer = (text: string) => void;

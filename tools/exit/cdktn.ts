@@ -7,27 +7,31 @@
  * and the providers' version pins. Nothing is installed into the project itself.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { step } from '../common/cli';
 import { ToolError } from '../common/errors';
 import { projectBinary, run } from '../common/run-command';
+import { nodeBinary, nodeRelease } from '../local/node-binary';
 import { writeTerraformCliConfig } from '../local/terraform';
 
 /**
- * What the migration installs, pinned: CDK Terrain 0.24, the `constructs` its peer range
- * (>=10.6.0 <10.8.0) accepts, and Node.js 22 from the npm registry's `node` package, since
- * cdktn-cli needs Node >= 22.19.
+ * What the migration installs, pinned: CDK Terrain 0.24 and the `constructs` its peer range
+ * (>=10.6.0 <10.8.0) accepts.
  */
 export const CDKTN_PACKAGES = {
   cdktn: '0.24.0',
   constructs: '10.6.0',
 } as const;
-/** The CLI and the Node.js it runs on, installed as development dependencies of the copy. */
+/** The CLI, installed as a development dependency of the copy. */
 export const CDKTN_DEV_PACKAGES = {
   'cdktn-cli': '0.24.0',
-  node: '22.23.3',
 } as const;
+/**
+ * The Node.js major the migrated copy runs on, since cdktn-cli needs Node >= 22.19: the project's
+ * pinned release of it (tools/local/node-binary.ts), the binary the local Lambda runner uses.
+ */
+export const CDKTN_NODE_MAJOR = 22;
 /** The CDK Terrain release of each prebuilt cdktf provider the project uses, but AWS's (generated). */
 export const CDKTN_PROVIDERS: Readonly<Record<string, string>> = {
   '@cdktn/provider-archive': '14.0.1',
@@ -220,6 +224,7 @@ function migrate(directory: string): void {
 /**
  * Runs the whole check in `scratch` (which it fills), printing each step and its duration.
  * @throws MigrationCheckError when a step fails or Node.js 22 is not what the copy runs on
+ * @throws NodeBinaryError when Node.js 22 cannot be installed into `.local/node/`
  */
 export async function checkMigration(scratch: string, shell: NodeJS.ProcessEnv): Promise<MigrationReport> {
   const original = join(scratch, 'cdktf');
@@ -231,8 +236,15 @@ export async function checkMigration(scratch: string, shell: NodeJS.ProcessEnv):
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1',
   };
-  // The migrated copy's own binaries first: `node` there is Node.js 22, and every `#!/usr/bin/env node` finds it.
-  const migratedEnv = { ...env, PATH: `${join(migrated, 'node_modules', '.bin')}:${env.PATH ?? ''}` };
+  const node = await step(`Node.js ${nodeRelease(CDKTN_NODE_MAJOR)} for cdktn-cli (.local/node/)`, () =>
+    nodeBinary(CDKTN_NODE_MAJOR, { env: shell }),
+  );
+  // The migrated copy's own binaries first, then Node.js 22's folder, which holds `node` alone:
+  // every `#!/usr/bin/env node` there finds Node.js 22.
+  const migratedEnv = {
+    ...env,
+    PATH: `${join(migrated, 'node_modules', '.bin')}:${dirname(node)}:${env.PATH ?? ''}`,
+  };
   const inOriginal = { cwd: original, env, timeoutMs: COMMAND_TIMEOUT_MS };
   const inMigrated = { cwd: migrated, env: migratedEnv, timeoutMs: COMMAND_TIMEOUT_MS };
 
@@ -247,7 +259,7 @@ export async function checkMigration(scratch: string, shell: NodeJS.ProcessEnv):
     step('cdktf synth (the project as it is, on the Node.js of this shell)', () =>
       run(projectBinary('cdktf'), ['synth', '--output', join(scratch, 'cdktf.out')], inOriginal),
     ),
-    step(`npm install in the migrated copy (cdktn ${CDKTN_PACKAGES.cdktn}, Node.js ${CDKTN_DEV_PACKAGES.node})`, () =>
+    step(`npm install in the migrated copy (cdktn ${CDKTN_PACKAGES.cdktn})`, () =>
       run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
         ...inMigrated,
         timeoutMs: INSTALL_TIMEOUT_MS,
@@ -255,8 +267,10 @@ export async function checkMigration(scratch: string, shell: NodeJS.ProcessEnv):
     ),
   ]);
   const nodeVersion = (await run('node', ['--version'], inMigrated)).output.trim();
-  if (!nodeVersion.startsWith('v22.')) {
-    throw new MigrationCheckError(`the migrated copy runs on Node.js ${nodeVersion}, not 22: check its node package`);
+  if (nodeVersion !== `v${nodeRelease(CDKTN_NODE_MAJOR)}`) {
+    throw new MigrationCheckError(
+      `the migrated copy runs on Node.js ${nodeVersion}, not ${nodeRelease(CDKTN_NODE_MAJOR)}: check its PATH`,
+    );
   }
   await step(`cdktn get (hashicorp/aws ${awsProviderVersion()} bindings)`, () =>
     run('cdktn', ['get'], { ...inMigrated, timeoutMs: INSTALL_TIMEOUT_MS }),

@@ -10,7 +10,7 @@ import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@a
 import { SSMClient } from '@aws-sdk/client-ssm';
 import AdmZip from 'adm-zip';
 import { PARAMETERS_EXTENSION } from '../../functions/shared/contract';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../stacks/config';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/config';
 import { isAwsError, unreachableReason } from '../common/aws';
 import { ToolError } from '../common/errors';
 import { EXTENSION_LAYER_NAMES } from '../../lib/parameters-extension';
@@ -148,7 +148,7 @@ const UNRESPONSIVE_GRACE_MS = 5000;
  * closed. An invocation that outlasts the function timeout ends the environment, as Lambda ends
  * one that timed out.
  */
-export function startWarmFunction(pkg: FunctionPackage): WarmFunction {
+export async function startWarmFunction(pkg: FunctionPackage): Promise<WarmFunction> {
   const directory = mkdtempSync(join(tmpdir(), 'lambda-invoke-'));
   const timeoutMs = (pkg.timeoutSeconds ?? FUNCTION_TIMEOUT_SECONDS) * 1000;
   let child: LambdaProcess;
@@ -159,7 +159,7 @@ export function startWarmFunction(pkg: FunctionPackage): WarmFunction {
     throw new ToolError(`${pkg.zipFile} is not a zip that can be run`, { cause: error });
   }
   try {
-    child = startLambdaProcess({ directory, handler: pkg.handler, environment: pkg.environment, timeoutMs });
+    child = await startLambdaProcess({ directory, handler: pkg.handler, environment: pkg.environment, timeoutMs });
   } catch (error) {
     rmSync(directory, { recursive: true, force: true });
     throw error;
@@ -260,7 +260,7 @@ export async function startDeployed(target: DeployedFunctionTarget): Promise<Dep
   const functionName = target.functionName ?? deployed.name;
   let environment: WarmFunction;
   try {
-    environment = startWarmFunction({
+    environment = await startWarmFunction({
       zipFile,
       handler: deployed.handler,
       functionName,

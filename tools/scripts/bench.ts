@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { DEFAULT_OPTIONS } from '../../stacks/config';
+import { LAMBDA_RUNTIME } from '../../lib/lambda-runtime';
+import { DEFAULT_OPTIONS } from '../../lib/config';
 import { startFakeStore, type FakeStore } from '../bench/fake-store';
 import { benchFigures, CONCURRENT_CALLS, WARM_CALLS, type MethodSamples, type Samples } from '../bench/figures';
 import { coldStartMs, concurrentColdCalls, stalledColdCalls, warmCalls, type WarmCalls } from '../bench/measure';
@@ -31,6 +32,7 @@ import { runMain, step } from '../common/cli';
 import { ToolError } from '../common/errors';
 import { projectBinary, run } from '../common/run-command';
 import { emulatorClientConfig } from '../local/emulator';
+import { nodeMajorOf, nodeRelease } from '../local/node-binary';
 import { startExtensionStandIn } from '../local/parameters-extension-stand-in';
 import { stopLocalRun } from '../local/run-record';
 import { startUpstream, tokenDigest } from '../local/upstream';
@@ -170,7 +172,8 @@ async function measurementContext(runs: number): Promise<MeasurementContext> {
     commit: output.trim(),
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-    node: process.versions.node,
+    // The handlers run on the Lambda runtime's Node.js (the local Lambda runner's), the rest on this one.
+    node: `${nodeRelease(nodeMajorOf(LAMBDA_RUNTIME))} for the handlers, ${process.versions.node} for the tools`,
     runs,
   };
 }

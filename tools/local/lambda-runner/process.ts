@@ -9,8 +9,13 @@
  * runner, and no loader (tsx would add its own start-up, tens of milliseconds, to every cold
  * start the benchmark times). The script is cached in `.local/lambda-runner/`, named after the
  * sources it was compiled from, so esbuild is loaded only when they change; a tool that only
- * invokes (invoke:local) otherwise never loads it. It runs on the tools' own Node.js
- * (`process.execPath`), which any Node.js binary could replace: it needs nothing but Node.
+ * invokes (invoke:local) otherwise never loads it.
+ *
+ * The child runs on the Node.js major of the functions' Lambda runtime (LAMBDA_RUNTIME,
+ * `nodejs22.x` → Node.js 22), not on the tools' own: a pinned release installed once into
+ * `.local/node/` (node-binary.ts), the same binary for every handler, the benchmark's too. When
+ * it cannot be had, starting a process fails with what to do; it never falls back to the tools'
+ * Node.js, which would hide the difference between the local run and Lambda.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,8 +23,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { esbuildTarget, LAMBDA_RUNTIME } from '../../../lib/lambda-runtime';
 import { PROJECT_ROOT } from '../../../lib/project-root';
 import { CommandFailedError, ToolError } from '../../common/errors';
+import { nodeBinary, nodeMajorOf } from '../node-binary';
 import {
   decodeResult,
   encodeArguments,
@@ -79,7 +86,8 @@ function compile(sourceFolder: string): string {
       bundle: true,
       platform: 'node',
       format: 'cjs',
-      target: `node${process.versions.node.split('.')[0]}`,
+      // The Node.js that runs it: the functions' Lambda runtime's.
+      target: esbuildTarget(LAMBDA_RUNTIME),
       metafile: true,
       write: false,
       logLevel: 'silent',
@@ -105,6 +113,15 @@ function writeAtomically(file: string, content: string): void {
   const staging = `${file}.${process.pid}.${Date.now()}.tmp`;
   writeFileSync(staging, content, { mode: 0o644 });
   renameSync(staging, file);
+}
+
+/**
+ * The Node.js binary every runner process runs on: the release of LAMBDA_RUNTIME's major,
+ * installed into `.local/node/` on first use.
+ * @throws NodeBinaryError when it cannot be installed, saying what to do
+ */
+export function lambdaNodeBinary(): Promise<string> {
+  return nodeBinary(nodeMajorOf(LAMBDA_RUNTIME));
 }
 
 /** What to run: a handler of an unpacked deployment package. */
@@ -152,10 +169,14 @@ export interface LambdaProcess {
 }
 
 /**
- * Starts `options.handler` in a fresh Node.js process. Its init (loading the module) starts at
- * once; requests sent before it ends wait for it, as Lambda's first invocation does.
+ * Starts `options.handler` in a fresh process on the Lambda runtime's Node.js
+ * ({@link lambdaNodeBinary}), once that binary is at hand (the first call in a project installs
+ * it). Its init (loading the module) starts at once; requests sent before it ends wait for it,
+ * as Lambda's first invocation does.
+ * @throws ToolError for a handler setting that is not `<module>.<export>`
+ * @throws NodeBinaryError when the runtime's Node.js cannot be installed
  */
-export function startLambdaProcess(options: LambdaProcessOptions): LambdaProcess {
+export async function startLambdaProcess(options: LambdaProcessOptions): Promise<LambdaProcess> {
   const dot = options.handler.lastIndexOf('.');
   if (dot <= 0 || dot === options.handler.length - 1) {
     throw new ToolError(`handler ${JSON.stringify(options.handler)} is not <module>.<export>`);
@@ -165,7 +186,8 @@ export function startLambdaProcess(options: LambdaProcessOptions): LambdaProcess
     exportName: options.handler.slice(dot + 1),
     timeoutMs: options.timeoutMs,
   });
-  const child = spawn(process.execPath, [runnerScript(), ...args], {
+  const node = await lambdaNodeBinary();
+  const child = spawn(node, [runnerScript(), ...args], {
     cwd: options.directory,
     env: { ...options.environment },
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
