@@ -10,7 +10,7 @@
  * first call plus the same few kilobytes of runner for every handler, the floor included.
  */
 import { dirname } from 'node:path';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/config';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../stacks/config';
 import { BUNDLE_HANDLER } from '../../lib/nodejs-bundle';
 import { ToolError } from '../common/errors';
 import { functionUrlEvent } from '../local/function-url-event';

@@ -10,7 +10,7 @@ import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@a
 import { SSMClient } from '@aws-sdk/client-ssm';
 import AdmZip from 'adm-zip';
 import { PARAMETERS_EXTENSION } from '../../functions/shared/contract';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/config';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../stacks/config';
 import { isAwsError, unreachableReason } from '../common/aws';
 import { ToolError } from '../common/errors';
 import { EXTENSION_LAYER_NAMES } from '../../lib/parameters-extension';

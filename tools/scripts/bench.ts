@@ -12,7 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { LAMBDA_RUNTIME } from '../../lib/lambda-runtime';
-import { DEFAULT_OPTIONS } from '../../lib/config';
+import { DEFAULT_OPTIONS } from '../../stacks/config';
 import { startFakeStore, type FakeStore } from '../bench/fake-store';
 import { benchFigures, CONCURRENT_CALLS, WARM_CALLS, type MethodSamples, type Samples } from '../bench/figures';
 import { coldStartMs, concurrentColdCalls, stalledColdCalls, warmCalls, type WarmCalls } from '../bench/measure';
