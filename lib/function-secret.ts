@@ -11,6 +11,8 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
  * and calls {@link grantTo} once the role exists.
  */
 export interface FunctionSecret {
+  /** The one function that may read the secret: its policies name it. */
+  readonly functionName: string;
   /** The handler source that reads this secret (absolute, or relative to the bundle's root). */
   readonly handlerEntry: string;
   /** Variables the handler reads to find the secret; never the token itself. */

@@ -38,6 +38,7 @@ export { REQUIRED_TERRAFORM_VERSION } from './terraform-version';
 export {
   DEFAULT_LOG_RETENTION_DAYS,
   MissingEntryError,
+  SecretOfAnotherFunctionError,
   UrlFunction,
   type FunctionUrlAuthType,
   type UrlFunctionProps,

@@ -4,19 +4,18 @@ import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/
 import { DataAwsKmsCiphertext } from '@cdktf/provider-aws/lib/data-aws-kms-ciphertext';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
-import { functionArn, type DeploymentTarget } from './deployment-target';
+import { functionArn } from './deployment-target';
 import { functionBinding, principalsOr, type FunctionSecret } from './function-secret';
 import { handlerEntry } from './handlers';
 import type { SecretKey } from './secret-key';
 
 /** Properties of a {@link KmsEnvironmentSecret}. */
 export interface KmsEnvironmentSecretProps {
-  /** The key the token is encrypted under, dedicated to this function. */
+  /**
+   * The key the token is encrypted under, dedicated to the function that reads it: its function
+   * and target are this secret's, and the ciphertext is bound to that function by the encryption context.
+   */
   readonly key: SecretKey;
-  /** The function that reads the token; binds the ciphertext to it by the encryption context. */
-  readonly functionName: string;
-  /** Where the function runs. */
-  readonly target: DeploymentTarget;
   /**
    * Principals that may encrypt the token with the function's context, never decrypt it.
    * @default the account: whoever its IAM policies allow
@@ -39,6 +38,7 @@ export interface KmsEnvironmentSecretProps {
  * encrypt, both only with that context; the role's own policy binds the role to the function.
  */
 export class KmsEnvironmentSecret extends Construct implements FunctionSecret {
+  readonly functionName: string;
   readonly handlerEntry = handlerEntry('kmsEnvironment');
   readonly environment: Readonly<Record<string, string>>;
   readonly externallyManagedEnvironment: readonly string[];
@@ -51,11 +51,13 @@ export class KmsEnvironmentSecret extends Construct implements FunctionSecret {
   constructor(scope: Construct, id: string, props: KmsEnvironmentSecretProps) {
     super(scope, id);
     this.#props = props;
+    const { functionName, target } = props.key;
+    this.functionName = functionName;
     const keyArn = props.key.key.arn;
     this.#boundToFunction = {
       test: 'StringEquals',
       variable: `kms:EncryptionContext:${ENCRYPTION_CONTEXT_KEY}`,
-      values: [props.functionName],
+      values: [functionName],
     };
     const outOfBand = props.terraformToken === undefined;
     this.environment = {
@@ -72,7 +74,7 @@ export class KmsEnvironmentSecret extends Construct implements FunctionSecret {
         condition: [this.#boundToFunction],
       },
       ...functionBinding({
-        functionArn: functionArn(props.target, props.functionName),
+        functionArn: functionArn(target, functionName),
         keyArn,
         action: 'kms:Decrypt',
         resource: keyArn,
@@ -109,14 +111,14 @@ export class KmsEnvironmentSecret extends Construct implements FunctionSecret {
 
   private terraformCiphertext(token: string): string {
     Annotations.of(this).addWarning(
-      `Terraform encrypts the token of ${this.#props.functionName}: aws_kms_ciphertext stores the plaintext ` +
+      `Terraform encrypts the token of ${this.functionName}: aws_kms_ciphertext stores the plaintext ` +
         'token in the Terraform state and re-encrypts it on every plan. Deliver it out of band (npm run ' +
-        `secret -- set ${this.#props.functionName}) for real credentials.`,
+        `secret -- set ${this.functionName}) for real credentials.`,
     );
     return new DataAwsKmsCiphertext(this, 'ciphertext', {
       keyId: this.#props.key.key.keyId,
       plaintext: token,
-      context: { [ENCRYPTION_CONTEXT_KEY]: this.#props.functionName },
+      context: { [ENCRYPTION_CONTEXT_KEY]: this.functionName },
     }).ciphertextBlob;
   }
 }

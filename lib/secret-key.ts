@@ -60,6 +60,10 @@ export class SecretKey extends Construct {
   readonly key: KmsKey;
   /** The alias `alias/<functionName>`. */
   readonly alias: KmsAlias;
+  /** The function whose secret the key protects. */
+  readonly functionName: string;
+  /** Where the key and its function live. */
+  readonly target: DeploymentTarget;
   /**
    * The account's root principal, `arn:<partition>:iam::<account>:root`, which administers the
    * key; a key policy reads it as whoever the account's IAM policies allow.
@@ -69,6 +73,8 @@ export class SecretKey extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretKeyProps) {
     super(scope, id);
+    this.functionName = props.functionName;
+    this.target = props.target;
     this.accountRootArn = accountRootArn(props.target);
     this.key = new KmsKey(this, 'key', {
       description: `KMS key for ${props.functionName} function`,

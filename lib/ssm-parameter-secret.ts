@@ -4,7 +4,7 @@ import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
-import { functionArn, type DeploymentTarget } from './deployment-target';
+import { functionArn } from './deployment-target';
 import { functionBinding, principalsOr, type FunctionSecret } from './function-secret';
 import { handlerEntry } from './handlers';
 import { extensionEnvironment } from './parameters-extension';
@@ -21,12 +21,11 @@ export interface WriteOnlyToken {
 
 /** Properties of an {@link SsmParameterSecret}. */
 export interface SsmParameterSecretProps {
-  /** The key the parameter is encrypted under, dedicated to this function. */
+  /**
+   * The key the parameter is encrypted under, dedicated to the function that reads it: its
+   * function and target are this secret's.
+   */
   readonly key: SecretKey;
-  /** The function that reads the token. */
-  readonly functionName: string;
-  /** Where the function runs. */
-  readonly target: DeploymentTarget;
   /** The SecureString parameter's name, such as `/my-app/lambda/api-token`. */
   readonly parameterName: string;
   /**
@@ -38,7 +37,7 @@ export interface SsmParameterSecretProps {
    * Principals that run Terraform on the stack: the AWS provider reads the parameter back with
    * decryption on every refresh, so they may decrypt and encrypt through SSM, for this parameter
    * only. Never the account's root user, which a key policy reads as the whole account.
-   * @default the identity that runs Terraform ({@link DeploymentTarget.deployerArn}), which
+   * @default the identity that runs Terraform (the target's `deployerArn`), which
    * Terraform refuses when it is the account's root user
    */
   readonly terraformRunnerArns?: readonly string[];
@@ -71,6 +70,7 @@ const PLACEHOLDER: WriteOnlyToken = { value: SECRET_PLACEHOLDER, version: 1 };
  * runs Terraform do both; the role's own policy binds the role to the function.
  */
 export class SsmParameterSecret extends Construct implements FunctionSecret {
+  readonly functionName: string;
   readonly handlerEntry: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly externallyManagedEnvironment: readonly string[] = [];
@@ -85,7 +85,9 @@ export class SsmParameterSecret extends Construct implements FunctionSecret {
   constructor(scope: Construct, id: string, props: SsmParameterSecretProps) {
     super(scope, id);
     this.#props = props;
-    const { key, target, parameterName, extensionLayerArn } = props;
+    const { key, parameterName, extensionLayerArn } = props;
+    const { target } = key;
+    this.functionName = key.functionName;
     const delivery: SsmParameterDelivery = props.writeOnlyToken ? 'write-only' : 'out-of-band';
     const token = props.writeOnlyToken ?? PLACEHOLDER;
     this.parameter = new SsmParameter(this, 'parameter', {
@@ -135,7 +137,7 @@ export class SsmParameterSecret extends Construct implements FunctionSecret {
       // Bound on GetParameter rather than on kms:Decrypt, which SSM calls on the function's
       // behalf: without GetParameter, another function given this role cannot make SSM decrypt.
       ...functionBinding({
-        functionArn: functionArn(target, props.functionName),
+        functionArn: functionArn(target, this.functionName),
         keyArn: key.key.arn,
         action: 'ssm:GetParameter',
         resource: this.parameter.arn,
@@ -146,7 +148,7 @@ export class SsmParameterSecret extends Construct implements FunctionSecret {
   }
 
   grantTo(role: IamRole): void {
-    const { key, writerArns, terraformRunnerArns, target } = this.#props;
+    const { key, writerArns, terraformRunnerArns } = this.#props;
     key.allow([
       {
         sid: 'FunctionDecryptThroughSsm',
@@ -172,7 +174,7 @@ export class SsmParameterSecret extends Construct implements FunctionSecret {
         // the token anyway; never the whole account.
         sid: 'TerraformThroughSsm',
         effect: 'Allow',
-        principals: principalsOr(terraformRunnerArns, target.deployerArn),
+        principals: principalsOr(terraformRunnerArns, key.target.deployerArn),
         actions: ['kms:Decrypt', 'kms:Encrypt'],
         resources: ['*'],
         condition: this.#throughSsm,

@@ -20,6 +20,21 @@ import type { Architecture } from './parameters-extension';
 /** Who may call a function URL: signed requests of principals allowed to (`AWS_IAM`), or anyone (`NONE`). */
 export type FunctionUrlAuthType = 'AWS_IAM' | 'NONE';
 
+/** Thrown when a {@link UrlFunction} is given the secret of another function, whose policies would name that one. */
+export class SecretOfAnotherFunctionError extends SynthesisInputError {
+  override name = 'SecretOfAnotherFunctionError';
+
+  constructor(
+    readonly functionName: string,
+    readonly secretFunctionName: string,
+  ) {
+    super(
+      `Function "${functionName}" was given the secret of function "${secretFunctionName}": create its SecretKey ` +
+        `with functionName "${functionName}".`,
+    );
+  }
+}
+
 /** Thrown when a {@link UrlFunction} is given neither a handler entry nor a secret whose handler it could use. */
 export class MissingEntryError extends SynthesisInputError {
   override name = 'MissingEntryError';
@@ -111,6 +126,8 @@ export class UrlFunction extends Construct {
     const { functionName, secret } = props;
     const entry = props.entry ?? secret?.handlerEntry;
     if (entry === undefined) throw new MissingEntryError(functionName);
+    if (secret && secret.functionName !== functionName)
+      throw new SecretOfAnotherFunctionError(functionName, secret.functionName);
     const environment = { ...props.environment, ...secret?.environment };
     assertEnvironmentFits(
       functionName,

@@ -17,8 +17,6 @@ export class Method1SampleStack extends SampleStack {
     super(scope, methodOf('method1-sample'), options);
     this.secret = new KmsEnvironmentSecret(this, 'secret', {
       key: this.secretKey,
-      functionName: this.functionName,
-      target: this.target,
       writerArns: options.secretWriterArns,
       terraformToken: isDeliveredOutOfBand(this.method, options) ? undefined : this.tokenVariable(),
     });

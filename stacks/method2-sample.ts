@@ -23,8 +23,6 @@ export class Method2SampleStack extends SampleStack {
     super(scope, methodOf('method2-sample'), options);
     this.secret = new SsmParameterSecret(this, 'secret', {
       key: this.secretKey,
-      functionName: this.functionName,
-      target: this.target,
       parameterName: apiTokenParameterName(options.stage),
       writerArns: options.secretWriterArns,
       terraformRunnerArns: options.terraformRunnerArns,

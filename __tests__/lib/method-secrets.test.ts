@@ -35,22 +35,17 @@ const keyStatements = (json: Json) =>
   Object.fromEntries(
     (
       Object.entries(json.data.aws_iam_policy_document).find(([name]) => name.startsWith('secret-key'))?.[1]
-        .statement as { sid: string }[]
+        .statement as { sid: string; principals: { identifiers: string[] }[] }[]
     ).map((statement) => [statement.sid, statement]),
   );
 
 const kms = (props: Partial<ConstructorParameters<typeof KmsEnvironmentSecret>[2]> = {}) =>
-  synthWith(
-    (stack, key) =>
-      new KmsEnvironmentSecret(stack, 'secret', { key, functionName: 'fn', target: TEST_TARGET, ...props }),
-  );
+  synthWith((stack, key) => new KmsEnvironmentSecret(stack, 'secret', { key, ...props }));
 const ssm = (props: Partial<SsmParameterSecretProps> = {}) =>
   synthWith(
     (stack, key) =>
       new SsmParameterSecret(stack, 'secret', {
         key,
-        functionName: 'fn',
-        target: TEST_TARGET,
         parameterName: '/app/token',
         ...props,
       }),

@@ -3,12 +3,18 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { describe, expect, it } from 'vitest';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { FunctionSecret } from '../../lib/function-secret';
-import { MissingEntryError, UrlFunction, type UrlFunctionProps } from '../../lib/url-function';
+import {
+  MissingEntryError,
+  SecretOfAnotherFunctionError,
+  UrlFunction,
+  type UrlFunctionProps,
+} from '../../lib/url-function';
 
 /** A secret of fixed parts, which records the role it was granted to. */
 function fakeSecret(parts: Partial<FunctionSecret> = {}): FunctionSecret & { granted: IamRole[] } {
   const granted: IamRole[] = [];
   return {
+    functionName: 'fn',
     handlerEntry: 'functions/method1-sample/index.ts',
     environment: { SECRET_NAME: 'name' },
     externallyManagedEnvironment: [],
@@ -152,6 +158,12 @@ describe('UrlFunction', () => {
       const { json } = synthFunction({ layers: ['own'], secret: fakeSecret({ layers: ['secret'] }) });
       expect(only(json.resource.aws_lambda_function).layers).toEqual(['own', 'secret']);
     });
+  });
+
+  it('refuses the secret of another function, naming both', () => {
+    const other = () => synthFunction({ secret: fakeSecret({ functionName: 'other' }) });
+    expect(other).toThrow(SecretOfAnotherFunctionError);
+    expect(other).toThrow('Function "fn" was given the secret of function "other"');
   });
 
   it('refuses a function with neither an entry nor a secret, naming the function', () => {
