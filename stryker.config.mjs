@@ -11,9 +11,12 @@ export default {
   // The handler library, and the code that writes the stacks' policies.
   mutate: [
     'functions/shared/**/*.ts',
+    'lib/function-secret.ts',
+    'lib/kms-environment-secret.ts',
     'lib/secret-key.ts',
-    'lib/sample-stack.ts',
+    'lib/ssm-parameter-secret.ts',
     'lib/url-function.ts',
+    'stacks/sample-stack.ts',
     'stacks/method1-sample.ts',
     'stacks/method2-sample.ts',
   ],

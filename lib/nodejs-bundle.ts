@@ -18,7 +18,6 @@ import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { buildSync, version, type BuildOptions } from 'esbuild';
 import { esbuildTarget, LAMBDA_RUNTIME, type NodejsRuntime } from './lambda-runtime';
-import { PROJECT_ROOT } from './project-root';
 
 /**
  * How a bundle becomes the function's zip: `archive`, by the archive provider's `archive_file`
@@ -28,7 +27,10 @@ export type Packaging = 'archive' | 'asset';
 
 /** Properties of a {@link NodejsBundle}. */
 export interface NodejsBundleProps {
-  /** Entry file relative to the project root, e.g. `functions/method1-sample/index.ts`. */
+  /**
+   * The handler's source file, relative to `root` (`functions/my-handler.ts`) or absolute (a
+   * shipped handler's, {@link handlerEntry}); its imports resolve from its own folder.
+   */
   readonly entry: string;
   /** Name of the deployment package; the zip of the `archive` packaging is `dist/<name>.zip`. */
   readonly name: string;
@@ -40,8 +42,9 @@ export interface NodejsBundleProps {
    */
   readonly packaging?: Packaging;
   /**
-   * The project that holds `entry` and the bundle cache (`.local/bundles`).
-   * @default the project root, the folder of `cdktf.json`
+   * The project whose packages the bundle takes and that keeps the bundle cache
+   * (`.local/bundles`); the zip holds paths relative to it, never absolute ones.
+   * @default the folder the app runs in: the folder of `cdktf.json` under `cdktf synth`
    */
   readonly root?: string;
 }
@@ -312,9 +315,9 @@ function store(code: Uint8Array, bundles: string): string {
  * new build. Not the OS temp dir: on a shared machine another user could plant a bundle or a
  * manifest there, and it would be deployed.
  *
- * @param root - The project that holds `entry` and the bundles; another one only in tests.
+ * @param root - The project that holds the bundles, and `entry` unless it is absolute.
  */
-export function bundle(entry: string, runtime: NodejsRuntime, root: string = PROJECT_ROOT): string {
+export function bundle(entry: string, runtime: NodejsRuntime, root: string = process.cwd()): string {
   const options = {
     ...BUNDLE_OPTIONS,
     target: esbuildTarget(runtime),

@@ -1,12 +1,12 @@
 /**
  * The sample stacks' options, re-exported from where each job lives, so that importers keep one
- * path (`lib/config`):
- * - lib/options/schema.ts: each option declared once; the type, defaults and names derive from it;
- * - lib/options/parsers.ts: the kinds of value and their parsers;
- * - lib/options/checks.ts: the checks across options, and the values derived from several;
- * - lib/options/read.ts: reading the environment and the cdktf context, and the typo check;
- * - lib/options/errors.ts: what synthesis throws for them, under {@link SynthesisInputError};
- * - lib/options/docs.ts: help's option table and docs/configuration.md.
+ * path (`stacks/config`):
+ * - stacks/options/schema.ts: each option declared once; the type, defaults and names derive from it;
+ * - stacks/options/parsers.ts: the kinds of value and their parsers;
+ * - stacks/options/checks.ts: the checks across options, and the values derived from several;
+ * - stacks/options/read.ts: reading the environment and the cdktf context, and the typo check;
+ * - stacks/options/errors.ts: what synthesis throws for them, under {@link SynthesisInputError};
+ * - stacks/options/docs.ts: help's option table and docs/configuration.md.
  */
 export { SynthesisInputError } from '../lib/errors';
 export { InvalidOptionError, UnknownOptionError } from './options/errors';

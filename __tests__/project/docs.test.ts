@@ -13,6 +13,7 @@ import { METHODS } from '../../stacks/methods';
 import { CONFIGURATION_PAGE, configurationPage, formatDefault, withHelpOptionsTable } from '../../stacks/options/docs';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { permissionsText, USAGE } from '../../tools/secret/cli';
+import { NPM_SCRIPTS, USER_SCRIPTS } from '../support/npm-scripts';
 
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 const help = read('help');
@@ -22,7 +23,6 @@ const page = read(CONFIGURATION_PAGE);
 const docsPages = readdirSync(join(PROJECT_ROOT, 'docs'))
   .filter((file) => file.endsWith('.md'))
   .map((file) => `docs/${file}`);
-const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
 /** Each option with its default as the docs write it: a list or the empty string as JSON, anything else as it prints. */
 const options = Object.entries(DEFAULT_OPTIONS).map(([option, value]) => [
   option,
@@ -117,14 +117,14 @@ describe('README', () => {
 });
 
 describe('the one list of commands, help', () => {
-  it.each(scripts)('shows how to run the npm script %s', (script) => {
+  it.each(USER_SCRIPTS)('shows how to run the npm script %s', (script) => {
     expect(help).toContain(`  ${npmCommand(script)}`);
   });
 
   it('names no npm script that package.json lacks', () => {
     const named = [...help.matchAll(/^ {2}npm (?:run )?([\w:-]+)/gm)].map(([, script]) => script);
     expect(named.length).toBeGreaterThan(0);
-    expect(named.filter((script) => !scripts.includes(script))).toEqual([]);
+    expect(named.filter((script) => !NPM_SCRIPTS.includes(script))).toEqual([]);
   });
 
   it('the check finds a command table, and not a row that names a command in its text', () => {

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { NPM_SCRIPTS, USER_SCRIPTS } from '../support/npm-scripts';
 
 /** The longest the README may be, in lines: what a newcomer reads in five minutes. */
 const README_MAX_LINES = 200;
@@ -22,7 +23,6 @@ const MARKDOWN_FILES = [
     .filter((file) => file.endsWith('.md'))
     .map((file) => `docs/${file}`),
 ];
-const scripts = Object.keys(JSON.parse(read('package.json')).scripts as Record<string, string>);
 
 /** The lines of a text, without its trailing newline. */
 function lineCount(text: string): number {
@@ -115,7 +115,7 @@ describe.each(MARKDOWN_FILES)('%s', (file) => {
   });
 
   it('runs only npm scripts that package.json holds', () => {
-    expect(scriptsMentioned(markdown).filter((script) => !scripts.includes(script))).toEqual([]);
+    expect(scriptsMentioned(markdown).filter((script) => !NPM_SCRIPTS.includes(script))).toEqual([]);
   });
 });
 
@@ -123,10 +123,10 @@ describe('the npm scripts', () => {
   const documented = new Set([...MARKDOWN_FILES.map(read), read('help')].flatMap(scriptsMentioned));
 
   it('help runs only npm scripts that package.json holds', () => {
-    expect(scriptsMentioned(read('help')).filter((script) => !scripts.includes(script))).toEqual([]);
+    expect(scriptsMentioned(read('help')).filter((script) => !NPM_SCRIPTS.includes(script))).toEqual([]);
   });
 
-  it.each(scripts)('%s is documented', (script) => {
+  it.each(USER_SCRIPTS)('%s is documented', (script) => {
     expect(documented.has(script)).toBe(true);
   });
 });

@@ -102,7 +102,7 @@ export const OPTIONS = {
     default: 'ap-northeast-1',
     doc: 'AWS region of every resource',
     values: 'an AWS region',
-    details: 'A region this project does not know (`lib/aws-regions.ts`) only warns, since AWS adds regions.',
+    details: 'A region this project does not know (`stacks/aws-regions.ts`) only warns, since AWS adds regions.',
     parse: regionName,
   }),
   targetUrl: custom({

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV, PARAMETERS_EXTENSION } from '../../functions/shared/contract';
+import { HANDLER_SOURCES } from '../../lib/handlers';
 import { DEFAULT_OPTIONS } from '../../stacks/config';
 import { STACK_NAMES, type StackName } from '../../stacks/methods';
 import { emulatorEnvironment } from '../local/emulator';
@@ -42,7 +43,7 @@ export interface ExtensionEndpoint {
 
 /** This project's entries that read through the extension (no SDK), per method that has one. */
 const EXTENSION_ENTRIES: Partial<Record<StackName, string>> = {
-  'method2-sample': 'functions/method2-sample/extension.ts',
+  'method2-sample': HANDLER_SOURCES.ssmParameterExtension,
 };
 
 /** What every handler needs to reach the stand-ins: the secret they hold and where the upstream is. */

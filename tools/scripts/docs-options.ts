@@ -1,6 +1,6 @@
 /**
  * `npm run docs:options`: writes the option documentation that the option schema
- * (lib/options/schema.ts) derives, help's option table and docs/configuration.md, and says which
+ * (stacks/options/schema.ts) derives, help's option table and docs/configuration.md, and says which
  * file changed. A test fails while either differs from the schema.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
