@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, MAX_UPSTREAM_TIMEOUT_MS, OPTIONS, optionEnvName } from '../../stacks/config';
 import { METHODS } from '../../stacks/methods';
-import { CONFIGURATION_PAGE, configurationPage, formatDefault, withHelpOptionsTable } from '../../stacks/options/docs';
+import {
+  CONFIGURATION_PAGE,
+  configurationPage,
+  withHelpOptionsTable,
+  withReadmeOptionsTable,
+} from '../../stacks/options/docs';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { permissionsText, USAGE } from '../../tools/secret/cli';
 import { NPM_SCRIPTS, USER_SCRIPTS } from '../support/npm-scripts';
@@ -96,17 +101,16 @@ describe('README', () => {
     expect(readmeSection('Configuration')).toContain(`](${CONFIGURATION_PAGE})`);
   });
 
-  /** The README's option lines: `| \`name\` | \`default\` | what it sets |`, as the option schema gives them. */
-  const optionLines = Object.entries(OPTIONS).map(
-    ([name, option]) =>
-      `| \`${name}\` | \`${formatDefault(option.default)}\` | ${option.stacks === 'all' ? '' : `${option.stacks.join(', ')}: `}${option.doc} |`,
-  );
+  it('holds the option table the option schema writes (npm run docs:options)', () => {
+    expect(readme, 'run npm run docs:options').toBe(withReadmeOptionsTable(readme));
+  });
 
-  it('gives every option one line, its default and its doc as the option schema does, in its order', () => {
-    const rows = readmeSection('Configuration')
-      .split('\n')
-      .filter((line) => line.startsWith('| `'));
-    expect(rows, 'copy the lines from the option schema').toEqual(optionLines);
+  it('finds a stale option table (the check can fail)', () => {
+    const stale = withReadmeOptionsTable(readme).replace(
+      '| `region` | `ap-northeast-1` |',
+      '| `region` | `us-east-1` |',
+    );
+    expect(withReadmeOptionsTable(stale)).not.toBe(stale);
   });
 
   it('leaves the commands to help, which it points at, and holds no command table of its own', () => {

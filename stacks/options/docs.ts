@@ -1,7 +1,7 @@
 /**
- * The option documentation derived from {@link OPTIONS}: help's option table and the
- * configuration page, docs/configuration.md. `npm run docs:options` writes both; a test fails
- * when either file differs from what these functions give.
+ * The option documentation derived from {@link OPTIONS}: help's option table, the README's
+ * and the configuration page, docs/configuration.md. `npm run docs:options` writes all three; a
+ * test fails when a file differs from what these functions give.
  */
 import type { OptionSpec } from './parsers';
 import { OPTION_ENV_PREFIX, OPTION_NAMES, OPTIONS, optionEnvName, type OptionName } from './schema';
@@ -68,6 +68,37 @@ export function withHelpOptionsTable(help: string): string {
   if (start < 0) throw new Error('help has no "Options (" section for the option table');
   const end = lines.findIndex((line, index) => index > start && line.trim() === '');
   return [...lines.slice(0, start), helpOptionsTable(), ...lines.slice(end < 0 ? lines.length : end)].join('\n');
+}
+
+/** Where the README's option table starts and ends; `npm run docs:options` writes what is between. */
+export const README_OPTIONS_MARKERS = [
+  '<!-- option table: written by npm run docs:options -->',
+  '<!-- end of option table -->',
+] as const;
+
+/** The README's option table: each option in one line, its default and its doc, in the schema's order. */
+export function readmeOptionsTable(): string {
+  return [
+    '| option | default | what it sets |',
+    '| --- | --- | --- |',
+    ...OPTION_NAMES.map((name) => {
+      const option = spec(name);
+      return `| \`${name}\` | \`${formatDefault(option.default)}\` | ${cell(`${stacksPrefix(option)}${option.doc}`)} |`;
+    }),
+  ].join('\n');
+}
+
+/**
+ * `readme` with its option table replaced by {@link readmeOptionsTable}, between the
+ * {@link README_OPTIONS_MARKERS}.
+ * @throws Error when `readme` lacks either marker
+ */
+export function withReadmeOptionsTable(readme: string): string {
+  const [begin, end] = README_OPTIONS_MARKERS;
+  const start = readme.indexOf(begin);
+  const stop = readme.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`README.md has no option table between "${begin}" and "${end}"`);
+  return `${readme.slice(0, start + begin.length)}\n\n${readmeOptionsTable()}\n\n${readme.slice(stop)}`;
 }
 
 /** Text for a Markdown table cell: no line break, no bare `|`. */

@@ -1,11 +1,16 @@
 /**
  * `npm run docs:options`: writes the option documentation that the option schema
- * (stacks/options/schema.ts) derives, help's option table and docs/configuration.md, and says which
+ * (stacks/options/schema.ts) derives, help's and the README's option tables and docs/configuration.md, and says which
  * file changed. A test fails while either differs from the schema.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CONFIGURATION_PAGE, configurationPage, withHelpOptionsTable } from '../../stacks/options/docs';
+import {
+  CONFIGURATION_PAGE,
+  configurationPage,
+  withHelpOptionsTable,
+  withReadmeOptionsTable,
+} from '../../stacks/options/docs';
 import { PROJECT_ROOT } from '../../lib/project-root';
 
 /** Writes `text` to `file` (relative to the project root) unless it already holds it; true if written. */
@@ -23,9 +28,10 @@ function update(file: string, text: string): boolean {
   return true;
 }
 
-const help = readFileSync(join(PROJECT_ROOT, 'help'), 'utf8');
+const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 for (const [file, text] of [
-  ['help', withHelpOptionsTable(help)],
+  ['help', withHelpOptionsTable(read('help'))],
+  ['README.md', withReadmeOptionsTable(read('README.md'))],
   [CONFIGURATION_PAGE, configurationPage()],
 ] as const) {
   process.stdout.write(`${file}: ${update(file, text) ? 'written' : 'up to date'}\n`);
