@@ -1,9 +1,10 @@
 /**
- * The AWS SDK client settings both entries pass to their KMS or SSM client: per-attempt
+ * The AWS SDK client settings the entries pass to their KMS, SSM or Secrets Manager client: per-attempt
  * timeouts that make the SDK give up on a stalled connection and retry it, within the budget
  * that SecretProvider allows a fetch (SECRET_FETCH_TIMEOUT_MS in timing-budget.ts).
  */
 import type { KMSClientConfig } from '@aws-sdk/client-kms';
+import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
 import { ATTEMPT_TIMEOUT_MS, MAX_ATTEMPTS } from './timing-budget';
 
@@ -12,7 +13,7 @@ import { ATTEMPT_TIMEOUT_MS, MAX_ATTEMPTS } from './timing-budget';
 export { ATTEMPT_TIMEOUT_MS, MAX_ATTEMPTS };
 
 /**
- * Constructor settings for `KMSClient` and `SSMClient`: `maxAttempts` and the options of the
+ * Constructor settings for `KMSClient`, `SSMClient` and `SecretsManagerClient`: `maxAttempts` and the options of the
  * SDK's default Node.js HTTP handler. Region and credentials are not in it: the SDK reads them
  * from the environment that Lambda sets.
  */
@@ -25,4 +26,4 @@ export const AWS_CLIENT_CONFIG = {
     // keeps waiting. Its TimeoutError is one the retry strategy retries.
     throwOnRequestTimeout: true,
   },
-} satisfies KMSClientConfig & SSMClientConfig;
+} satisfies KMSClientConfig & SSMClientConfig & SecretsManagerClientConfig;

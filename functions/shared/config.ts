@@ -47,6 +47,15 @@ export function readRequiredString(env: Environment, name: string): string {
 }
 
 /**
+ * Reads a variable that may be left out: unset, empty and blank all mean "not given".
+ *
+ * @returns The value without surrounding whitespace, or undefined.
+ */
+export function readOptionalString(env: Environment, name: string): string | undefined {
+  return env[name]?.trim() || undefined;
+}
+
+/**
  * Reads a variable that must hold {@link TARGET_URL_RULE | an absolute https URL without credentials, or http to a loopback host}.
  *
  * @returns The URL as written (trimmed).

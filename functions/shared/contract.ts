@@ -23,6 +23,13 @@ export const ENV = {
   kmsKeyArn: 'KMS_KEY_ARN',
   /** Method 2: name of the SecureString parameter that holds the token. */
   apiTokenParameterName: 'API_TOKEN_PARAMETER_NAME',
+  /** Method 3: ARN or name of the Secrets Manager secret that holds the token. */
+  apiTokenSecretId: 'API_TOKEN_SECRET_ID',
+  /**
+   * Method 3 (optional): the field of the secret's JSON object whose string value is the token;
+   * unset or empty: the whole SecretString is the token.
+   */
+  apiTokenSecretJsonField: 'API_TOKEN_SECRET_JSON_FIELD',
   /** Absolute http(s) URL that the function calls with the token. */
   targetUrl: 'TARGET_URL',
   /** Milliseconds before the upstream call is abandoned (optional). */
@@ -38,7 +45,7 @@ export const ENV = {
 export const KMS_KEY_ARN = /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/([\w-]+)$/;
 
 /**
- * What Method 2's `extension` reader shares with the AWS Parameters and Secrets Lambda Extension,
+ * What the `extension` readers (Methods 2 and 3) share with the AWS Parameters and Secrets Lambda Extension,
  * and so with the stack that configures it and the local stand-in that serves it: the extension's
  * own environment variables, its path and the header that proves a caller runs in the function.
  */
@@ -55,6 +62,12 @@ export const PARAMETERS_EXTENSION = {
   defaultHttpPort: 2773,
   /** GET with `name` and `withDecryption=true`; answers as SSM's GetParameter does. */
   parameterPath: '/systemsmanager/parameters/get',
+  /** GET with `secretId` (its AWSCURRENT version); answers as Secrets Manager's GetSecretValue does. */
+  secretPath: '/secretsmanager/get',
+  /** Seconds the extension caches a secret, 0 to 300 (0 bypasses its cache). */
+  secretsManagerTtlVariable: 'SECRETS_MANAGER_TTL',
+  /** Milliseconds the extension waits for Secrets Manager (0: forever, its default). */
+  secretsManagerTimeoutVariable: 'SECRETS_MANAGER_TIMEOUT_MILLIS',
   /** Must carry the function's session token (AWS_SESSION_TOKEN). */
   tokenHeader: 'X-Aws-Parameters-Secrets-Token',
 } as const;

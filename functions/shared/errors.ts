@@ -30,21 +30,35 @@ export class ConfigurationError extends LambdaSecretsError {
 }
 
 /**
- * The secret still holds the placeholder that the stacks deploy, so nobody has provisioned
- * the real value yet.
+ * Nobody has provisioned the real secret yet: it still holds the placeholder that the stacks
+ * deploy, or its store holds no value at all (a Secrets Manager secret without an AWSCURRENT
+ * version).
  */
 export class SecretNotProvisionedError extends LambdaSecretsError {
   override name = 'SecretNotProvisionedError';
 
-  /** @param source - Where the secret lives, e.g. "SSM parameter /app/token". */
-  constructor(source: string) {
-    super(`The secret held in ${source} has not been provisioned yet: it still holds the placeholder`);
+  /**
+   * @param source - Where the secret lives, e.g. "SSM parameter /app/token".
+   * @param reason - How the store shows it; must not contain a secret.
+   * @param options - `cause`: the store's error that says so, if any.
+   */
+  constructor(source: string, reason = 'it still holds the placeholder', options?: ErrorOptions) {
+    super(`The secret held in ${source} has not been provisioned yet: ${reason}`, options);
   }
 }
 
 /** The secret could not be fetched or decrypted. */
 export class SecretRetrievalError extends LambdaSecretsError {
   override name = 'SecretRetrievalError';
+}
+
+/**
+ * The secret was fetched but is not in the form the function was configured to read: binary
+ * instead of text, or, when a JSON field is configured, not a JSON object holding that field as a
+ * string. Its message names the store and the field, never any part of the value.
+ */
+export class SecretFormatError extends SecretRetrievalError {
+  override name = 'SecretFormatError';
 }
 
 /** The upstream API did not answer within the configured timeout. */

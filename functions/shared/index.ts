@@ -10,6 +10,7 @@ export {
   readHttpUrl,
   readInteger,
   readKmsKeyArn,
+  readOptionalString,
   readRequiredString,
   readUpstreamConfig,
   type Environment,
@@ -19,15 +20,27 @@ export { ENCRYPTION_CONTEXT_KEY, ENV, PARAMETERS_EXTENSION, SECRET_PLACEHOLDER }
 export {
   ConfigurationError,
   LambdaSecretsError,
+  SecretFormatError,
   SecretNotProvisionedError,
   SecretRetrievalError,
   UpstreamRequestError,
   UpstreamTimeoutError,
 } from './errors';
-export { ExtensionSecretProvider, type ExtensionSecretProviderProps } from './extension-secret-provider';
+export {
+  ExtensionSecretProvider,
+  type ExtensionConnectionProps,
+  type ExtensionParameterProps,
+  type ExtensionSecretProps,
+  type ExtensionSecretProviderProps,
+} from './extension-secret-provider';
 export { createHandlerFromEnvironment, type SecretProviderFactory } from './from-environment';
 export { createHandler, type FunctionUrlHandler, type FunctionUrlResponse, type HandlerDependencies } from './handler';
 export { KmsSecretProvider, type KmsCiphertextBinding, type KmsDecryptClient } from './kms-secret-provider';
 export { createLogger, type LogFields, type Logger, type LogLevel, type LogSink } from './logger';
 export { SecretProvider, type SecretProviderOptions } from './secret-provider';
+export {
+  SecretsManagerSecretProvider,
+  type SecretsManagerGetSecretValueClient,
+  type SecretsManagerSecret,
+} from './secrets-manager-secret-provider';
 export { SsmSecretProvider, type SsmGetParameterClient } from './ssm-secret-provider';
