@@ -14,6 +14,10 @@ export const HANDLER_SOURCES = {
   ssmParameter: 'functions/method2-sample/index.ts',
   /** Reads it through the Parameters and Secrets extension, without the SDK ({@link SsmParameterSecret}). */
   ssmParameterExtension: 'functions/method2-sample/extension.ts',
+  /** Reads the Secrets Manager secret named in `API_TOKEN_SECRET_ID` with the AWS SDK ({@link SecretsManagerSecret}). */
+  secretsManager: 'functions/method3-sample/index.ts',
+  /** Reads it through the Parameters and Secrets extension, without the SDK ({@link SecretsManagerSecret}). */
+  secretsManagerExtension: 'functions/method3-sample/extension.ts',
 } as const;
 
 /** A shipped handler's source, by name. */

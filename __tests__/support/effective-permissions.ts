@@ -21,6 +21,13 @@
  * evaluates that condition as AWS does for a key absent from the context (`ArnEquals` never
  * holds, `ArnNotEquals`, `…IfExists` and `Null: true` do), with its own operator semantics, while
  * identity policies keep the key. A test proves it on a statement that requires the key.
+ *
+ * Secrets Manager. A secret's resource policy is the resource policy of a
+ * `secretsmanager:GetSecretValue` request (`StackPolicies.secret`), and the `kms:Decrypt` that
+ * Secrets Manager then makes with the caller's credentials is a KMS request under the key policy,
+ * with `kms:ViaService` and the secret's encryption context. AWS supplies `aws:PrincipalArn` (for a
+ * role session: its role's ARN) to every request, which the simulator does not derive from the
+ * principal: {@link isAllowed} adds it unless a case gives it.
  */
 import { createValidatedPolicy } from '@cloud-copilot/iam-policy';
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
@@ -64,11 +71,30 @@ export function parameterArn(name: string): string {
   return `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${name}`;
 }
 
+/**
+ * The ARN of a Secrets Manager secret in {@link ACCOUNT}: its name, `-` and the 6 random
+ * characters Secrets Manager appends (here a fixed `AbCdEf`).
+ */
+export function secretArn(name: string): string {
+  return `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
+}
+
+/** `aws:PrincipalArn` of `principal`: a role session's role, or the principal itself. */
+export function principalArnOf(principal: string): string {
+  const session = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(principal);
+  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : principal;
+}
+
 /** An IAM policy document. */
 export type IamPolicy = { Version: '2012-10-17'; Statement: Record<string, unknown>[] };
 
 /** What the references of a synthesized stack resolve to, by `<type>.<attribute>`; `deployer` runs Terraform. */
-function references(functionName: string, parameterName: string, deployer: string): Record<string, string> {
+function references(
+  functionName: string,
+  parameterName: string,
+  deployer: string,
+  secretName: string,
+): Record<string, string> {
   const deployerName = deployer.slice(deployer.lastIndexOf('/') + 1);
   return {
     'data.aws_partition.partition': 'aws',
@@ -80,6 +106,8 @@ function references(functionName: string, parameterName: string, deployer: strin
     'aws_kms_key.arn': keyArn(functionName),
     'aws_lambda_function.arn': functionArn(functionName),
     'aws_ssm_parameter.arn': parameterArn(parameterName),
+    'aws_secretsmanager_secret.arn': secretArn(secretName),
+    'aws_secretsmanager_secret.id': secretArn(secretName),
     'aws_cloudwatch_log_group.arn': `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${functionName}`,
   };
 }
@@ -99,8 +127,11 @@ function resolve(value: string, known: Record<string, string>): string {
 /** A synthesized `aws_iam_policy_document` as IAM JSON, its references resolved. */
 function toIamPolicy(document: any, known: Record<string, string>): IamPolicy {
   const each = (values: string[]) => values.map((value) => resolve(value, known));
+  // A principal of type "*" is everyone: `"Principal": "*"`, as the provider writes it.
   const principals = (list: any[]) =>
-    Object.fromEntries(list.map((principal: any) => [principal.type, each(principal.identifiers)]));
+    list.some((principal: any) => principal.type === '*')
+      ? '*'
+      : Object.fromEntries(list.map((principal: any) => [principal.type, each(principal.identifiers)]));
   return {
     Version: '2012-10-17',
     Statement: document.statement.map((statement: any) => ({
@@ -133,11 +164,28 @@ export interface StackPolicies {
   readonly execution: IamPolicy;
   /** The key policy of the stack's key. */
   readonly key: IamPolicy;
+  /** The resource policy of the stack's Secrets Manager secret, if it has one. */
+  readonly secret?: IamPolicy;
+}
+
+/** The policy document of the secret's resource policy (`aws_secretsmanager_secret_policy`, or the secret's `policy`), if any. */
+export function secretPolicyDocument(json: TerraformJson): any {
+  const holders = [
+    ...Object.values(json.resource.aws_secretsmanager_secret_policy ?? {}),
+    ...Object.values(json.resource.aws_secretsmanager_secret ?? {}),
+  ];
+  const policies = holders.map((holder) => holder.policy).filter((policy): policy is string => Boolean(policy));
+  if (policies.length > 1) throw new Error(`expected one secret resource policy, found ${policies.length}`);
+  if (policies.length === 0) return undefined;
+  const reference = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(policies[0]);
+  if (!reference) throw new Error('the secret resource policy is not a policy document of the stack');
+  return json.data?.aws_iam_policy_document?.[reference[1]];
 }
 
 /**
- * The execution and key policies of a synthesized stack, as IAM JSON, for the function
- * `functionName`, Method 2's `parameterName`, deployed by `deployer`.
+ * The execution, key and secret policies of a synthesized stack, as IAM JSON, for the function
+ * `functionName`, Method 2's `parameterName`, deployed by `deployer`. A secret's ARN is
+ * {@link secretArn} of its name.
  */
 export function stackPolicies(
   json: TerraformJson,
@@ -145,11 +193,17 @@ export function stackPolicies(
   parameterName = '/none',
   deployer = DEPLOYER,
 ): StackPolicies {
-  const known = references(functionName, parameterName, deployer);
+  const secretName: string = Object.values(json.resource.aws_secretsmanager_secret ?? {})[0]?.name ?? '/none';
+  const known = references(functionName, parameterName, deployer, secretName);
   const [execution] = identityPolicies(json).filter((doc) =>
     doc.statement.some((statement: any) => statement.actions.includes('logs:PutLogEvents')),
   );
-  return { execution: toIamPolicy(execution, known), key: toIamPolicy(keyPolicy(json), known) };
+  const secret = secretPolicyDocument(json);
+  return {
+    execution: toIamPolicy(execution, known),
+    key: toIamPolicy(keyPolicy(json), known),
+    ...(secret ? { secret: toIamPolicy(secret, known) } : {}),
+  };
 }
 
 /** A request to evaluate, and the policies around it. */
@@ -162,7 +216,7 @@ export interface PermissionRequest {
   readonly context?: Record<string, string>;
   /** The caller's identity policies. */
   readonly identityPolicies: readonly IamPolicy[];
-  /** The resource's policy: a key policy for KMS; SSM parameters have none. */
+  /** The resource's policy: a key policy for KMS, a secret's policy for Secrets Manager; SSM parameters have none. */
   readonly resourcePolicy?: IamPolicy;
 }
 
@@ -206,7 +260,7 @@ function simulation(request: PermissionRequest, resourcePolicy: unknown): Simula
       principal: request.principal,
       action: request.action,
       resource: { resource: request.resource, accountId: account },
-      contextVariables: request.context ?? {},
+      contextVariables: { 'aws:PrincipalArn': principalArnOf(request.principal), ...request.context },
     },
     identityPolicies: request.identityPolicies.map((policy, index) => ({ name: `identity-${index}`, policy })),
     serviceControlPolicies: [],
