@@ -13,11 +13,15 @@
  * reading with the API's answer.
  *
  * Policies walked: every `aws_iam_policy_document` (its kind told by the attribute that uses it:
- * an IAM policy's `policy` is an identity policy; a role's `assume_role_policy`, a key's `policy`
- * and any other resource's are resource-based), any policy written as JSON in a `policy` or
- * `assume_role_policy` attribute, each `aws_lambda_permission` (whose arguments AWS turns into
- * conditions) and each policy-bearing resource of a CloudFormation template in
- * `aws_cloudformation_stack.template_body`. Whatever the rule cannot read fails it.
+ * an IAM policy's `policy` is an identity policy; a role's `assume_role_policy`, a key's `policy`,
+ * a Secrets Manager secret's resource policy (`aws_secretsmanager_secret_policy.policy`, or the
+ * secret's own `policy` argument) and any other resource's are resource-based), any policy written
+ * as JSON in a `policy` or `assume_role_policy` attribute, each `aws_lambda_permission` (whose
+ * arguments AWS turns into conditions) and each policy-bearing resource of a CloudFormation
+ * template in `aws_cloudformation_stack.template_body`. Whatever the rule cannot read fails it. The
+ * secret's policy needs no rule of its own: like a key's, it is a resource's `policy` attribute
+ * (__tests__/lib/secrets-manager-secret.test.ts proves both forms are walked, and that
+ * `lambda:SourceFunctionArn` in it fails the rule).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
