@@ -10,7 +10,6 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { lookUpDeploymentTarget } from '../../lib/deployment-target';
-import { handlerEntry } from '../../lib/handlers';
 import { SecretKey } from '../../lib/secret-key';
 import {
   KEY_VALIDATION_VERSION_ID,
@@ -54,8 +53,7 @@ function synth(props: Partial<SecretsManagerSecretProps> = {}): TerraformJson {
   const target = lookUpDeploymentTarget(stack, REGION);
   const key = new SecretKey(stack, 'secret-key', { functionName: FN, target });
   const secret = new SecretsManagerSecret(stack, 'secret', { key, secretName: SECRET_NAME, ...props });
-  // Bundled from Method 2's handler: the policies do not depend on the handler.
-  new UrlFunction(stack, 'function', { functionName: FN, secret, entry: handlerEntry('ssmParameter') });
+  new UrlFunction(stack, 'function', { functionName: FN, secret });
   const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
   assertValidConditionKeys(FN, json);
   return json;

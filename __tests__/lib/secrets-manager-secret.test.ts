@@ -33,16 +33,12 @@ const SECRET_ARN = /^\$\{aws_secretsmanager_secret\.[\w-]+\.arn\}$/;
 const KEY_ARN = /^\$\{aws_kms_key\.[\w-]+\.arn\}$/;
 const ROLE_ARN = /^\$\{aws_iam_role\.[\w-]+\.arn\}$/;
 
-/**
- * A stack with a key, the secret and a function that reads it, as Terraform JSON. The function is
- * bundled from Method 2's handler: what is checked here is the secret's part, and the function
- * runs `secret.handlerEntry` unless given another.
- */
+/** A stack with a key, the secret and a function that reads it, as Terraform JSON. */
 function sm(props: Partial<SecretsManagerSecretProps> = {}): { json: Json; secret: SecretsManagerSecret } {
   const stack = new TerraformStack(Testing.app(), 'test');
   const key = new SecretKey(stack, 'secret-key', { functionName: 'fn', target: TEST_TARGET });
   const secret = new SecretsManagerSecret(stack, 'secret', { key, secretName: 'app/token', ...props });
-  new UrlFunction(stack, 'function', { functionName: 'fn', secret, entry: handlerEntry('ssmParameter') });
+  new UrlFunction(stack, 'function', { functionName: 'fn', secret });
   return { json: JSON.parse(Testing.synth(stack)) as Json, secret };
 }
 
