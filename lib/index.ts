@@ -3,7 +3,8 @@
  * synthesizes from the packed package). Nothing here imports the sample (stacks/, tools/):
  * - one construct per method, each attaching a secret to a function ({@link FunctionSecret}):
  *   {@link KmsEnvironmentSecret} (Method 1: KMS ciphertext in the environment) and
- *   {@link SsmParameterSecret} (Method 2: an SSM SecureString), with their key policy
+ *   {@link SsmParameterSecret} (Method 2: an SSM SecureString) and {@link SecretsManagerSecret}
+ *   (Method 3: a Secrets Manager secret whose value Terraform never holds), with their key policy
  *   statements, role statements (the function binding included) and variables;
  * - the constructs they are used with: {@link SecretKey} (a function's own KMS key and its key
  *   policy), {@link UrlFunction} (function, log group, least-privilege role, URL) and
@@ -33,6 +34,14 @@ export {
 export { AWS_MANAGED_LAYER, managedExtensionLayerArn, type Architecture } from './parameters-extension';
 export { KEY_ADMINISTRATION_ACTIONS, SecretKey, type SecretKeyProps } from './secret-key';
 export { keyAliasName, OUT_OF_BAND, SECRET_DELIVERY_TAG, type SsmParameterDelivery } from './secret-names';
+export {
+  DEFAULT_RECOVERY_WINDOW_DAYS,
+  KEY_VALIDATION_VERSION_ID,
+  RecoveryWindowError,
+  SecretsManagerSecret,
+  secretArnPattern,
+  type SecretsManagerSecretProps,
+} from './secrets-manager-secret';
 export { SsmParameterSecret, type SsmParameterSecretProps, type WriteOnlyToken } from './ssm-parameter-secret';
 export { REQUIRED_TERRAFORM_VERSION } from './terraform-version';
 export {

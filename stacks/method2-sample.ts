@@ -27,7 +27,7 @@ export class Method2SampleStack extends SampleStack {
       writerArns: options.secretWriterArns,
       terraformRunnerArns: options.terraformRunnerArns,
       writeOnlyToken: isDeliveredOutOfBand(this.method, options) ? undefined : this.writeOnlyToken(),
-      extensionLayerArn: extensionLayerArn(options),
+      extensionLayerArn: extensionLayerArn(options, 'method2Reader'),
     });
     this.secret.parameter.moveFromId(PARAMETER_ADDRESS_BEFORE_CONSTRUCTS);
     this.urlFunction = this.addFunction(this.secret);

@@ -8,7 +8,7 @@
 import { OUT_OF_BAND } from '../lib/secret-names';
 
 /** Where a method keeps its token at run time; picks the secret CLI's store. */
-export type SecretStoreKind = 'function-environment' | 'ssm-parameter';
+export type SecretStoreKind = 'function-environment' | 'ssm-parameter' | 'secrets-manager';
 
 /** The options that say how a method's token is delivered. */
 export type SecretDeliveryOption = 'method1SecretDelivery' | 'method2SecretDelivery';
@@ -31,6 +31,14 @@ export const DEFAULT_STAGE = '';
  */
 export function stagedStackName(stackName: string, stage: string): string {
   return stage === DEFAULT_STAGE ? stackName : `${stackName}-${stage}`;
+}
+
+/** Name of Method 3's Secrets Manager secret in the default stage: the article's parameter name, as a secret name. */
+export const API_TOKEN_SECRET_NAME = 'sample-app/lambda/sample-api-token';
+
+/** Method 3's secret in `stage`: {@link API_TOKEN_SECRET_NAME}, or `sample-app/<stage>/lambda/sample-api-token`. */
+export function apiTokenSecretName(stage: string): string {
+  return stage === DEFAULT_STAGE ? API_TOKEN_SECRET_NAME : `sample-app/${stage}/lambda/sample-api-token`;
 }
 
 /** Method 2's parameter in `stage`: the article's name, or `/sample-app/<stage>/lambda/sample-api-token`. */
@@ -65,8 +73,11 @@ export interface MethodDefinition {
   readonly summary: string;
   /** Where the token lives at run time, which decides how the secret CLI writes it. */
   readonly secretStore: SecretStoreKind;
-  /** The option that says how the token is delivered: by Terraform, or `out-of-band` by the secret CLI. */
-  readonly deliveryOption: SecretDeliveryOption;
+  /**
+   * The option that says how the token is delivered: by Terraform, or `out-of-band` by the
+   * secret CLI. Absent: always out of band, since Terraform never holds the value.
+   */
+  readonly deliveryOption?: SecretDeliveryOption;
 }
 
 /** Every method, in deployment order. */
@@ -82,6 +93,11 @@ export const METHODS = [
     summary: `SSM SecureString ${API_TOKEN_PARAMETER_NAME}; the environment holds its name`,
     secretStore: 'ssm-parameter',
     deliveryOption: 'method2SecretDelivery',
+  },
+  {
+    stackName: 'method3-sample',
+    summary: `Secrets Manager secret ${API_TOKEN_SECRET_NAME}; the environment holds its ARN`,
+    secretStore: 'secrets-manager',
   },
 ] as const satisfies readonly MethodDefinition[];
 
@@ -106,5 +122,5 @@ export function isDeliveredOutOfBand(
   method: MethodDefinition,
   options: Readonly<Record<SecretDeliveryOption, string>>,
 ): boolean {
-  return options[method.deliveryOption] === OUT_OF_BAND;
+  return method.deliveryOption === undefined || options[method.deliveryOption] === OUT_OF_BAND;
 }

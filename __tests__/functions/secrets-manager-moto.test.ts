@@ -55,9 +55,9 @@ describe('SecretsManagerSecretProvider on moto', () => {
 
   it("keeps moto's ResourceNotFoundException for it as the cause, worded for the missing AWSCURRENT version", async () => {
     const arn = await createSecret();
-    const error = await provider(arn)
+    const error = (await provider(arn)
       .get()
-      .catch((caught: unknown) => caught as Error);
+      .catch((caught: unknown) => caught)) as Error;
     expect([(error.cause as Error).name, (error.cause as Error).message]).toEqual([
       'ResourceNotFoundException',
       "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
@@ -65,9 +65,9 @@ describe('SecretsManagerSecretProvider on moto', () => {
   });
 
   it('says "could not retrieve", not "not provisioned", for a secret that does not exist', async () => {
-    const error = await provider('method3-sample/no-such-secret')
+    const error = (await provider('method3-sample/no-such-secret')
       .get()
-      .catch((caught: unknown) => caught as Error);
+      .catch((caught: unknown) => caught)) as Error;
     expect([error.constructor, (error.cause as Error).message]).toEqual([
       SecretRetrievalError,
       "Secrets Manager can't find the specified secret.",

@@ -275,6 +275,9 @@ describe('condition keys of the synthesized stacks', () => {
         expect.stringMatching(/\(resource policy, aws_kms_key\.[\w-]+\.policy\)$/),
         expect.stringMatching(/\(resource policy, aws_iam_role\.[\w-]+\.assume_role_policy\)$/),
         expect.stringMatching(/\(identity policy, aws_iam_policy\.[\w-]+\.policy\)$/),
+        ...(name.startsWith('method3-sample')
+          ? [expect.stringMatching(/\(resource policy, aws_secretsmanager_secret_policy\.[\w-]+\.policy\)$/)]
+          : []),
         ...(overrides.functionUrlAuthType === 'NONE'
           ? [expect.stringMatching(/^aws_lambda_permission\./), expect.stringMatching(/AWS::Lambda::Permission/)]
           : []),

@@ -219,21 +219,26 @@ describe('extensionLayerArn', () => {
     'arn:aws:lambda:ap-northeast-1:133490724326:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:100';
 
   it('gives no layer with the SDK reader', () => {
-    expect(extensionLayerArn(parseOptions({}))).toBeUndefined();
+    expect(extensionLayerArn(parseOptions({}), 'method2Reader')).toBeUndefined();
   });
 
   it("gives AWS's layer for the default region with the extension reader", () => {
-    expect(extensionLayerArn(parseOptions({ method2Reader: 'extension' }))).toBe(TOKYO_X86);
+    expect(extensionLayerArn(parseOptions({ method2Reader: 'extension' }), 'method2Reader')).toBe(TOKYO_X86);
   });
 
   it('follows the architecture', () => {
-    expect(extensionLayerArn(parseOptions({ method2Reader: 'extension', architecture: 'arm64' }))).toBe(TOKYO_ARM);
+    expect(
+      extensionLayerArn(parseOptions({ method2Reader: 'extension', architecture: 'arm64' }), 'method2Reader'),
+    ).toBe(TOKYO_ARM);
   });
 
   it('gives the layer the user named', () => {
     const arn = 'arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:101';
     expect(
-      extensionLayerArn(parseOptions({ method2Reader: 'extension', region: 'eu-west-1', extensionLayerArn: arn })),
+      extensionLayerArn(
+        parseOptions({ method2Reader: 'extension', region: 'eu-west-1', extensionLayerArn: arn }),
+        'method2Reader',
+      ),
     ).toBe(arn);
   });
 
@@ -263,7 +268,7 @@ describe('extensionLayerArn', () => {
 
   it('refuses a layer while the SDK reader would ignore it', () => {
     expect(() => parseOptions({ extensionLayerArn: TOKYO_X86 }, { extensionLayerArn: 'cdktf.json context' })).toThrow(
-      'Invalid option "extensionLayerArn" (set in cdktf.json context): expected no layer while method2Reader is "sdk"',
+      'Invalid option "extensionLayerArn" (set in cdktf.json context): expected no layer while method2Reader and method3Reader are "sdk" (set either to extension to use it)',
     );
   });
 });

@@ -15,7 +15,7 @@ import { STORE_CLASSES } from '../../tools/secret/stores';
 
 describe('the method registry', () => {
   it('names the stacks in deployment order', () => {
-    expect(STACK_NAMES).toEqual(['method1-sample', 'method2-sample']);
+    expect(STACK_NAMES).toEqual(['method1-sample', 'method2-sample', 'method3-sample']);
   });
 
   it('gives every method a stack class and every kind of secret store a store class', () => {
@@ -28,15 +28,15 @@ describe('the method registry', () => {
   });
 
   it('tells a stack name from anything else', () => {
-    expect([isStackName('method1-sample'), isStackName('method3-sample'), isStackName('')]).toEqual([
+    expect([isStackName('method1-sample'), isStackName('method4-sample'), isStackName('')]).toEqual([
       true,
       false,
       false,
     ]);
   });
 
-  it('leaves Method 1 to the secret CLI and Method 2 to Terraform by default', () => {
-    expect(METHODS.map((method) => isDeliveredOutOfBand(method, DEFAULT_OPTIONS))).toEqual([true, false]);
+  it('leaves Method 1 to the secret CLI, Method 2 to Terraform and Method 3 always to the secret CLI by default', () => {
+    expect(METHODS.map((method) => isDeliveredOutOfBand(method, DEFAULT_OPTIONS))).toEqual([true, false, true]);
   });
 
   it('follows each method’s own delivery option', () => {
@@ -45,7 +45,7 @@ describe('the method registry', () => {
       method1SecretDelivery: 'terraform',
       method2SecretDelivery: 'out-of-band',
     } as const;
-    expect(METHODS.map((method) => isDeliveredOutOfBand(method, options))).toEqual([false, true]);
+    expect(METHODS.map((method) => isDeliveredOutOfBand(method, options))).toEqual([false, true, true]);
   });
 });
 
@@ -71,7 +71,7 @@ describe('stage names', () => {
     expect(parseStackName(name)).toEqual(expected);
   });
 
-  it.each(['method3-sample', 'method1-sample-', 'method1-sample-Dev', 'method1-sample-dev-x', 'sample'])(
+  it.each(['method4-sample', 'method1-sample-', 'method1-sample-Dev', 'method1-sample-dev-x', 'sample'])(
     'names no stack with %s',
     (name) => {
       expect(parseStackName(name)).toBeUndefined();

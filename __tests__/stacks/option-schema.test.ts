@@ -17,7 +17,7 @@ import type { Architecture } from '../../lib/parameters-extension';
 
 describe('SampleOptions', () => {
   it('keeps the exact value types of each option (checked by the type check)', () => {
-    expect(OPTION_NAMES).toHaveLength(21);
+    expect(OPTION_NAMES).toHaveLength(24);
     expectTypeOf<SampleOptions>().toEqualTypeOf<{
       readonly stage: string;
       readonly backend: 'local' | 's3';
@@ -36,6 +36,9 @@ describe('SampleOptions', () => {
       readonly method1SecretDelivery: 'out-of-band' | 'terraform';
       readonly method2SecretDelivery: 'write-only' | 'out-of-band';
       readonly method2Reader: 'sdk' | 'extension';
+      readonly method3Reader: 'sdk' | 'extension';
+      readonly method3JsonField: string;
+      readonly method3RecoveryDays: 0 | 7 | 8 | 9 | 10 | 14 | 21 | 30;
       readonly extensionLayerArn: string;
       readonly architecture: Architecture;
       readonly secretWriterArns: readonly string[];
@@ -71,8 +74,11 @@ describe('OPTIONS', () => {
       method1SecretDelivery: ['method1-sample'],
       method2SecretDelivery: ['method2-sample'],
       method2Reader: ['method2-sample'],
-      extensionLayerArn: ['method2-sample'],
-      terraformRunnerArns: ['method2-sample'],
+      method3Reader: ['method3-sample'],
+      method3JsonField: ['method3-sample'],
+      method3RecoveryDays: ['method3-sample'],
+      extensionLayerArn: ['method2-sample', 'method3-sample'],
+      terraformRunnerArns: ['method2-sample', 'method3-sample'],
     });
   });
 

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import type { SampleOptions } from '../../stacks/config';
-import { METHODS, type MethodDefinition } from '../../stacks/methods';
+import { METHODS, type MethodDefinition, type StackName } from '../../stacks/methods';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { dataSources, keyPolicy, resources, single, synthStack } from '../support/synth';
 
@@ -18,11 +18,15 @@ const SECURITY_RELEVANT_VALUES = {
 const PUBLIC_URL_CONCURRENCY = '10';
 
 /**
- * Every combination of the options that matter to `method`: its own delivery option, packaging
- * and URL auth (a public one with the concurrency cap it requires).
+ * Every combination of the options that matter to `method`: its own delivery option if it has
+ * one, packaging and URL auth (a public one with the concurrency cap it requires).
  */
 function combinationsFor(method: MethodDefinition): Partial<Record<keyof SampleOptions, string>>[] {
-  const options = ['packaging', 'functionUrlAuthType', method.deliveryOption] as const;
+  const options: (keyof typeof SECURITY_RELEVANT_VALUES)[] = [
+    'packaging',
+    'functionUrlAuthType',
+    ...(method.deliveryOption ? [method.deliveryOption] : []),
+  ];
   return options
     .reduce<Partial<Record<keyof SampleOptions, string>>[]>(
       (combinations, option) =>
@@ -38,11 +42,11 @@ function combinationsFor(method: MethodDefinition): Partial<Record<keyof SampleO
     );
 }
 
-describe.each(METHODS)('$stackName security rules', (method) => {
+describe.each(METHODS)('$stackName security rules', (method: MethodDefinition & { stackName: StackName }) => {
   const combinations = combinationsFor(method);
 
   it('covers every combination of packaging, URL auth and its secret delivery', () => {
-    expect(combinations).toHaveLength(8);
+    expect(combinations).toHaveLength(method.deliveryOption ? 8 : 4);
   });
 
   describe.each(combinations)('with %o', (overrides) => {
@@ -54,17 +58,17 @@ describe.each(METHODS)('$stackName security rules', (method) => {
       expect(text).not.toMatch(/"\/(home|root|tmp|Users|work)\//);
     });
 
-    it('grants no wildcard action, and no wildcard resource outside the key policy', () => {
-      const key = keyPolicy(json);
+    it('grants no wildcard action, and no wildcard resource outside a resource policy', () => {
+      const resourcePolicies = resourcePolicyDocuments(json);
       const statements = dataSources(json, 'aws_iam_policy_document').flatMap((doc) =>
-        doc.statement.map((statement: any) => ({ statement, inKeyPolicy: doc === key })),
+        doc.statement.map((statement: any) => ({ statement, inKeyPolicy: resourcePolicies.includes(doc) })),
       );
       // trust, execution and key policy: the rule below must have something to hold for.
       expect(statements.length).toBeGreaterThanOrEqual(5);
       const wildcards = statements.filter(
         ({ statement, inKeyPolicy }) =>
           statement.actions.some((action: string) => action.includes('*')) ||
-          // In a key policy, "*" is the key itself; anywhere else, and inside an ARN, it is too wide,
+          // In a key policy or a secret's, "*" is the key or the secret itself; anywhere else, and inside an ARN, it is too wide,
           // but for the streams of the function's own log group, which have no other ARN.
           (statement.resources ?? []).some(
             (resource: string) =>
@@ -75,7 +79,7 @@ describe.each(METHODS)('$stackName security rules', (method) => {
       expect(wildcards).toEqual([]);
     });
 
-    it('uses no NotAction or NotPrincipal, NotResource only to widen a Deny, and no "*" principal in any policy', () => {
+    it('uses no NotAction or NotPrincipal, NotResource only to widen a Deny, and a "*" principal only in a Deny', () => {
       const statements = dataSources(json, 'aws_iam_policy_document').flatMap((doc) => doc.statement);
       expect(statements.length).toBeGreaterThan(0);
       const loose = statements.filter(
@@ -83,7 +87,8 @@ describe.each(METHODS)('$stackName security rules', (method) => {
           statement.not_actions ||
           (statement.not_resources && statement.effect !== 'Deny') ||
           statement.not_principals ||
-          (statement.principals ?? []).some((principal: any) => principal.identifiers.includes('*')),
+          ((statement.principals ?? []).some((principal: any) => principal.identifiers.includes('*')) &&
+            statement.effect !== 'Deny'),
       );
       expect(loose).toEqual([]);
     });
@@ -166,10 +171,24 @@ function secretValuesIn(method: MethodDefinition, json: ReturnType<typeof synthS
   if (method.secretStore === 'function-environment') {
     return [single(json, 'aws_lambda_function').environment.variables[ENV.encryptedApiToken]];
   }
+  if (method.secretStore === 'secrets-manager') {
+    return [
+      ...resources(json, 'aws_secretsmanager_secret'),
+      ...resources(json, 'aws_secretsmanager_secret_version'),
+    ].map((secret) => ({ secret_string: secret.secret_string, secret_binary: secret.secret_binary }));
+  }
   return resources(json, 'aws_ssm_parameter').map((parameter) => ({
     value: parameter.value,
     value_wo: parameter.value_wo,
   }));
+}
+
+/** The policy documents of resource policies: the key's, and the secret's (Method 3). */
+function resourcePolicyDocuments(json: ReturnType<typeof synthStack>['json']): unknown[] {
+  const referenced = [...resources(json, 'aws_kms_key'), ...resources(json, 'aws_secretsmanager_secret_policy')]
+    .map((resource) => /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(resource.policy ?? '')?.[1])
+    .filter((name): name is string => name !== undefined);
+  return referenced.map((name) => json.data?.aws_iam_policy_document?.[name]);
 }
 
 /** What {@link secretValuesIn} must find under `overrides`: nothing that could be the token itself. */
@@ -177,6 +196,7 @@ function expectedSecretValue(
   method: MethodDefinition,
   overrides: Partial<Record<keyof SampleOptions, string>>,
 ): unknown {
+  if (method.deliveryOption === undefined) return { secret_string: undefined, secret_binary: undefined };
   const outOfBand = overrides[method.deliveryOption] === 'out-of-band';
   if (method.secretStore === 'function-environment') {
     return outOfBand

@@ -5,6 +5,7 @@ import {
   LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   AddTagsToResourceCommand,
   DeleteParameterCommand,
@@ -84,7 +85,7 @@ function intercept<Client extends object, Intercepted>(
 /** Clients whose every call fails, so a test can tell that none was made. */
 function unreachableClients(): SecretStoreClients {
   const send = () => Promise.reject(new Error('AWS was called'));
-  return { lambda: { send }, kms: { send }, ssm: { send } } as unknown as SecretStoreClients;
+  return { lambda: { send }, kms: { send }, ssm: { send }, secretsManager: { send } } as unknown as SecretStoreClients;
 }
 
 /** Every message of `error` and of its causes. */
@@ -99,7 +100,12 @@ function messages(error: unknown): string[] {
  */
 function recordingClients(): { clients: SecretStoreClients; actions: Set<string> } {
   const actions = new Set<string>();
-  const clients = { lambda: new LambdaClient({}), kms: new KMSClient({}), ssm: new SSMClient({}) };
+  const clients = {
+    lambda: new LambdaClient({}),
+    kms: new KMSClient({}),
+    ssm: new SSMClient({}),
+    secretsmanager: new SecretsManagerClient({}),
+  };
   type Handler = (args: { input: object }) => Promise<unknown>;
   type MiddlewareStack = {
     add(middleware: (next: Handler, context: { commandName: string }) => Handler, options: object): void;
@@ -112,12 +118,15 @@ function recordingClients(): { clients: SecretStoreClients; actions: Set<string>
         actions.add(action);
         if (action === 'ssm:GetParameter' && input.WithDecryption) actions.add('kms:Decrypt');
         if (action === 'ssm:PutParameter' && input.Type === 'SecureString') actions.add('kms:Encrypt');
+        // Secrets Manager encrypts each new version under a data key it generates with the caller's permissions.
+        if (action === 'secretsmanager:PutSecretValue') actions.add('kms:GenerateDataKey');
         return next(args);
       },
       { step: 'initialize' },
     );
   }
-  return { clients: clients, actions };
+  const { secretsmanager, ...others } = clients;
+  return { clients: { ...others, secretsManager: secretsmanager }, actions };
 }
 
 describe.each(STACK_NAMES)('the IAM actions listed for %s (usage text and README)', (stack) => {

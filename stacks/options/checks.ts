@@ -100,12 +100,20 @@ function checkStateOptions(options: SampleOptions, sources: OptionSources): void
   }
 }
 
+/** The options that choose a method's reader: its SDK, or the Parameters and Secrets extension. */
+export type ReaderOption = 'method2Reader' | 'method3Reader';
+
+/** Whether any method reads through the extension under `options`. */
+function anyExtensionReader(options: SampleOptions): boolean {
+  return options.method2Reader === 'extension' || options.method3Reader === 'extension';
+}
+
 /**
- * The extension layer that Method 2's function gets under `options`, or undefined with the SDK
- * reader. Only for options that `parseOptions` accepted.
+ * The extension layer that the function of the method whose reader is `reader` gets under
+ * `options`, or undefined with the SDK reader. Only for options that `parseOptions` accepted.
  */
-export function extensionLayerArn(options: SampleOptions): string | undefined {
-  if (options.method2Reader !== 'extension') return undefined;
+export function extensionLayerArn(options: SampleOptions, reader: ReaderOption): string | undefined {
+  if (options[reader] !== 'extension') return undefined;
   return options.extensionLayerArn === AWS_MANAGED_LAYER
     ? managedExtensionLayerArn(options.region, options.architecture)
     : options.extensionLayerArn;
@@ -115,11 +123,11 @@ export function extensionLayerArn(options: SampleOptions): string | undefined {
 function checkExtensionLayer(options: SampleOptions, sources: OptionSources): void {
   const { extensionLayerArn: arn, region, architecture } = options;
   const source = sources.extensionLayerArn;
-  if (options.method2Reader !== 'extension') {
+  if (!anyExtensionReader(options)) {
     if (arn !== AWS_MANAGED_LAYER) {
       throw new InvalidOptionError(
         'extensionLayerArn',
-        `no layer while method2Reader is "${options.method2Reader}" (set method2Reader=extension to use it)`,
+        'no layer while method2Reader and method3Reader are "sdk" (set either to extension to use it)',
         arn,
         source,
       );

@@ -177,10 +177,33 @@ export const OPTIONS = {
     details:
       "`sdk`: it calls SSM `GetParameter` itself. `extension`: it asks the [AWS Parameters and Secrets Lambda Extension](https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html), a layer beside it, at `http://localhost:2773/systemsmanager/parameters/get?name=…&withDecryption=true` with `X-Aws-Parameters-Secrets-Token: $AWS_SESSION_TOKEN`; its bundle carries no AWS SDK (see [Benchmarks](../README.md#benchmarks)). The stack sets the extension's port, a 2.5 s timeout on its calls to SSM, and turns its cache off (`PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED=FALSE`, `SSM_PARAMETER_STORE_TTL=0`): the function caches the token itself, and a cache in the extension would answer the refetch after a rejected token with that same token for up to 5 minutes. The role, the key policy and their conditions are the same (the extension calls SSM with the function's role). Method 1 always uses the SDK: the extension cannot decrypt a KMS ciphertext.",
   }),
+  method3Reader: oneOf(['sdk', 'extension'] as const, {
+    default: 'sdk',
+    stacks: ['method3-sample'],
+    doc: 'how the function reads the secret; extension: the Parameters and Secrets Lambda Extension layer',
+    details:
+      "`sdk`: it calls Secrets Manager `GetSecretValue` itself. `extension`: it asks the extension at `http://localhost:2773/secretsmanager/get?secretId=…`, with the same cache off and a 2.5 s timeout on its calls to Secrets Manager (`SECRETS_MANAGER_TIMEOUT_MILLIS`), as for Method 2. The role, the key policy and the secret's resource policy are the same (the extension calls Secrets Manager with the function's role).",
+  }),
+  method3JsonField: custom({
+    default: '',
+    stacks: ['method3-sample'],
+    doc: 'the JSON field of the secret that holds the token; "": the whole SecretString',
+    values: '`""`, or a field name (letters, digits, `_`, `-`, `.`; up to 128)',
+    details:
+      'For a secret kept as a JSON object of key/value pairs, as the Secrets Manager console writes them: the token is that field’s string value. A secret that is not a JSON object, or lacks the field, answers 500 with an error that names the secret and the field and quotes no value.',
+    parse: matching(/^$|^[\w.-]{1,128}$/, 'a field name of letters, digits, "_", "-" or "." (up to 128), or ""'),
+  }),
+  method3RecoveryDays: oneOf([0, 7, 8, 9, 10, 14, 21, 30] as const, {
+    default: 7,
+    stacks: ['method3-sample'],
+    doc: 'days a destroyed secret can be restored; 0 deletes it at once',
+    details:
+      'Secrets Manager keeps a deleted secret for this many days (7 to 30), during which no secret of that name can be created: a destroy and a deploy of the same stage then fail. `0` deletes it at once (`ForceDeleteWithoutRecovery`), as the local run does; the token is then gone for good.',
+  }),
   extensionLayerArn: custom({
     default: AWS_MANAGED_LAYER,
-    stacks: ['method2-sample'],
-    doc: `the extension's layer version ARN, with method2Reader=extension; ${AWS_MANAGED_LAYER}: AWS's, known for ${Object.keys(MANAGED_EXTENSION_LAYERS).join(', ')}`,
+    stacks: ['method2-sample', 'method3-sample'],
+    doc: `the extension's layer version ARN, with an extension reader; ${AWS_MANAGED_LAYER}: AWS's, known for ${Object.keys(MANAGED_EXTENSION_LAYERS).join(', ')}`,
     values: `\`${AWS_MANAGED_LAYER}\`, or a layer version ARN`,
     details: `\`${AWS_MANAGED_LAYER}\` is AWS's layer for the region and architecture, which this project knows for ${Object.keys(
       MANAGED_EXTENSION_LAYERS,
@@ -188,7 +211,7 @@ export const OPTIONS = {
       .map((region) => `\`${region}\``)
       .join(
         ', ',
-      )} only (\`lib/parameters-extension.ts\`); for another region, synthesis stops and asks for the ARN (\`aws ssm get-parameter --name /aws/service/aws-parameters-and-secrets-lambda-extension/x86/latest\`, or \`…/arm64/latest\`). An ARN of another region or of the other architecture's layer is refused, and so is any ARN while \`method2Reader=sdk\`.`,
+      )} only (\`lib/parameters-extension.ts\`); for another region, synthesis stops and asks for the ARN (\`aws ssm get-parameter --name /aws/service/aws-parameters-and-secrets-lambda-extension/x86/latest\`, or \`…/arm64/latest\`). An ARN of another region or of the other architecture's layer is refused, and so is any ARN while both \`method2Reader\` and \`method3Reader\` are \`sdk\`.`,
     parse: (raw, refuse) => {
       if (typeof raw !== 'string' || raw.trim() === '') return refuse(`"${AWS_MANAGED_LAYER}" or a layer version ARN`);
       return raw.trim();
@@ -207,8 +230,8 @@ export const OPTIONS = {
   }),
   terraformRunnerArns: principalArns({
     default: [],
-    stacks: ['method2-sample'],
-    doc: 'IAM ARNs that run Terraform, which decrypts via SSM on refresh; []: the identity deploying',
+    stacks: ['method2-sample', 'method3-sample'],
+    doc: "IAM ARNs that run Terraform: Method 2's refresh decrypts via SSM, Method 3's create passes the key check; []: the identity deploying",
     details:
       "The AWS provider reads `aws_ssm_parameter` back with decryption on every refresh (write-only or not), so the key policy lets them decrypt, and encrypt, through SSM for that parameter only. Empty: the identity that runs Terraform (the role behind its session, or the user; the provider looks the role up with `iam:GetRole`), who can change the function and so read the token anyway. A teammate who deploys with another role gets `AccessDenied` on the parameter's refresh, before anything changes: someone already allowed has to list every deploy role of the team here. With the account's root user's credentials Terraform refuses to deploy (the key policy would read root as the whole account): use a role or user, or list the runners here. ARNs must be of the stacks' account (checked by Terraform).",
   }),

@@ -111,6 +111,31 @@ export class KeyAliasMismatchError extends ToolError {
   }
 }
 
+/**
+ * Method 3's secret is encrypted under another key than the one its stack created it with: the
+ * value would be readable under that key's policy, so nothing is written.
+ */
+export class SecretKeyMismatchError extends ToolError {
+  override name = 'SecretKeyMismatchError';
+
+  /**
+   * @param secretId the secret
+   * @param secretKey the key the secret is under
+   * @param stackKeyArn the key the function names in its environment
+   */
+  constructor(
+    readonly secretId: string,
+    readonly secretKey: string,
+    readonly stackKeyArn: string,
+  ) {
+    super(
+      `secret ${secretId} is encrypted under ${secretKey}, not under ${stackKeyArn}, the key its stack ` +
+        'created it with: someone changed it (see UpdateSecret in CloudTrail); nothing was written. ' +
+        'Find out who and why, then npx cdktf deploy restores the key',
+    );
+  }
+}
+
 /** The token read is empty. */
 export class EmptyTokenError extends ToolError {
   override name = 'EmptyTokenError';

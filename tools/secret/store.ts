@@ -4,6 +4,7 @@
  */
 import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ENV, isBearerToken, KMS_KEY_ARN, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { keyAliasName } from '../../lib/secret-names';
@@ -39,6 +40,8 @@ export interface SecretStoreClients {
   readonly kms: KMSClient;
   /** Method 2: reads and writes the parameter. */
   readonly ssm: SSMClient;
+  /** Method 3: reads the secret's metadata and puts its value. */
+  readonly secretsManager: SecretsManagerClient;
 }
 
 /** Where a stack's secret stands; never the secret itself. */
@@ -52,8 +55,8 @@ export interface SecretStatus {
    * it, not only the secret's) or Method 2's parameter; absent when the parameter does not exist.
    */
   readonly lastModified?: Date;
-  /** Method 2: the parameter's version. */
-  readonly version?: number;
+  /** Method 2: the parameter's version; Method 3: the id of the version that is AWSCURRENT. */
+  readonly version?: number | string;
 }
 
 /** The secret of one deployed stack. */

@@ -1,11 +1,13 @@
 /** The secret store of each method, chosen by where the registry says the method keeps its token. */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { methodOf, parseStackName, STACK_NAMES, type SecretStoreKind, type StackName } from '../../stacks/methods';
 import { AWS_CLIENT_LIMITS } from '../common/aws';
 import { UnknownStackError } from './errors';
 import { FunctionEnvironmentSecretStore } from './function-environment-store';
+import { SecretsManagerSecretStore } from './secrets-manager-store';
 import { SsmParameterSecretStore } from './ssm-parameter-store';
 import type { SecretStore, SecretStoreClients, StorePermissions } from './store';
 
@@ -20,6 +22,7 @@ export interface SecretStoreClass {
 export const STORE_CLASSES: { readonly [Kind in SecretStoreKind]: SecretStoreClass } = {
   'function-environment': FunctionEnvironmentSecretStore,
   'ssm-parameter': SsmParameterSecretStore,
+  'secrets-manager': SecretsManagerSecretStore,
 };
 
 /** The store class that keeps the token of `stack`'s method, in any stage. */
@@ -48,5 +51,6 @@ export function createSecretStore(
     lambda: clients.lambda ?? new LambdaClient(config),
     kms: clients.kms ?? new KMSClient(config),
     ssm: clients.ssm ?? new SSMClient(config),
+    secretsManager: clients.secretsManager ?? new SecretsManagerClient(config),
   });
 }
