@@ -64,6 +64,9 @@ export class LocalDeployment {
       targetUrl: settings.targetUrl,
       // Terraform can install only the AWS provider here, so no archive_file.
       packaging: 'asset',
+      // A local deployment is torn down and made again under the same names: a secret kept for
+      // recovery would block the next one's create.
+      method3RecoveryDays: '0',
       ...settings.options,
     };
     this.options = parseOptions(options);
