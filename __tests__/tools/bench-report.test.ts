@@ -20,6 +20,7 @@ import {
   type MeasurementContext,
 } from '../../tools/bench/report';
 import { BENCHMARK_PAGE } from '../../tools/bench/results';
+import { ARTICLE_STYLE_LABEL } from '../../tools/bench/subjects';
 import { fewest, median, NoSamplesError, percentile, ratioOfMediansInterval, worst } from '../../tools/bench/stats';
 import { InvalidEnvironmentVariableError, UsageError } from '../../tools/common/errors';
 
@@ -471,6 +472,26 @@ describe('benchFigures', () => {
     });
     expect(find('coldStartOverhead.method2-sample.extension').value).toBe(71 - 55);
     expect(figures.some((entry) => entry.id.endsWith('.extension'))).toBe(false);
+  });
+
+  it('names the article column as the method says: an article-style baseline where the article shows none', () => {
+    const label = ARTICLE_STYLE_LABEL;
+    const styled = benchFigures(
+      { ...samples, methods: [{ ...method, stack: 'method3-sample', articleLabel: label }] },
+      'app',
+    );
+    const find = (id: string) => styled.find((entry) => entry.id === id)!;
+    expect(find('warmOverhead.p50.method3-sample').comparisons?.[0].label).toBe(label);
+    expect(find('warmStoreCalls.method3-sample').comparisons).toEqual([{ label, value: 1000 }]);
+    expect(find('concurrentStoreCalls.method3-sample').comparisons?.map((entry) => entry.label)).toEqual([
+      'Powertools',
+      label,
+    ]);
+    expect(find('coldStart.method3-sample').comparisons?.map((entry) => entry.label)).toEqual(['Powertools', label]);
+    expect(markdownTable([find('warmOverhead.p90.method3-sample')])).toContain(`≤ 0.5× ${label}`);
+    expect(styled.flatMap((entry) => entry.comparisons ?? []).some((entry) => entry.label === 'the article')).toBe(
+      false,
+    );
   });
 
   it('counts the worst run of warm store calls against the article', () => {

@@ -1,5 +1,6 @@
 /**
- * The article's two handlers, the baseline the benchmark compares this project with, written
+ * The article's two handlers (and, for Method 3, an article-style one: see below), the baseline
+ * the benchmark compares this project with, written
  * in TypeScript as faithfully as that allows: the secret is fetched on every invocation, the
  * client is built once with the region from AWS_KMS_REGION / AWS_SSM_REGION, `handleError`
  * returns `fn(event)` without `await` (so an asynchronous failure escapes it), the answer is
@@ -10,8 +11,16 @@
  * the article's misspelt `https://exmaple.com`; and what the article throws as a string is an
  * Error. The global `fetch` stands in for `node-fetch`. It is not this project's code: it is
  * here to be measured against.
+ *
+ * The article has no Secrets Manager handler: it names Secrets Manager as a place for a secret
+ * and shows Parameter Store. {@link createArticleStyleMethod3Handler} is therefore not the
+ * article's code but its Method 2 with the store swapped, written here for Method 3's baseline:
+ * GetSecretValue on every invocation, no cache, the same `handleError` and `post`, the region
+ * from AWS_SECRETS_MANAGER_REGION (named after the article's AWS_SSM_REGION; the article has no
+ * such variable). The benchmark labels it "article-style", never "the article".
  */
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Environment } from '../../functions/shared/config';
 import type { FunctionUrlHandler } from '../../functions/shared/handler';
@@ -80,4 +89,24 @@ export function createArticleMethod2Handler(env: Environment): () => Promise<Art
     return response.Parameter.Value;
   };
   return handleError(async () => post(targetUrl, await getApiToken(parameterName)));
+}
+
+/**
+ * Not in the article: its Method 2 handler with Secrets Manager in place of SSM, GetSecretValue
+ * of API_TOKEN_SECRET_ID on every invocation; the whole SecretString is the token (the article
+ * would have no JSON field option).
+ */
+export function createArticleStyleMethod3Handler(env: Environment): () => Promise<ArticleResponse> {
+  const region = required(env, 'AWS_SECRETS_MANAGER_REGION');
+  const secretId = required(env, 'API_TOKEN_SECRET_ID');
+  const targetUrl = required(env, 'TARGET_URL');
+  const secretsManagerClient = new SecretsManagerClient({ region });
+  const getApiToken = async (id: string) => {
+    const response = await secretsManagerClient.send(new GetSecretValueCommand({ SecretId: id }));
+    if (!response.SecretString) {
+      throw new ArticleHandlerError(`${id} secret value could not be obtained.`);
+    }
+    return response.SecretString;
+  };
+  return handleError(async () => post(targetUrl, await getApiToken(secretId)));
 }

@@ -1,7 +1,7 @@
 /**
- * A local stand-in for KMS and SSM that the real AWS SDK clients talk to through
- * AWS_ENDPOINT_URL: it speaks the AWS JSON protocol for exactly the two calls the handlers
- * make, KMS Decrypt and SSM GetParameter, and counts them. Unlike the emulator it starts in
+ * A local stand-in for KMS, SSM and Secrets Manager that the real AWS SDK clients talk to through
+ * AWS_ENDPOINT_URL: it speaks the AWS JSON protocol for exactly the three calls the handlers
+ * make, KMS Decrypt, SSM GetParameter and Secrets Manager GetSecretValue, and counts them. Unlike the emulator it starts in
  * milliseconds, answers at once and can stall, so that what the benchmark times is the
  * handlers, not the emulator.
  */
@@ -25,7 +25,7 @@ export const stallFirstAttempts: StallRule = (request) =>
 
 /** How the fake store behaves. */
 export interface FakeStoreOptions {
-  /** The token that Decrypt and GetParameter answer with. */
+  /** The token that Decrypt, GetParameter and GetSecretValue (as its whole SecretString) answer with. */
   readonly secret: string;
   /** The only ciphertext (base64) that Decrypt accepts; any other is an InvalidCiphertextException. */
   readonly ciphertextBase64: string;
@@ -62,6 +62,11 @@ const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** A key ARN of the shape KMS answers with; the account is the documentation's example account. */
 const KEY_ID = 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000';
 
+/** Where a secret named without its ARN lives, in the same example account. */
+const SECRET_ARN_PREFIX = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:';
+/** The one version every secret has. */
+const SECRET_VERSION_ID = '00000000-0000-4000-8000-000000000001';
+
 type Answer = readonly [status: number, body: Record<string, unknown>];
 
 function decrypt(request: Record<string, unknown>, options: FakeStoreOptions): Answer {
@@ -76,9 +81,29 @@ function getParameter(request: Record<string, unknown>, options: FakeStoreOption
   return [200, { Parameter: { Name: request.Name, Type: 'SecureString', Value: options.secret, Version: 1 } }];
 }
 
+/** The AWSCURRENT version of any secret named: the token as its whole SecretString. */
+function getSecretValue(request: Record<string, unknown>, options: FakeStoreOptions): Answer {
+  if (typeof request.SecretId !== 'string' || request.SecretId === '') {
+    return [400, { __type: 'InvalidParameterException', message: 'SecretId is missing' }];
+  }
+  const name = request.SecretId.startsWith('arn:') ? request.SecretId.split(':').slice(6).join(':') : request.SecretId;
+  return [
+    200,
+    {
+      ARN: request.SecretId.startsWith('arn:') ? request.SecretId : `${SECRET_ARN_PREFIX}${name}-AbCdEf`,
+      Name: name,
+      VersionId: SECRET_VERSION_ID,
+      SecretString: options.secret,
+      VersionStages: ['AWSCURRENT'],
+      CreatedDate: 1_764_892_800,
+    },
+  ];
+}
+
 const OPERATIONS: Record<string, (request: Record<string, unknown>, options: FakeStoreOptions) => Answer> = {
   'TrentService.Decrypt': decrypt,
   'AmazonSSM.GetParameter': getParameter,
+  'secretsmanager.GetSecretValue': getSecretValue,
 };
 
 function answer(response: ServerResponse, [status, body]: Answer): void {
@@ -115,7 +140,10 @@ export async function startFakeStore(options: FakeStoreOptions): Promise<FakeSto
         if (!operation) {
           answer(response, [
             400,
-            { __type: 'UnknownOperationException', message: 'Only KMS Decrypt and SSM GetParameter' },
+            {
+              __type: 'UnknownOperationException',
+              message: 'Only KMS Decrypt, SSM GetParameter and Secrets Manager GetSecretValue',
+            },
           ]);
           return;
         }

@@ -4,25 +4,29 @@
  * secret read and cached by Powertools for AWS Lambda's Parameters utility instead of this
  * project's providers. Method 2 uses Powertools' `SSMProvider` (what `getParameter(name,
  * { decrypt: true })` uses, given an SDK client configured as this project's entry configures
- * its own); Method 1 a
+ * its own), Method 3 its `SecretsProvider` (what `getSecret(id)` uses, likewise given the
+ * client; a JSON field read with its `json` transform); Method 1 a
  * provider extending Powertools' `BaseProvider` that calls KMS Decrypt, which is how
  * Powertools documents a custom provider. Each is a function of the environment, so that
  * this file can be imported without running it; the bench builds an entry that calls it with
  * `process.env` at module load, as this project's entries do.
  */
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { AWS_CLIENT_CONFIG } from '../../functions/shared/aws-client-config';
 import {
   readCiphertext,
+  readOptionalString,
   readRequiredString,
   readUpstreamConfig,
   type Environment,
 } from '../../functions/shared/config';
 import { ENCRYPTION_CONTEXT_KEY, ENV } from '../../functions/shared/contract';
-import { SecretRetrievalError } from '../../functions/shared/errors';
+import { SecretFormatError, SecretRetrievalError } from '../../functions/shared/errors';
 import { createHandler, type FunctionUrlHandler } from '../../functions/shared/handler';
 
 /**
@@ -92,4 +96,23 @@ export function createPowertoolsMethod2Handler(env: Environment): FunctionUrlHan
   const name = readRequiredString(env, ENV.apiTokenParameterName);
   const provider = new SSMProvider({ awsSdkV3Client: new SSMClient(AWS_CLIENT_CONFIG) });
   return handlerAround(env, (options) => provider.get(name, { ...options, decrypt: true }));
+}
+
+/**
+ * Method 3 on Powertools: the Secrets Manager secret named in API_TOKEN_SECRET_ID, read by
+ * `SecretsProvider`; with API_TOKEN_SECRET_JSON_FIELD, its JSON parsed by Powertools' `json`
+ * transform and that field taken.
+ */
+export function createPowertoolsMethod3Handler(env: Environment): FunctionUrlHandler {
+  const secretId = readRequiredString(env, ENV.apiTokenSecretId);
+  const jsonField = readOptionalString(env, ENV.apiTokenSecretJsonField);
+  const provider = new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(AWS_CLIENT_CONFIG) });
+  if (jsonField === undefined) return handlerAround(env, (options) => provider.get(secretId, options));
+  return handlerAround(env, async (options) => {
+    const value = await provider.get(secretId, { ...options, transform: 'json' });
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, jsonField)) {
+      throw new SecretFormatError(`The secret ${secretId} has no field ${JSON.stringify(jsonField)}`);
+    }
+    return (value as Record<string, unknown>)[jsonField];
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * The handlers the benchmark measures, for each method: this project's deployment package
- * with its synthesized environment, the Powertools-based equivalent and the article's handler,
- * and for Method 2 its extension entry too; and the floor that only POSTs. Each runs against the
+ * with its synthesized environment, the Powertools-based equivalent and the article's handler
+ * (for Method 3, which the article does not show, an article-style one), and for Methods 2 and 3
+ * their extension entries too; and the floor that only POSTs. Each runs against the
  * fake store and the local upstream (the extension entry against the stand-in for the Parameters
  * and Secrets extension, which reads the fake store), told where they are through the same
  * variables as in the local run.
@@ -19,7 +20,10 @@ import { FLOOR_TOKEN_VARIABLE } from './floor-handler';
 
 /** A handler to run: its bundle, and its environment given the store's endpoint. */
 export interface Subject {
-  /** Whose handler it is, for the table: "this project", "Powertools", "the article", "a bare fetch". */
+  /**
+   * Whose handler it is, for the table: "this project", "Powertools", "the article" (or
+   * {@link ARTICLE_STYLE_LABEL} for a baseline the article does not show), "a bare fetch".
+   */
   readonly label: string;
   readonly bundle: Bundle;
   environment(storeEndpoint: string): Record<string, string>;
@@ -30,6 +34,7 @@ export interface MethodSubjects {
   readonly stack: StackName;
   readonly project: Subject;
   readonly powertools: Subject;
+  /** The article's handler, or for a method it does not show, its pattern applied to that store (see its label). */
   readonly article: Subject;
   /** This project's entry that reads through the Parameters and Secrets extension, for a method that has one. */
   readonly extension?: Subject;
@@ -44,6 +49,7 @@ export interface ExtensionEndpoint {
 /** This project's entries that read through the extension (no SDK), per method that has one. */
 const EXTENSION_ENTRIES: Partial<Record<StackName, string>> = {
   'method2-sample': HANDLER_SOURCES.ssmParameterExtension,
+  'method3-sample': HANDLER_SOURCES.secretsManagerExtension,
 };
 
 /** What every handler needs to reach the stand-ins: the secret they hold and where the upstream is. */
@@ -59,17 +65,46 @@ export interface Stage {
 /** The key every handler names; the fake store does not check it. */
 const FAKE_STORE_KEY_ARN = 'arn:aws:kms:ap-northeast-1:000000000000:key/bench';
 
-/** The factories the comparison handlers are built from, and the article's region variable, per method. */
-const COMPARISONS: Record<StackName, { powertools: string; article: string; articleRegionVariable: string }> = {
+/** The article's handlers, as the table names them. */
+export const ARTICLE_LABEL = 'the article';
+/**
+ * A baseline the article does not show: its pattern (the secret fetched on every call, no cache)
+ * applied to another store, written in tools/bench/article-handlers.ts.
+ */
+export const ARTICLE_STYLE_LABEL = 'article-style (not in the article)';
+
+/** How a method's comparison handlers are built. */
+interface Comparisons {
+  /** The factory of tools/bench/powertools-handlers.ts. */
+  readonly powertools: string;
+  /** The factory of tools/bench/article-handlers.ts. */
+  readonly article: string;
+  /** The variable the article's handler reads its region from. */
+  readonly articleRegionVariable: string;
+  /** {@link ARTICLE_LABEL}, or {@link ARTICLE_STYLE_LABEL} where the article shows no such handler. */
+  readonly articleLabel: string;
+}
+
+/** The factories the comparison handlers are built from, the article's region variable and its label, per method. */
+const COMPARISONS: Record<StackName, Comparisons> = {
   'method1-sample': {
     powertools: 'createPowertoolsMethod1Handler',
     article: 'createArticleMethod1Handler',
     articleRegionVariable: 'AWS_KMS_REGION',
+    articleLabel: ARTICLE_LABEL,
   },
   'method2-sample': {
     powertools: 'createPowertoolsMethod2Handler',
     article: 'createArticleMethod2Handler',
     articleRegionVariable: 'AWS_SSM_REGION',
+    articleLabel: ARTICLE_LABEL,
+  },
+  // The article shows Parameter Store only: its Method 2 with Secrets Manager in place of SSM.
+  'method3-sample': {
+    powertools: 'createPowertoolsMethod3Handler',
+    article: 'createArticleStyleMethod3Handler',
+    articleRegionVariable: 'AWS_SECRETS_MANAGER_REGION',
+    articleLabel: ARTICLE_STYLE_LABEL,
   },
 };
 
@@ -131,7 +166,7 @@ export function methodSubjects(
       ...awsEnvironment(storeEndpoint, stack),
       ...functionEnvironment,
     });
-    const { powertools, article, articleRegionVariable } = COMPARISONS[stack];
+    const { powertools, article, articleRegionVariable, articleLabel } = COMPARISONS[stack];
     const extensionEntry = EXTENSION_ENTRIES[stack];
     return {
       stack,
@@ -157,7 +192,7 @@ export function methodSubjects(
         environment,
       },
       article: {
-        label: 'the article',
+        label: articleLabel,
         bundle: buildBundle('tools/bench/article-handlers', article, join(workDirectory, stack, 'article')),
         environment: (storeEndpoint) => ({
           ...environment(storeEndpoint),

@@ -47,7 +47,7 @@ export function timeAppSynth(outdir: string): Promise<number> {
   return seconds(() => run('/bin/sh', ['-c', app], { env, timeoutMs: SYNTH_TIMEOUT_MS }));
 }
 
-/** Seconds `npx cdktf synth` takes to synthesize both stacks into `outdir`. */
+/** Seconds `npx cdktf synth` takes to synthesize every stack into `outdir`. */
 export function timeCdktfSynth(outdir: string): Promise<number> {
   return seconds(() =>
     run('npx', ['cdktf', 'synth', '--output', outdir], {
@@ -58,7 +58,7 @@ export function timeCdktfSynth(outdir: string): Promise<number> {
 }
 
 /**
- * Synthesizes both stacks into `outdir` with `packaging=asset`, under which the synthesis itself
+ * Synthesizes every stack into `outdir` with `packaging=asset`, under which the synthesis itself
  * writes the deployment packages (zips) that the local run deploys and the benchmark runs.
  */
 export async function synthesizeDeploymentPackages(outdir: string): Promise<void> {

@@ -1,15 +1,17 @@
 /**
  * `npm run bench`: measures what the README and issues #10 and #16 promise, side by side in one
  * run (absolute times are noisy on small machines, so each figure is compared within the run,
- * the handlers taking turns): the local run, synthesis, and this project's handlers (Method 2's
- * extension entry too) against the article's, a Powertools-based equivalent and the floor (a
- * bare fetch with the token in hand), on a fake store and a local upstream. Prints the table, rewrites it in docs/benchmarks.md with `benchmarks.json`, and exits 1
+ * the handlers taking turns): the local run, synthesis, and this project's handlers (the extension
+ * entries of Methods 2 and 3 too) against the article's (Method 3's article-style: the article shows
+ * no Secrets Manager handler), a Powertools-based equivalent and the floor (a bare fetch with the
+ * token in hand), on a fake store and a local upstream. Prints the table, rewrites it in docs/benchmarks.md with `benchmarks.json`, and exits 1
  * when a target is missed. `-- --quick` makes one short round and writes nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { LAMBDA_RUNTIME } from '../../lib/lambda-runtime';
 import { DEFAULT_OPTIONS } from '../../stacks/config';
@@ -57,6 +59,7 @@ function emptySamples(method: MethodSubjects): MethodSamples {
   const sizes = ({ bundle }: Subject) => ({ zipBytes: bundle.zipBytes, gzipBytes: bundle.gzipBytes });
   return {
     stack: method.stack,
+    articleLabel: method.article.label,
     sizes: {
       project: sizes(method.project),
       powertools: sizes(method.powertools),
@@ -185,10 +188,12 @@ runMain(async () => {
   const upstream = await startUpstream(tokenDigest(secret));
   const stage: Stage = { secret, ciphertextBase64: randomBytes(96).toString('base64'), upstreamUrl: upstream.url };
   const store = await startFakeStore(stage);
-  // Method 2's extension entry asks the stand-in for the Parameters and Secrets extension, which
-  // asks the fake store, as the real extension asks SSM.
-  const ssm = new SSMClient(emulatorClientConfig(store.endpoint, DEFAULT_OPTIONS.region));
-  const extension = await startExtensionStandIn(ssm);
+  // The extension entries (Methods 2 and 3) ask the stand-in for the Parameters and Secrets
+  // extension, which asks the fake store, as the real extension asks SSM and Secrets Manager.
+  const clientConfig = emulatorClientConfig(store.endpoint, DEFAULT_OPTIONS.region);
+  const ssm = new SSMClient(clientConfig);
+  const secretsManager = new SecretsManagerClient(clientConfig);
+  const extension = await startExtensionStandIn(ssm, secretsManager);
   let samples: Samples;
   try {
     samples = await measure(plan, work, stage, store, extension);
@@ -196,6 +201,7 @@ runMain(async () => {
     if (plan.localRun) await stopLocalRun();
     await extension.close();
     ssm.destroy();
+    secretsManager.destroy();
     await store.close();
     await upstream.close();
     rmSync(work, { recursive: true, force: true });
