@@ -1,11 +1,24 @@
-import { DeleteAliasCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DeleteAliasCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  UpdateSecretCommand,
+} from '@aws-sdk/client-secrets-manager';
 import {
   AddTagsToResourceCommand,
   DeleteParameterCommand,
@@ -31,7 +44,9 @@ import {
   KeyArnNotConfiguredError,
   MalformedTokenError,
   SecretAlreadyProvisionedError,
+  SecretKeyMismatchError,
   SecretNotYetProvisionedError,
+  SecretScheduledForDeletionError,
   StackNotDeployedError,
   TokenTooLargeError,
 } from '../../tools/secret/errors';
@@ -42,12 +57,15 @@ import { createSecretStore, storeClassOf } from '../../tools/secret/stores';
 import {
   decryptMethod1,
   decryptMethod1Token,
+  describeMethod3Secret,
   environmentOf,
   NEW_TOKEN,
   PARAMETER_NAME,
   parameterValue,
   REGION,
   repointAlias,
+  SECRET_NAME,
+  secretValue,
   stackKeyArn,
   TARGET_URL,
   TOKEN,
@@ -150,14 +168,15 @@ describe.each(STACK_NAMES)('the IAM actions listed for %s (usage text and README
 
 describe('createSecretStore', () => {
   it('refuses an unknown stack, naming the known ones', () => {
-    expect(() => createSecretStore('method3-sample')).toThrow(
-      'unknown stack: expected one of method1-sample, method2-sample',
+    expect(() => createSecretStore('method9-sample')).toThrow(
+      'unknown stack: expected one of method1-sample, method2-sample, method3-sample,',
     );
   });
 
   it.each([
     ['method1-sample-dev', 'method1-sample'],
     ['method2-sample-prod', 'method2-sample'],
+    ['method3-sample-dev', 'method3-sample'],
   ] as const)("takes %s, a stack in a stage, to its method's store for that stack", (stack, method) => {
     const store = createSecretStore(stack);
     expect([store.stack, store.constructor]).toEqual([stack, storeClassOf(method)]);
@@ -579,11 +598,321 @@ describe('the store of method2-sample', () => {
   });
 });
 
-/** What each stack's store writes: Method 1's environment variable, Method 2's parameter version. */
+describe('the store of method3-sample', () => {
+  const store = () => createSecretStore('method3-sample');
+  /** The secret's ARN, as the function names it in API_TOKEN_SECRET_ID. */
+  const secretArn = async () => (await environmentOf(account.clients.lambda, 'method3-sample'))[ENV.apiTokenSecretId];
+  /** The id of the version `stage` is on, from DescribeSecret. */
+  const versionAt = async (stage: string) =>
+    Object.entries((await describeMethod3Secret(account.clients.secretsManager)).VersionIdsToStages ?? {}).find(
+      ([, stages]) => stages.includes(stage),
+    )?.[0];
+
+  /** The secret's ARN in the account just deployed. */
+  let arn: string;
+
+  beforeEach(async () => {
+    await account.deploy();
+    arn = await secretArn();
+  });
+
+  it('is deployed as the stack deploys it: a secret under the stack key, without a value', async () => {
+    const secret = await describeMethod3Secret(account.clients.secretsManager);
+    expect(secret).toMatchObject({
+      ARN: arn,
+      KmsKeyId: await stackKeyArn(account.clients.lambda, 'method3-sample'),
+    });
+    expect(secret.VersionIdsToStages ?? {}).toEqual({});
+  });
+
+  describe('status', () => {
+    it('reports not provisioned while the secret has no value, with no version', async () => {
+      await expect(store().status()).resolves.toEqual({
+        provisioned: false,
+        location: `secret ${arn}`,
+        lastModified: expect.any(Date),
+        version: undefined,
+      });
+    });
+
+    it('reports provisioned after set, with the AWSCURRENT version id and when the secret last changed', async () => {
+      await store().provision(TOKEN, 'set');
+      const { LastChangedDate } = await describeMethod3Secret(account.clients.secretsManager);
+      await expect(store().status()).resolves.toEqual({
+        provisioned: true,
+        location: `secret ${arn}`,
+        lastModified: LastChangedDate,
+        version: await versionAt('AWSCURRENT'),
+      });
+      expect(await versionAt('AWSCURRENT')).toEqual(expect.any(String));
+    });
+
+    it('reports the new AWSCURRENT version after rotate', async () => {
+      await store().provision(TOKEN, 'set');
+      await store().provision(NEW_TOKEN, 'rotate');
+      await expect(store().status()).resolves.toMatchObject({
+        provisioned: true,
+        version: await versionAt('AWSCURRENT'),
+      });
+    });
+
+    it('never reads the value: only the function configuration and DescribeSecret', async () => {
+      await store().provision(TOKEN, 'set');
+      const calls: string[] = [];
+      const secretsManager = intercept(account.clients.secretsManager, GetSecretValueCommand, (_command, forward) => {
+        calls.push('secretsmanager:GetSecretValue');
+        return forward();
+      });
+      await createSecretStore('method3-sample', { secretsManager }).status();
+      expect(calls).toEqual([]);
+    });
+
+    it('reports a secret marked for deletion as not provisioned, saying so: the function cannot read it', async () => {
+      await store().provision(TOKEN, 'set');
+      await account.clients.secretsManager.send(
+        new DeleteSecretCommand({ SecretId: SECRET_NAME, RecoveryWindowInDays: 7 }),
+      );
+      await expect(store().status()).resolves.toMatchObject({
+        provisioned: false,
+        location: `secret ${arn}, which is marked for deletion`,
+      });
+    });
+
+    it('reports a missing secret as a failed DescribeSecret, asking whether the stack is deployed', async () => {
+      await account.clients.secretsManager.send(
+        new DeleteSecretCommand({ SecretId: SECRET_NAME, ForceDeleteWithoutRecovery: true }),
+      );
+      await expect(store().status()).rejects.toThrow(
+        `secretsmanager:DescribeSecret on ${arn} (is the stack deployed?) failed: ResourceNotFoundException`,
+      );
+    });
+
+    it('reports access denied on secretsmanager:DescribeSecret with the secret ARN', async () => {
+      const secretsManager = intercept(account.clients.secretsManager, DescribeSecretCommand, () =>
+        Promise.reject(awsError('AccessDeniedException')),
+      );
+      await expect(createSecretStore('method3-sample', { secretsManager }).status()).rejects.toThrow(
+        `access denied to secretsmanager:DescribeSecret on ${arn}: check your credentials' IAM permissions`,
+      );
+    });
+  });
+
+  describe('set', () => {
+    it('puts the token as the AWSCURRENT value of the secret named by API_TOKEN_SECRET_ID', async () => {
+      await store().provision(TOKEN, 'set');
+      await expect(secretValue(account.clients.secretsManager)).resolves.toBe(TOKEN);
+    });
+
+    it('says which version is now AWSCURRENT', async () => {
+      const said = await store().provision(TOKEN, 'set');
+      expect(said).toBe(`secret ${arn} now has version ${await versionAt('AWSCURRENT')} as AWSCURRENT`);
+    });
+
+    it('accepts a token of exactly 4096 bytes', async () => {
+      await store().provision('x'.repeat(4096), 'set');
+      await expect(secretValue(account.clients.secretsManager)).resolves.toHaveLength(4096);
+    });
+
+    it('refuses to overwrite a provisioned secret, pointing to rotate, and writes nothing', async () => {
+      await store().provision(TOKEN, 'set');
+      const before = await describeMethod3Secret(account.clients.secretsManager);
+      await expect(store().provision(NEW_TOKEN, 'set')).rejects.toThrow(
+        `the secret of method3-sample is already provisioned (secret ${arn}); use rotate to replace it`,
+      );
+      expect((await describeMethod3Secret(account.clients.secretsManager)).VersionIdsToStages).toEqual(
+        before.VersionIdsToStages,
+      );
+      await expect(secretValue(account.clients.secretsManager)).resolves.toBe(TOKEN);
+    });
+
+    it('reports access denied on secretsmanager:PutSecretValue with the secret ARN', async () => {
+      const secretsManager = intercept(account.clients.secretsManager, PutSecretValueCommand, () =>
+        Promise.reject(awsError('AccessDeniedException')),
+      );
+      await expect(createSecretStore('method3-sample', { secretsManager }).provision(TOKEN, 'set')).rejects.toThrow(
+        `access denied to secretsmanager:PutSecretValue on ${arn}: check your credentials' IAM permissions`,
+      );
+    });
+
+    it('reports a KMS refusal that Secrets Manager passes on as access denied too', async () => {
+      const secretsManager = intercept(account.clients.secretsManager, PutSecretValueCommand, () =>
+        Promise.reject(awsError('AccessDeniedException', 'Access to KMS is not allowed')),
+      );
+      await expect(
+        createSecretStore('method3-sample', { secretsManager }).provision(TOKEN, 'set'),
+      ).rejects.toBeInstanceOf(AccessDeniedError);
+    });
+
+    it('refuses a function without API_TOKEN_SECRET_ID, which this project did not deploy', async () => {
+      await account.clients.lambda.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: 'method3-sample',
+          Environment: { Variables: { [ENV.targetUrl]: TARGET_URL } },
+        }),
+      );
+      await expect(store().provision(TOKEN, 'set')).rejects.toThrow(FunctionNotConfiguredError);
+      await expect(store().status()).rejects.toThrow(
+        'function method3-sample has no environment variable API_TOKEN_SECRET_ID',
+      );
+    });
+
+    it('refuses a secret marked for deletion, writing nothing', async () => {
+      await account.clients.secretsManager.send(
+        new DeleteSecretCommand({ SecretId: SECRET_NAME, RecoveryWindowInDays: 7 }),
+      );
+      const before = await written('method3-sample');
+      await expect(store().provision(TOKEN, 'set')).rejects.toThrow(SecretScheduledForDeletionError);
+      expect(await written('method3-sample')).toEqual(before);
+    });
+  });
+
+  describe('rotate', () => {
+    it('refuses while the secret has no value, pointing to set', async () => {
+      await expect(store().provision(TOKEN, 'rotate')).rejects.toThrow(
+        `the secret of method3-sample is not provisioned yet (secret ${arn}); use set to store it`,
+      );
+      expect((await describeMethod3Secret(account.clients.secretsManager)).VersionIdsToStages ?? {}).toEqual({});
+    });
+
+    it('moves AWSCURRENT to a new version holding the new token; the old one becomes AWSPREVIOUS', async () => {
+      await store().provision(TOKEN, 'set');
+      const first = await versionAt('AWSCURRENT');
+      await store().provision(NEW_TOKEN, 'rotate');
+      const { VersionIdsToStages } = await describeMethod3Secret(account.clients.secretsManager);
+      const current = await versionAt('AWSCURRENT');
+      expect(current).not.toBe(first);
+      expect(VersionIdsToStages).toEqual({ [first!]: ['AWSPREVIOUS'], [current!]: ['AWSCURRENT'] });
+      await expect(secretValue(account.clients.secretsManager)).resolves.toBe(NEW_TOKEN);
+      await expect(secretValue(account.clients.secretsManager, 'AWSPREVIOUS')).resolves.toBe(TOKEN);
+    });
+  });
+
+  describe('when the secret is under another key than the stack key', () => {
+    /** Moves the secret to a key of someone's own, as one allowed secretsmanager:UpdateSecret could. */
+    const moveSecretToIntruderKey = async () => {
+      const { KeyMetadata } = await account.clients.kms.send(
+        new CreateKeyCommand({ Description: "an intruder's key" }),
+      );
+      const intruderKey = KeyMetadata!.Arn!;
+      await account.clients.secretsManager.send(
+        new UpdateSecretCommand({ SecretId: SECRET_NAME, KmsKeyId: intruderKey }),
+      );
+      return intruderKey;
+    };
+
+    it.each(['set', 'rotate'] as const)('%s refuses with SecretKeyMismatchError, naming both keys', async (mode) => {
+      if (mode === 'rotate') await store().provision(TOKEN, 'set');
+      const intruderKey = await moveSecretToIntruderKey();
+      const keyArn = await stackKeyArn(account.clients.lambda, 'method3-sample');
+      const refusal = await store()
+        .provision(NEW_TOKEN, mode)
+        .catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(SecretKeyMismatchError);
+      expect(refusal).toMatchObject({ secretId: arn, secretKey: intruderKey, stackKeyArn: keyArn });
+      expect((refusal as Error).message).toBe(
+        `secret ${arn} is encrypted under ${intruderKey}, not under ${keyArn}, the key its stack ` +
+          'created it with: someone changed it (see UpdateSecret in CloudTrail); nothing was written. ' +
+          'Find out who and why, then npx cdktf deploy restores the key',
+      );
+    });
+
+    it.each(['set', 'rotate'] as const)('%s writes nothing: no PutSecretValue is sent', async (mode) => {
+      if (mode === 'rotate') await store().provision(TOKEN, 'set');
+      await moveSecretToIntruderKey();
+      const before = await written('method3-sample');
+      const calls: string[] = [];
+      const secretsManager = intercept(account.clients.secretsManager, PutSecretValueCommand, (_command, forward) => {
+        calls.push('secretsmanager:PutSecretValue');
+        return forward();
+      });
+      await createSecretStore('method3-sample', { secretsManager })
+        .provision(NEW_TOKEN, mode)
+        .catch(() => {});
+      expect(calls).toEqual([]);
+      expect(await written('method3-sample')).toEqual(before);
+    });
+
+    it('refuses a secret under the AWS managed key, which DescribeSecret shows as no KmsKeyId', async () => {
+      const secretsManager = intercept(
+        account.clients.secretsManager,
+        DescribeSecretCommand,
+        async (_command, forward) => {
+          const described = { ...((await forward()) as { KmsKeyId?: string }) };
+          delete described.KmsKeyId;
+          return described;
+        },
+      );
+      const keyArn = await stackKeyArn(account.clients.lambda, 'method3-sample');
+      await expect(createSecretStore('method3-sample', { secretsManager }).provision(TOKEN, 'set')).rejects.toThrow(
+        `is encrypted under the AWS managed key aws/secretsmanager, not under ${keyArn}`,
+      );
+    });
+
+    it('accepts the stack key named by its id rather than its ARN', async () => {
+      const keyArn = await stackKeyArn(account.clients.lambda, 'method3-sample');
+      await account.clients.secretsManager.send(
+        new UpdateSecretCommand({ SecretId: SECRET_NAME, KmsKeyId: keyArn.split('/').at(-1) }),
+      );
+      await store().provision(TOKEN, 'set');
+      await expect(secretValue(account.clients.secretsManager)).resolves.toBe(TOKEN);
+    });
+
+    it('status still answers: it writes nothing', async () => {
+      await moveSecretToIntruderKey();
+      await expect(store().status()).resolves.toMatchObject({ provisioned: false });
+    });
+  });
+
+  describe('keeps the token out of its errors', () => {
+    it('removes the token from an AWS error that echoes it', async () => {
+      const secretsManager = intercept(account.clients.secretsManager, PutSecretValueCommand, (command) =>
+        Promise.reject(awsError('ValidationException', `Value '${command.input.SecretString}' is invalid`)),
+      );
+      const error = await createSecretStore('method3-sample', { secretsManager })
+        .provision(TOKEN, 'set')
+        .catch((e) => e);
+      expect(error.message).toContain('secretsmanager:PutSecretValue on');
+      expect(messages(error).join('\n')).not.toContain(TOKEN);
+    });
+
+    it('never names the token in a refusal', async () => {
+      const refusals = [
+        await store()
+          .provision(TOKEN, 'rotate')
+          .catch((e) => e),
+      ];
+      await store().provision(TOKEN, 'set');
+      refusals.push(
+        await store()
+          .provision(TOKEN, 'set')
+          .catch((e) => e),
+      );
+      await repointAlias(account.clients.kms, 'method3-sample');
+      refusals.push(
+        await store()
+          .provision(TOKEN, 'rotate')
+          .catch((e) => e),
+      );
+      expect(refusals.map((refusal) => refusal.name)).toEqual([
+        'SecretNotYetProvisionedError',
+        'SecretAlreadyProvisionedError',
+        'KeyAliasMismatchError',
+      ]);
+      expect(refusals.flatMap(messages).join('\n')).not.toContain(TOKEN);
+    });
+  });
+});
+
+/**
+ * What each stack's store writes: Method 1's environment variable, Method 2's parameter version,
+ * Method 3's secret versions with their stages.
+ */
 async function written(stack: string): Promise<unknown> {
   if (stack === 'method1-sample') {
     return (await environmentOf(account.clients.lambda, stack))[ENV.encryptedApiToken];
   }
+  if (stack === 'method3-sample')
+    return (await describeMethod3Secret(account.clients.secretsManager)).VersionIdsToStages;
   const { Parameter } = await account.clients.ssm.send(
     new GetParameterCommand({ Name: PARAMETER_NAME, WithDecryption: false }),
   );
@@ -601,13 +930,22 @@ async function changeEnvironment(
   );
 }
 
-/** The ARN of the key that now protects `stack`'s token, as KMS (Method 1) or SSM (Method 2) holds it. */
+/**
+ * The ARN of the key that now protects `stack`'s token, as KMS (Method 1), SSM (Method 2) or
+ * Secrets Manager (Method 3) holds it.
+ */
 async function protectingKey(stack: string): Promise<string> {
   if (stack === 'method1-sample') return (await decryptMethod1(account.clients)).keyArn;
-  const { Parameters } = await account.clients.ssm.send(
-    new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: [PARAMETER_NAME] }] }),
-  );
-  const { KeyMetadata } = await account.clients.kms.send(new DescribeKeyCommand({ KeyId: Parameters![0].KeyId }));
+  let keyId: string | undefined;
+  if (stack === 'method3-sample') {
+    ({ KmsKeyId: keyId } = await describeMethod3Secret(account.clients.secretsManager));
+  } else {
+    const { Parameters } = await account.clients.ssm.send(
+      new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Values: [PARAMETER_NAME] }] }),
+    );
+    keyId = Parameters![0].KeyId;
+  }
+  const { KeyMetadata } = await account.clients.kms.send(new DescribeKeyCommand({ KeyId: keyId }));
   return KeyMetadata!.Arn!;
 }
 
@@ -621,20 +959,33 @@ describe.each(STACK_NAMES)("the key the store of %s encrypts under: the function
     expect(await protectingKey(stack)).toBe(await stackKeyArn(account.clients.lambda, stack));
   });
 
-  it('is named in the request by ARN (Method 1) or by id as the stack names it (Method 2), not by the alias', async () => {
-    const keyIds: (string | undefined)[] = [];
-    const kms = intercept(account.clients.kms, EncryptCommand, (command, forward) => {
-      keyIds.push(command.input.KeyId);
-      return forward();
-    });
-    const ssm = intercept(account.clients.ssm, PutParameterCommand, (command, forward) => {
-      keyIds.push(command.input.KeyId);
-      return forward();
-    });
-    await createSecretStore(stack, { kms, ssm }).provision(TOKEN, 'set');
-    const keyArn = await stackKeyArn(account.clients.lambda, stack);
-    expect(keyIds).toEqual([stack === 'method1-sample' ? keyArn : keyArn.split('/').at(-1)]);
-  });
+  it(
+    'is named in the request by ARN (Method 1) or by id as the stack names it (Method 2), not by the alias; ' +
+      "Method 3 names none: the secret's own key, checked, encrypts",
+    async () => {
+      const keyIds: (string | undefined)[] = [];
+      const kms = intercept(account.clients.kms, EncryptCommand, (command, forward) => {
+        keyIds.push(command.input.KeyId);
+        return forward();
+      });
+      const ssm = intercept(account.clients.ssm, PutParameterCommand, (command, forward) => {
+        keyIds.push(command.input.KeyId);
+        return forward();
+      });
+      const secretsManager = intercept(account.clients.secretsManager, UpdateSecretCommand, (command, forward) => {
+        keyIds.push(command.input.KmsKeyId);
+        return forward();
+      });
+      await createSecretStore(stack, { kms, ssm, secretsManager }).provision(TOKEN, 'set');
+      const keyArn = await stackKeyArn(account.clients.lambda, stack);
+      const expected: Record<string, (string | undefined)[]> = {
+        'method1-sample': [keyArn],
+        'method2-sample': [keyArn.split('/').at(-1)],
+        'method3-sample': [],
+      };
+      expect(keyIds).toEqual(expected[stack]);
+    },
+  );
 
   it('is still used when the alias is gone: the alias only serves to detect a repointing', async () => {
     await account.clients.kms.send(new DeleteAliasCommand({ AliasName: `alias/${stack}` }));
@@ -672,7 +1023,7 @@ describe.each(STACK_NAMES)("the key the store of %s encrypts under: the function
       expect(await written(stack)).toEqual(before);
     });
 
-    it('set calls neither kms:Encrypt nor ssm:PutParameter', async () => {
+    it('set calls neither kms:Encrypt, ssm:PutParameter nor secretsmanager:PutSecretValue', async () => {
       const calls: string[] = [];
       const kms = intercept(account.clients.kms, EncryptCommand, (_command, forward) => {
         calls.push('kms:Encrypt');
@@ -682,8 +1033,12 @@ describe.each(STACK_NAMES)("the key the store of %s encrypts under: the function
         calls.push('ssm:PutParameter');
         return forward();
       });
+      const secretsManager = intercept(account.clients.secretsManager, PutSecretValueCommand, (_command, forward) => {
+        calls.push('secretsmanager:PutSecretValue');
+        return forward();
+      });
       await repointAlias(account.clients.kms, stack);
-      await createSecretStore(stack, { kms, ssm })
+      await createSecretStore(stack, { kms, ssm, secretsManager })
         .provision(TOKEN, 'set')
         .catch(() => {});
       expect(calls).toEqual([]);

@@ -136,6 +136,22 @@ export class SecretKeyMismatchError extends ToolError {
   }
 }
 
+/**
+ * Method 3's secret is marked for deletion (DeleteSecret with a recovery window): the function can
+ * no longer read it and Secrets Manager refuses new values, so nothing is written.
+ */
+export class SecretScheduledForDeletionError extends ToolError {
+  override name = 'SecretScheduledForDeletionError';
+
+  /** @param secretId the secret */
+  constructor(readonly secretId: string) {
+    super(
+      `secret ${secretId} is marked for deletion (see DeleteSecret in CloudTrail); nothing was written. ` +
+        `Restore it (aws secretsmanager restore-secret --secret-id ${secretId}), then run this command again`,
+    );
+  }
+}
+
 /** The token read is empty. */
 export class EmptyTokenError extends ToolError {
   override name = 'EmptyTokenError';

@@ -10,7 +10,7 @@ import {
 import { ENV } from '../../functions/shared/contract';
 import { keyAliasName } from '../../lib/secret-names';
 import { isAwsError } from '../common/aws';
-import { FunctionNotConfiguredError, SecretKeyMismatchError } from './errors';
+import { FunctionNotConfiguredError, SecretKeyMismatchError, SecretScheduledForDeletionError } from './errors';
 import { awsError, checkKeyAlias, checkMode, checkToken, readFunction, stackKey, type StackKey } from './store';
 import type { ProvisionMode, SecretStatus, SecretStore, SecretStoreClients, StorePermissions } from './store';
 
@@ -62,6 +62,7 @@ export class SecretsManagerSecretStore implements SecretStore {
     const configuration = await readFunction(this.#lambda, this.stack);
     const secretId = this.#secretId(configuration);
     const secret = await this.#describe(secretId);
+    if (secret.DeletedDate) throw new SecretScheduledForDeletionError(secretId);
     checkMode(mode, currentVersion(secret) !== undefined, this.stack, `secret ${secretId}`);
     const key = stackKey(configuration, this.stack);
     checkSecretKey(secret, key, secretId);
@@ -81,9 +82,11 @@ export class SecretsManagerSecretStore implements SecretStore {
     const secretId = this.#secretId(await readFunction(this.#lambda, this.stack));
     const secret = await this.#describe(secretId);
     const version = currentVersion(secret);
+    // A secret marked for deletion keeps its versions, but the function can no longer read them.
+    const deleted = secret.DeletedDate !== undefined;
     return {
-      provisioned: version !== undefined,
-      location: `secret ${secretId}`,
+      provisioned: version !== undefined && !deleted,
+      location: deleted ? `secret ${secretId}, which is marked for deletion` : `secret ${secretId}`,
       lastModified: secret.LastChangedDate,
       version,
     };

@@ -1,6 +1,7 @@
 /**
- * A moto account holding what the two sample stacks deploy (keys, aliases, functions, the
- * parameter, each secret still the placeholder), for tests of the secret CLI and its library.
+ * A moto account holding what the sample stacks deploy (keys, aliases, functions, Method 2's
+ * parameter still the placeholder, Method 3's secret without a value), for tests of the secret
+ * CLI and its library.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,18 +15,28 @@ import {
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+  type DescribeSecretCommandOutput,
+} from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, beforeEach, vi } from 'vitest';
 import { ENCRYPTION_CONTEXT_KEY, ENV, SECRET_PLACEHOLDER } from '../../../functions/shared/contract';
-import { SECRET_DELIVERY_TAG } from '../../../lib/secret-names';
+import { OUT_OF_BAND, SECRET_DELIVERY_TAG } from '../../../lib/secret-names';
+import { API_TOKEN_SECRET_NAME } from '../../../stacks/methods';
 import { emulatorEnvironment, startEmulator, stopEmulator, type Emulator } from '../../../tools/local/emulator';
 
 /** The region the tests' AWS environment names: the stacks' default. */
 export const REGION = 'ap-northeast-1';
 /** method2-sample's parameter, as the stack names it. */
 export const PARAMETER_NAME = '/sample-app/lambda/sample-api-token';
-/** A variable both functions have besides the secret's. */
+/** method3-sample's secret, as the stack names it. */
+export const SECRET_NAME = API_TOKEN_SECRET_NAME;
+/** A variable every function has besides the secret's. */
 export const TARGET_URL = 'https://example.com';
 /** A token that no output or error may contain. */
 export const TOKEN = 'tok_live_secretcli_7Qx9Vb2L';
@@ -37,6 +48,7 @@ export interface AccountClients {
   readonly lambda: LambdaClient;
   readonly kms: KMSClient;
   readonly ssm: SSMClient;
+  readonly secretsManager: SecretsManagerClient;
   readonly iam: IAMClient;
 }
 
@@ -44,7 +56,7 @@ export interface AccountClients {
 export interface SampleAccount {
   /** The emulator's clients; valid once the file's beforeAll ran. */
   readonly clients: AccountClients;
-  /** Empties the emulator, then deploys both samples; `method1Environment` is added to method1-sample's. */
+  /** Empties the emulator, then deploys every sample; `method1Environment` is added to method1-sample's. */
   deploy(method1Environment?: Record<string, string>): Promise<void>;
   /** Empties the emulator: no stack is deployed. */
   reset(): Promise<void>;
@@ -73,7 +85,13 @@ export function useSampleAccount(): SampleAccount {
     }
     // The SDK warns on stderr about Node 20; the CLI tests read stderr line by line.
     vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
-    clients = { lambda: new LambdaClient({}), kms: new KMSClient({}), ssm: new SSMClient({}), iam: new IAMClient({}) };
+    clients = {
+      lambda: new LambdaClient({}),
+      kms: new KMSClient({}),
+      ssm: new SSMClient({}),
+      secretsManager: new SecretsManagerClient({}),
+      iam: new IAMClient({}),
+    };
   });
 
   // vitest reports the tests of a failed beforeAll as skipped; rethrown here, each one fails with the reason.
@@ -122,11 +140,15 @@ async function deploySamples(clients: AccountClients, method1Environment: Record
   );
   const code = new AdmZip();
   code.addFile('index.js', Buffer.from('exports.handler = async () => ({ statusCode: 200 });'));
-  const deployFunction = async (name: string, environment: Record<string, string>): Promise<string> => {
+  /** The stack's key and its alias `alias/<name>`, as each stack creates them. */
+  const createKey = async (name: string): Promise<{ id: string; arn: string }> => {
     const { KeyMetadata } = await clients.kms.send(
       new CreateKeyCommand({ Description: `KMS key for ${name} function` }),
     );
     await clients.kms.send(new CreateAliasCommand({ AliasName: `alias/${name}`, TargetKeyId: KeyMetadata!.KeyId }));
+    return { id: KeyMetadata!.KeyId!, arn: KeyMetadata!.Arn! };
+  };
+  const createFunction = async (name: string, keyArn: string, environment: Record<string, string>) => {
     await clients.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name,
@@ -135,24 +157,43 @@ async function deploySamples(clients: AccountClients, method1Environment: Record
         Role: Role!.Arn,
         Code: { ZipFile: code.toBuffer() },
         // As the stacks do, the function names its key by ARN, so nothing has to trust the alias.
-        Environment: { Variables: { [ENV.targetUrl]: TARGET_URL, [ENV.kmsKeyArn]: KeyMetadata!.Arn!, ...environment } },
+        Environment: { Variables: { [ENV.targetUrl]: TARGET_URL, [ENV.kmsKeyArn]: keyArn, ...environment } },
       }),
     );
-    return KeyMetadata!.KeyId!;
   };
-  await deployFunction('method1-sample', { [ENV.encryptedApiToken]: SECRET_PLACEHOLDER, ...method1Environment });
-  const method2KeyId = await deployFunction('method2-sample', { [ENV.apiTokenParameterName]: PARAMETER_NAME });
+
+  const method1Key = await createKey('method1-sample');
+  await createFunction('method1-sample', method1Key.arn, {
+    [ENV.encryptedApiToken]: SECRET_PLACEHOLDER,
+    ...method1Environment,
+  });
+
+  const method2Key = await createKey('method2-sample');
+  await createFunction('method2-sample', method2Key.arn, { [ENV.apiTokenParameterName]: PARAMETER_NAME });
   await clients.ssm.send(
     new PutParameterCommand({
       Name: PARAMETER_NAME,
       Type: 'SecureString',
       // As the stack names it: by id.
-      KeyId: method2KeyId,
+      KeyId: method2Key.id,
       Value: SECRET_PLACEHOLDER,
       // As the stack tags it under out-of-band delivery.
       Tags: [{ Key: SECRET_DELIVERY_TAG, Value: 'out-of-band' }],
     }),
   );
+
+  // As lib/secrets-manager-secret.ts creates it: under the key's ARN, tagged, and without a value
+  // (no aws_secretsmanager_secret_version), so it has no version until the CLI puts one.
+  const method3Key = await createKey('method3-sample');
+  const { ARN: secretArn } = await clients.secretsManager.send(
+    new CreateSecretCommand({
+      Name: SECRET_NAME,
+      Description: 'API token of the method3-sample function',
+      KmsKeyId: method3Key.arn,
+      Tags: [{ Key: SECRET_DELIVERY_TAG, Value: OUT_OF_BAND }],
+    }),
+  );
+  await createFunction('method3-sample', method3Key.arn, { [ENV.apiTokenSecretId]: secretArn! });
 }
 
 /** The environment of a function as Lambda holds it. */
@@ -208,4 +249,22 @@ export async function repointAlias(kms: KMSClient, functionName: string): Promis
 export async function parameterValue(ssm: SSMClient): Promise<string | undefined> {
   const { Parameter } = await ssm.send(new GetParameterCommand({ Name: PARAMETER_NAME, WithDecryption: true }));
   return Parameter?.Value;
+}
+
+/** method3-sample's secret as DescribeSecret shows it: its key and its versions' stages, never its value. */
+export async function describeMethod3Secret(
+  secretsManager: SecretsManagerClient,
+): Promise<DescribeSecretCommandOutput> {
+  return secretsManager.send(new DescribeSecretCommand({ SecretId: SECRET_NAME }));
+}
+
+/** The value of method3-sample's secret at `stage` (AWSCURRENT by default), as the function would read it. */
+export async function secretValue(
+  secretsManager: SecretsManagerClient,
+  stage = 'AWSCURRENT',
+): Promise<string | undefined> {
+  const { SecretString } = await secretsManager.send(
+    new GetSecretValueCommand({ SecretId: SECRET_NAME, VersionStage: stage }),
+  );
+  return SecretString;
 }
