@@ -9,9 +9,14 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'no
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFunctionCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
+import {
+  DescribeSecretCommand,
+  ListSecretVersionIdsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../stacks/config';
-import { Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/local/emulator';
+import { Emulator, emulatorClientConfig, requireMoto, startEmulator, stopEmulator } from '../../tools/local/emulator';
 import { STACK_NAMES, type StackName } from '../../stacks/methods';
 import { LocalDeployment } from '../../tools/local/deployment';
 import { inheritedEnvironment } from '../../tools/local/isolation';
@@ -33,7 +38,8 @@ let deployment: LocalDeployment;
 /** Everything Terraform, cdktf, the CLI, the emulator and the functions printed or answered. */
 const transcript: string[] = [];
 const firstInvocations = new Map<StackName, ObservedInvocation>();
-let unprovisioned: ObservedInvocation;
+/** The first call of each out-of-band stack's function, before its token was provisioned. */
+const unprovisioned = new Map<StackName, ObservedInvocation>();
 
 /** Invokes a function of `target`, keeping what it printed and answered for the leak scans. */
 async function invokeIn(target: LocalDeployment, stack: StackName, functionName?: string): Promise<ObservedInvocation> {
@@ -67,8 +73,10 @@ beforeAll(async () => {
     targetUrl: upstream.url,
   });
   transcript.push((await deployment.deploy(token)).output);
-  unprovisioned = await invoke('method1-sample');
-  transcript.push(await deployment.secret('set', 'method1-sample', token));
+  for (const stack of deployment.outOfBandStacks()) {
+    unprovisioned.set(stack, await invoke(stack));
+    transcript.push(await deployment.secret('set', stack, token));
+  }
   for (const stack of STACK_NAMES) firstInvocations.set(stack, await invoke(stack));
 }, TIMEOUT);
 
@@ -79,10 +87,19 @@ afterAll(async () => {
 });
 
 describe('both stacks deployed to the emulator', () => {
-  it('method1-sample answers 503 while its token is not provisioned, without calling the upstream', () => {
-    expect(unprovisioned.statusCode).toBe(503);
-    expect(unprovisioned.body).toBe('Secret not provisioned');
-    expect(unprovisioned.upstreamCalls).toBe(0);
+  it.each(['method1-sample', 'method3-sample'] as const)(
+    '%s answers 503 while its token is not provisioned, without calling the upstream',
+    (stack) => {
+      expect(unprovisioned.get(stack)).toMatchObject({
+        statusCode: 503,
+        body: 'Secret not provisioned',
+        upstreamCalls: 0,
+      });
+    },
+  );
+
+  it('provisioned the token of method1-sample and method3-sample with the secret CLI, and no other', () => {
+    expect([...unprovisioned.keys()]).toEqual(['method1-sample', 'method3-sample']);
   });
 
   it.each(STACK_NAMES)('%s answers 200 Succeeded through its function URL event', (stack) => {
@@ -119,6 +136,17 @@ describe('both stacks deployed to the emulator', () => {
 describe('the token appears nowhere', () => {
   it.each(STACK_NAMES)('not in the state file of %s', (stack) => {
     expect(containsAny(readFileSync(deployment.stateFile(stack), 'utf8'), secrets)).toBe(false);
+  });
+
+  it("not in the metadata of method3-sample's secret, which the secret CLI's status reads", async () => {
+    const client = new SecretsManagerClient(emulatorClientConfig(deployment.settings.endpoint, DEFAULT_OPTIONS.region));
+    const SecretId = 'sample-app/lambda/sample-api-token';
+    const metadata = JSON.stringify([
+      await client.send(new DescribeSecretCommand({ SecretId })),
+      await client.send(new ListSecretVersionIdsCommand({ SecretId, IncludeDeprecated: true })),
+    ]);
+    expect(metadata).toContain('AWSCURRENT');
+    expect(containsAny(metadata, secrets)).toBe(false);
   });
 
   it.each(STACK_NAMES)('not in `terraform show -json` of %s', async (stack) => {
@@ -188,28 +216,32 @@ describe('secret rotate', () => {
     }
   });
 
-  describe('method2-sample: a warm environment that cached the old token, the upstream having revoked it', () => {
-    let rotation: Awaited<ReturnType<typeof rotateUnderWarmEnvironment>>;
+  // Method 2's parameter and Method 3's secret are read at run time, so a rotation must reach a warm environment.
+  describe.each(['method2-sample', 'method3-sample'] as const)(
+    '%s: a warm environment that cached the old token, the upstream having revoked it',
+    (stack) => {
+      let rotation: Awaited<ReturnType<typeof rotateUnderWarmEnvironment>>;
 
-    beforeAll(async () => {
-      rotation = await rotateUnderWarmEnvironment(deployment, 'method2-sample');
-    }, TIMEOUT);
+      beforeAll(async () => {
+        rotation = await rotateUnderWarmEnvironment(deployment, stack);
+      }, TIMEOUT);
 
-    it('served the old token before the rotation', () => {
-      expect(rotation.before).toMatchObject({ statusCode: 200, upstreamSawToken: true, upstreamCalls: 1 });
-    });
+      it('served the old token before the rotation', () => {
+        expect(rotation.before).toMatchObject({ statusCode: 200, upstreamSawToken: true, upstreamCalls: 1 });
+      });
 
-    it('answers 200 after it, with the new token', () => {
-      expect(rotation.after).toMatchObject({ statusCode: 200, upstreamSawToken: true });
-    });
+      it('answers 200 after it, with the new token', () => {
+        expect(rotation.after).toMatchObject({ statusCode: 200, upstreamSawToken: true });
+      });
 
-    it('was refused the old token once, refetched, and retried with the new one', () => {
-      expect(rotation.after.upstreamCalls).toBe(2);
-      expect(logEntries(rotation.after.output)).toContainEqual(
-        expect.objectContaining({ status: 200, rejectedStatus: 401, retried: true }),
-      );
-    });
-  });
+      it('was refused the old token once, refetched, and retried with the new one', () => {
+        expect(rotation.after.upstreamCalls).toBe(2);
+        expect(logEntries(rotation.after.output)).toContainEqual(
+          expect.objectContaining({ status: 200, rejectedStatus: 401, retried: true }),
+        );
+      });
+    },
+  );
 
   it('printed neither token', () => {
     expect(transcript.filter((text) => containsAny(text, secrets))).toEqual([]);
@@ -246,12 +278,21 @@ describe('destroy', () => {
   }, TIMEOUT);
 
   it('found what the stacks had created before', () => {
-    expect(before.functions.sort()).toEqual(['method1-sample', 'method2-sample']);
-    expect(before.enabledKeys).toHaveLength(2);
+    expect(before.functions.sort()).toEqual([...STACK_NAMES]);
+    expect(before.enabledKeys).toHaveLength(STACK_NAMES.length);
+    expect(before.secrets).toEqual(['sample-app/lambda/sample-api-token']);
   });
 
-  it('leaves no function, role, policy, parameter, log group or enabled key behind', () => {
-    expect(after).toEqual({ functions: [], roles: [], policies: [], parameters: [], logGroups: [], enabledKeys: [] });
+  it('leaves no function, role, policy, parameter, secret, log group or enabled key behind', () => {
+    expect(after).toEqual({
+      functions: [],
+      roles: [],
+      policies: [],
+      parameters: [],
+      secrets: [],
+      logGroups: [],
+      enabledKeys: [],
+    });
   });
 });
 

@@ -12,7 +12,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { STACK_NAMES, type StackName } from '../../stacks/methods';
+import type { StackName } from '../../stacks/methods';
 import { localArtifact } from '../../tools/local/artifact';
 import { LocalDeployment } from '../../tools/local/deployment';
 import { type Emulator, requireMoto, startEmulator, stopEmulator } from '../../tools/local/emulator';
@@ -25,6 +25,7 @@ import {
   classifyPlan,
   describeClassification,
   FIXTURE_COMMIT,
+  FIXTURE_STACKS,
   fixtureStackFile,
   installableFixture,
   machinePaths,
@@ -106,7 +107,7 @@ describe('classifyPlan (the check the upgrade is held to)', () => {
 });
 
 describe(`the fixture: both stacks as ${FIXTURE_COMMIT} synthesized them`, () => {
-  it.each(STACK_NAMES)('%s names no folder of this machine', (stack) => {
+  it.each(FIXTURE_STACKS)('%s names no folder of this machine', (stack) => {
     const text = readFileSync(fixtureStackFile(stack), 'utf8');
     expect(text).toContain('"aws_lambda_function"');
     expect(machinePaths(JSON.parse(text), [PROJECT_ROOT, tmpdir(), homedir()])).toEqual([]);
@@ -150,7 +151,7 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
   }
 
   const invokeAll = async (into: Map<StackName, ObservedInvocation>) => {
-    for (const stack of STACK_NAMES) into.set(stack, await invokeObserved(deployment, upstream, stack));
+    for (const stack of FIXTURE_STACKS) into.set(stack, await invokeObserved(deployment, upstream, stack));
   };
 
   beforeAll(async () => {
@@ -171,21 +172,24 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
     await timed('synth', synthesizeCurrent);
     await timed('fixture init+apply', () =>
       Promise.all(
-        STACK_NAMES.map(async (stack) => {
+        FIXTURE_STACKS.map(async (stack) => {
           installFixture(stack);
           await terraform(deployment, stack, ['init', '-input=false'], env);
           await terraform(deployment, stack, ['apply', '-auto-approve', '-input=false'], env);
         }),
       ),
     );
-    await timed('secret set', () => deployment.provisionOutOfBand(token));
+    await timed('secret set', async () => {
+      for (const stack of deployment.outOfBandStacks().filter((name) => FIXTURE_STACKS.includes(name)))
+        await deployment.secret('set', stack, token);
+    });
     await timed('invoke', () => invokeAll(before));
 
     // This version, synthesized over the same state: plan, check, apply that very plan.
     await timed('synth', synthesizeCurrent);
     await timed('init+plan+show', () =>
       Promise.all(
-        STACK_NAMES.map(async (stack) => {
+        FIXTURE_STACKS.map(async (stack) => {
           await terraform(deployment, stack, ['init', '-input=false'], env);
           await terraform(deployment, stack, ['plan', '-input=false', `-out=${PLAN_FILE}`], env);
           const shown = await terraform(deployment, stack, ['show', '-json', PLAN_FILE], env);
@@ -193,12 +197,12 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
         }),
       ),
     );
-    const report = STACK_NAMES.map((stack) => describeClassification(stack, plans.get(stack)!)).join('\n');
+    const report = FIXTURE_STACKS.map((stack) => describeClassification(stack, plans.get(stack)!)).join('\n');
     console.info(`The upgrade from ${FIXTURE_COMMIT}'s stacks plans:\n${report}`);
-    if (STACK_NAMES.every((stack) => plans.get(stack)?.violations.length === 0)) {
+    if (FIXTURE_STACKS.every((stack) => plans.get(stack)?.violations.length === 0)) {
       await timed('apply plan', () =>
         Promise.all(
-          STACK_NAMES.map((stack) => terraform(deployment, stack, ['apply', '-input=false', PLAN_FILE], env)),
+          FIXTURE_STACKS.map((stack) => terraform(deployment, stack, ['apply', '-input=false', PLAN_FILE], env)),
         ),
       );
       await timed('invoke', () => invokeAll(after));
@@ -212,18 +216,18 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
     if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
   });
 
-  it.each(STACK_NAMES)('%s, as deployed from the fixture, answers 200 with the provisioned token', (stack) => {
+  it.each(FIXTURE_STACKS)('%s, as deployed from the fixture, answers 200 with the provisioned token', (stack) => {
     expect(before.get(stack)).toMatchObject({ statusCode: 200, body: 'Succeeded', upstreamSawToken: true });
   });
 
-  it.each(STACK_NAMES)('%s: the plan moves and updates in place only, no create, delete or replace', (stack) => {
+  it.each(FIXTURE_STACKS)('%s: the plan moves and updates in place only, no create, delete or replace', (stack) => {
     const plan = plans.get(stack)!;
     // The message lists the moves (and updates), so the refactor's `moved` blocks can be read off it.
     expect(plan.violations, describeClassification(stack, plan)).toEqual([]);
     expect(plan.unchanged.length + plan.updates.length, describeClassification(stack, plan)).toBeGreaterThan(0);
   });
 
-  it.each(STACK_NAMES)("%s: every resource of the fixture's is accounted for in the plan, moved or not", (stack) => {
+  it.each(FIXTURE_STACKS)("%s: every resource of the fixture's is accounted for in the plan, moved or not", (stack) => {
     const plan = plans.get(stack)!;
     const planned = new Set([...plan.unchanged, ...plan.updates]);
     const movedFrom = new Set(plan.moves.map((move) => move.split(' → ')[0]));
@@ -233,7 +237,7 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
     expect(missing, describeClassification(stack, plan)).toEqual([]);
   });
 
-  it.each(STACK_NAMES)('%s, upgraded, still answers 200 with the same token', (stack) => {
+  it.each(FIXTURE_STACKS)('%s, upgraded, still answers 200 with the same token', (stack) => {
     expect(after.get(stack)).toMatchObject({ statusCode: 200, body: 'Succeeded', upstreamSawToken: true });
   });
 });

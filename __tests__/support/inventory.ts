@@ -2,6 +2,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { IAMClient, ListPoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { emulatorClientConfig } from '../../tools/local/emulator';
 
@@ -11,11 +12,13 @@ export interface Inventory {
   readonly roles: string[];
   readonly policies: string[];
   readonly parameters: string[];
+  /** Secrets Manager secrets, those scheduled for deletion included. */
+  readonly secrets: string[];
   readonly logGroups: string[];
   readonly enabledKeys: string[];
 }
 
-/** Lists the account's functions, roles, customer-managed policies, parameters, log groups and enabled keys. */
+/** Lists the account's functions, roles, customer-managed policies, parameters, secrets, log groups and enabled keys. */
 export async function inventory(endpoint: string, region: string): Promise<Inventory> {
   const config = emulatorClientConfig(endpoint, region);
   const kms = new KMSClient(config);
@@ -34,6 +37,10 @@ export async function inventory(endpoint: string, region: string): Promise<Inven
     parameters: ((await new SSMClient(config).send(new DescribeParametersCommand({}))).Parameters ?? []).map(
       (p) => p.Name ?? '',
     ),
+    secrets: (
+      (await new SecretsManagerClient(config).send(new ListSecretsCommand({ IncludePlannedDeletion: true })))
+        .SecretList ?? []
+    ).map((secret) => secret.Name ?? ''),
     logGroups: ((await new CloudWatchLogsClient(config).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map(
       (g) => g.logGroupName ?? '',
     ),

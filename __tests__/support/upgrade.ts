@@ -5,12 +5,13 @@
  * Terraform on it, and classifying the plan of the upgrade (`terraform show -json` of a saved plan).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { optionEnvName, type SampleOptions } from '../../stacks/config';
+import { STACK_NAMES, type StackName } from '../../stacks/methods';
 import { run, type CommandResult } from '../../tools/common/run-command';
 import type { LocalDeployment } from '../../tools/local/deployment';
 import { inheritedEnvironment } from '../../tools/local/isolation';
@@ -29,6 +30,12 @@ export const FIXTURE_DIRECTORY = join(PROJECT_ROOT, '__tests__', 'e2e', 'fixture
  * The options the fixture was synthesized with, besides the defaults: Terraform can install only
  * the AWS provider on machines without registry access, so no archive_file (as every local run).
  */
+/**
+ * The stacks the fixture holds: the methods of {@link FIXTURE_COMMIT}. A method added since is a
+ * new stack for a deployed sample, created beside the others, not upgraded.
+ */
+export const FIXTURE_STACKS: readonly StackName[] = STACK_NAMES.filter((stack) => existsSync(fixtureStackFile(stack)));
+
 export const FIXTURE_OPTIONS: Readonly<Partial<Record<keyof SampleOptions, string>>> = { packaging: 'asset' };
 
 /** Milliseconds a synthesis of both stacks may take: esbuild bundles both handlers. */
