@@ -36,6 +36,8 @@ import { invokeObserved, type ObservedInvocation } from '../../tools/local/summa
 import { requireTerraform } from '../../tools/local/terraform';
 import { startUpstream, tokenDigest, type Upstream } from '../../tools/local/upstream';
 import { containsAny } from '../support/scan';
+import { allSettledOrThrow } from '../support/settled';
+import { SetUpTimings } from '../support/timings';
 
 const TIMEOUT = 300_000;
 const BUCKET = 'team-tfstate';
@@ -60,6 +62,7 @@ const stages = new Map<Stage, StageRun>();
 const upstreams: Upstream[] = [];
 /** Everything Terraform, cdktf, the CLI and the functions printed or answered. */
 const transcript: string[] = [];
+const timings = new SetUpTimings('team.test.ts');
 
 function stage(name: Stage): StageRun {
   return stages.get(name)!;
@@ -90,25 +93,28 @@ beforeAll(async () => {
   );
   const kms = new KMSClient(emulatorClientConfig(emulator.endpoint, DEFAULT_OPTIONS.region));
   prodStateKey = (await kms.send(new CreateKeyCommand({ Description: 'prod state' }))).KeyMetadata!.Arn!;
-  for (const name of STAGES) {
-    const token = `e2e-${name}-token-${randomBytes(24).toString('base64url')}`;
-    const upstream = await startUpstream(tokenDigest(token));
-    upstreams.push(upstream);
-    const deployment = new LocalDeployment({
-      directory: join(workDirectory, name),
-      endpoint: emulator.endpoint,
-      targetUrl: upstream.url,
-      options: {
-        stage: name,
-        backend: 's3',
-        stateBucket: BUCKET,
-        ...(name === 'prod' && { stateKmsKeyId: prodStateKey }),
-      },
-    });
-    transcript.push((await deployment.deploy(token)).output);
-    transcript.push(await deployment.provisionOutOfBand(token));
-    stages.set(name, { token, upstream, deployment, invocations: new Map() });
-  }
+  // The stages deploy side by side, as two teammates would: each deployment's stacks in parallel too.
+  await allSettledOrThrow(
+    STAGES.map(async (name) => {
+      const token = `e2e-${name}-token-${randomBytes(24).toString('base64url')}`;
+      const upstream = await startUpstream(tokenDigest(token));
+      upstreams.push(upstream);
+      const deployment = new LocalDeployment({
+        directory: join(workDirectory, name),
+        endpoint: emulator!.endpoint,
+        targetUrl: upstream.url,
+        options: {
+          stage: name,
+          backend: 's3',
+          stateBucket: BUCKET,
+          ...(name === 'prod' && { stateKmsKeyId: prodStateKey }),
+        },
+      });
+      transcript.push((await timings.time(`${name} deploy`, () => deployment.deploy(token))).output);
+      transcript.push(await timings.time(`${name} secret set`, () => deployment.provisionOutOfBand(token)));
+      stages.set(name, { token, upstream, deployment, invocations: new Map() });
+    }),
+  );
   for (const name of STAGES) {
     const { deployment, upstream, invocations } = stage(name);
     for (const stack of STACK_NAMES) {
@@ -120,6 +126,7 @@ beforeAll(async () => {
 }, TIMEOUT);
 
 afterAll(async () => {
+  timings.print();
   for (const upstream of upstreams) await upstream.close();
   if (emulator) await stopEmulator(emulator.pid);
   if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
@@ -176,7 +183,7 @@ describe('state in S3 (backend=s3)', () => {
 
   it('holds no token in any state object', async () => {
     const objects = await stateObjects();
-    expect(objects.size).toBe(4);
+    expect(objects.size).toBe(STAGES.length * STACK_NAMES.length);
     const tokens = STAGES.map((name) => stage(name).token);
     expect([...objects].filter(([, state]) => containsAny(state, tokens)).map(([key]) => key)).toEqual([]);
   });

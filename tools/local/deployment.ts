@@ -191,13 +191,17 @@ export class LocalDeployment {
 
   /**
    * Stores the token of every stack whose options leave it to the secret CLI (out-of-band
-   * delivery), as a user would after `cdktf deploy`; the others got it from Terraform.
-   * @returns what the CLI printed
+   * delivery), as a user would after `cdktf deploy`; the others got it from Terraform. The
+   * stacks' stores are independent, so the CLI runs for all of them at once: the time this takes
+   * does not grow with the number of methods.
+   * @returns what the CLI printed, in the order of the stacks
+   * @throws the first stack's failure, once every run has ended
    */
   async provisionOutOfBand(apiToken: string): Promise<string> {
-    const outputs: string[] = [];
-    for (const stack of this.outOfBandStacks()) outputs.push(await this.secret('set', stack, apiToken));
-    return outputs.join('');
+    const runs = await Promise.allSettled(this.outOfBandStacks().map((stack) => this.secret('set', stack, apiToken)));
+    const failed = runs.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return runs.map((result) => (result as PromiseFulfilledResult<string>).value).join('');
   }
 
   /** The stacks whose token the secret CLI writes under this deployment's options. */

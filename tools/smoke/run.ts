@@ -135,6 +135,8 @@ export function smokeOptionEnvironment(stage: string, onEmulator: boolean): Reco
     [optionEnvName('stage')]: stage,
     [optionEnvName('secretWriterArns')]: '',
     [optionEnvName('terraformRunnerArns')]: '',
+    // Its stage is random and gone at the end: a secret kept for recovery would linger, named, for 7 days.
+    [optionEnvName('method3RecoveryDays')]: '0',
     // The local runner runs the zip that cdktf synthesized; with `archive` Terraform would zip it.
     ...(onEmulator ? { [optionEnvName('packaging')]: 'asset' } : {}),
   };
@@ -308,19 +310,27 @@ class SmokeContext implements SmokeSteps {
 
   /**
    * `npm run secret -- set <stack> --region <region>` with the token on stdin, for each stack whose
-   * token is delivered out of band, in the stacks' region whatever the CLI would find on its own.
+   * token is delivered out of band, in the stacks' region whatever the CLI would find on its own;
+   * for all of them at once, as their stores are independent.
+   * @throws the first stack's failure, once every run has ended
    */
   async provisionOutOfBand(token: string): Promise<void> {
-    for (const method of METHODS.filter((m) => isDeliveredOutOfBand(m, this.options))) {
-      const stack = stagedStackName(method.stackName, this.stage);
-      const result = await run(projectBinary('tsx'), secretSetArguments(stack, this.options.region), {
-        env: this.env,
-        timeoutMs: SECRET_CLI_TIMEOUT_MS,
-        onTimeout: this.target.onEmulator ? `check that ${this.target.endpoint} answers` : 'check the network',
-        input: token,
-      });
-      this.record(`secret-set-${stack}`, result);
-    }
+    const stacks = METHODS.filter((m) => isDeliveredOutOfBand(m, this.options)).map((method) =>
+      stagedStackName(method.stackName, this.stage),
+    );
+    const runs = await Promise.allSettled(
+      stacks.map(async (stack) => {
+        const result = await run(projectBinary('tsx'), secretSetArguments(stack, this.options.region), {
+          env: this.env,
+          timeoutMs: SECRET_CLI_TIMEOUT_MS,
+          onTimeout: this.target.onEmulator ? `check that ${this.target.endpoint} answers` : 'check the network',
+          input: token,
+        });
+        this.record(`secret-set-${stack}`, result);
+      }),
+    );
+    const failed = runs.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async functionUrl(name: string): Promise<string> {
