@@ -5,31 +5,41 @@ import { join, resolve } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENV, SECRET_PLACEHOLDER } from '../../functions/shared/contract';
+import { UpdateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
 import { DEFAULT_OPTIONS } from '../../stacks/config';
+import { STACK_NAMES } from '../../stacks/methods';
 import { PromptAbortedError, SecretUsageError } from '../../tools/secret/errors';
 import {
   chooseRegion,
   formatStatus,
   parseArguments,
+  permissionsText,
   promptHiddenToken,
   readPipedToken,
   regionNote,
   USAGE,
 } from '../../tools/secret/cli';
 import { CDKTF_JSON_VARIABLE, stacksRegion } from '../../tools/secret/region';
+import { storeClassOf } from '../../tools/secret/stores';
 import {
   decryptMethod1Token,
+  describeMethod3Secret,
   environmentOf,
   NEW_TOKEN,
   PARAMETER_NAME,
   REGION,
   repointAlias,
+  SECRET_NAME,
+  secretValue,
   stackKeyArn,
   TOKEN,
   useSampleAccount,
 } from './support/sample-account';
 
 const ROOT = resolve(__dirname, '../..');
+/** `text` as a regular expression that matches it literally. */
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const QUESTION = 'API token (input hidden): ';
 
 /** A terminal: what is typed goes in `input`, and `shown()` is everything the prompt wrote. */
@@ -290,6 +300,21 @@ describe('promptHiddenToken', () => {
   });
 });
 
+describe.each(STACK_NAMES)('the usage text, built from the registry and the store classes, for %s', (stack) => {
+  const flat = USAGE.replace(/\s+/g, ' ');
+
+  it('lists the stack with what its store does', () => {
+    expect(flat).toContain(` ${stack} ${storeClassOf(stack).describe(stack)} `);
+  });
+
+  it('lists the IAM actions its store needs, as the docs do', () => {
+    const { status, provision } = storeClassOf(stack).permissions;
+    expect(USAGE).toContain(permissionsText());
+    const listed = permissionsText().replace(/\s+/g, ' ');
+    expect(listed).toContain(` ${stack} status: ${status.join(', ')} set, rotate: ${provision.join(', ')}`);
+  });
+});
+
 describe('formatStatus', () => {
   it('prints the state, the location, the version and the date on one line', () => {
     const status = {
@@ -300,6 +325,13 @@ describe('formatStatus', () => {
     };
     expect(formatStatus('method2-sample', status)).toBe(
       `method2-sample: provisioned (SSM parameter ${PARAMETER_NAME}, version 2, last modified 2025-01-02T03:04:05.000Z)`,
+    );
+  });
+
+  it("prints Method 3's version id as it is", () => {
+    const status = { provisioned: true, location: 'secret arn:s', version: 'a1b2c3d4-0000', lastModified: undefined };
+    expect(formatStatus('method3-sample', status)).toBe(
+      'method3-sample: provisioned (secret arn:s, version a1b2c3d4-0000)',
     );
   });
 
@@ -434,10 +466,11 @@ describe('the secret CLI', () => {
   });
 
   it('refuses an unknown stack with exit status 2', () => {
-    expect(secret(['status', 'method3-sample'])).toMatchObject({
+    expect(secret(['status', 'method9-sample'])).toMatchObject({
       status: 2,
       stderr:
-        'error: unknown stack: expected one of method1-sample, method2-sample, or one of them with -<stage> (e.g. method1-sample-dev)\n',
+        'error: unknown stack: expected one of method1-sample, method2-sample, method3-sample, or one of them with ' +
+        '-<stage> (e.g. method1-sample-dev)\n',
     });
   });
 
@@ -468,6 +501,104 @@ describe('the secret CLI', () => {
       expect(await environmentOf(account.clients.lambda, 'method1-sample')).toEqual(before);
     },
   );
+
+  describe.each(STACK_NAMES)('%s end to end', (stack) => {
+    it('reports not provisioned, sets, reports provisioned, rotates, refuses a second set; never prints a token', () => {
+      const runs = [
+        secret(['status', stack]),
+        secret(['set', stack], `${TOKEN}\n`),
+        secret(['status', stack]),
+        secret(['rotate', stack], NEW_TOKEN),
+        secret(['set', stack], TOKEN),
+      ];
+      expect(runs.map(({ status }) => status)).toEqual([0, 0, 0, 0, 1]);
+      expect(runs[0].stdout).toMatch(new RegExp(`^${stack}: not provisioned \\(.*\\)\\n$`));
+      expect(runs[1].stdout).toMatch(new RegExp(`^${stack}: secret set \\(.*\\)\\n$`));
+      expect(runs[2].stdout).toMatch(new RegExp(`^${stack}: provisioned \\(.*\\)\\n$`));
+      expect(runs[3].stdout).toMatch(new RegExp(`^${stack}: secret rotated \\(.*\\)\\n$`));
+      expect(runs[4].stderr).toMatch(new RegExp(`^error: the secret of ${stack} is already provisioned .*use rotate`));
+      const printed = runs.map((run) => run.stdout + run.stderr).join('');
+      expect(printed).not.toContain(TOKEN);
+      expect(printed).not.toContain(NEW_TOKEN);
+    });
+
+    it('refuses rotate before set with exit status 1, pointing to set', () => {
+      expect(secret(['rotate', stack], TOKEN)).toMatchObject({
+        status: 1,
+        stdout: '',
+        stderr: expect.stringMatching(new RegExp(`^error: the secret of ${stack} is not provisioned yet .*use set`)),
+      });
+    });
+
+    it('refuses with exit status 1 when the alias points at another key', async () => {
+      const intruderKey = await repointAlias(account.clients.kms, stack);
+      expect(secret(['set', stack], TOKEN)).toMatchObject({
+        status: 1,
+        stdout: '',
+        stderr: expect.stringContaining(`error: alias/${stack} points at key ${intruderKey}`),
+      });
+    });
+  });
+
+  describe('method3-sample', () => {
+    const secretArn = async () => (await environmentOf(account.clients.lambda, 'method3-sample'))[ENV.apiTokenSecretId];
+    const currentVersion = async () =>
+      Object.entries((await describeMethod3Secret(account.clients.secretsManager)).VersionIdsToStages ?? {}).find(
+        ([, stages]) => stages.includes('AWSCURRENT'),
+      )?.[0];
+
+    it('puts the piped token, less its newline, as the AWSCURRENT value, naming the secret and the version', async () => {
+      const run = secret(['set', 'method3-sample'], `${TOKEN}\n`);
+      await expect(secretValue(account.clients.secretsManager)).resolves.toBe(TOKEN);
+      expect(run).toEqual({
+        status: 0,
+        stdout: `method3-sample: secret set (secret ${await secretArn()} now has version ${await currentVersion()} as AWSCURRENT)\n`,
+        stderr: '',
+      });
+    });
+
+    it('prints the status with the AWSCURRENT version id', async () => {
+      const before = secret(['status', 'method3-sample']);
+      secret(['set', 'method3-sample'], TOKEN);
+      const after = secret(['status', 'method3-sample']);
+      const arn = await secretArn();
+      expect(before.stdout).toMatch(
+        new RegExp(`^method3-sample: not provisioned \\(secret ${literally(arn)}, last modified \\S+\\)\\n$`),
+      );
+      expect(after.stdout).toMatch(
+        new RegExp(
+          `^method3-sample: provisioned \\(secret ${literally(arn)}, version ${await currentVersion()}, last modified \\S+\\)\\n$`,
+        ),
+      );
+    });
+
+    it('rotates: the new token is AWSCURRENT, the old one AWSPREVIOUS', async () => {
+      secret(['set', 'method3-sample'], TOKEN);
+      expect(secret(['rotate', 'method3-sample'], NEW_TOKEN)).toMatchObject({ status: 0 });
+      await expect(secretValue(account.clients.secretsManager)).resolves.toBe(NEW_TOKEN);
+      await expect(secretValue(account.clients.secretsManager, 'AWSPREVIOUS')).resolves.toBe(TOKEN);
+    });
+
+    it('refuses with exit status 1, writing nothing, when the secret is under another key', async () => {
+      const { KeyMetadata } = await account.clients.kms.send(
+        new CreateKeyCommand({ Description: "an intruder's key" }),
+      );
+      await account.clients.secretsManager.send(
+        new UpdateSecretCommand({ SecretId: SECRET_NAME, KmsKeyId: KeyMetadata!.Arn }),
+      );
+      const keyArn = await stackKeyArn(account.clients.lambda, 'method3-sample');
+      expect(secret(['set', 'method3-sample'], TOKEN)).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: expect.stringMatching(
+          new RegExp(
+            `^error: secret ${literally(await secretArn())} is encrypted under ${literally(KeyMetadata!.Arn!)}, not under ${literally(keyArn)}, .*; nothing was written\\. .*\\n$`,
+          ),
+        ),
+      });
+      expect((await describeMethod3Secret(account.clients.secretsManager)).VersionIdsToStages ?? {}).toEqual({});
+    });
+  });
 
   describe("works in the stacks' region", () => {
     it('whatever AWS_REGION says, with a note on stderr', () => {

@@ -45,8 +45,8 @@ The token is read from stdin when stdin is piped (one trailing newline is droppe
 from a hidden prompt; never from the command line.
 
 Commands
-  set <stack>      store the first token over the placeholder the stack deployed
-                   (refused when a token is already in place: use rotate)
+  set <stack>      store the first token over the placeholder the stack deployed, or as the
+                   first value of its secret (refused when a token is already in place: use rotate)
   rotate <stack>   replace the stored token (refused while none is in place: use set)
   status <stack>   whether a token is in place and when its holder last changed
 
@@ -64,14 +64,17 @@ Options
 Keys
   set and rotate encrypt only under the stack's own key, the one the function names in
   ${ENV.kmsKeyArn}, never under the alias. They refuse, writing nothing, when alias/<stack>
-  points at another key (someone repointed it), or when the function has no ${ENV.kmsKeyArn}
-  (a stack deployed before it existed: redeploy it).
+  points at another key (someone repointed it), when the function has no ${ENV.kmsKeyArn}
+  (a stack deployed before it existed: redeploy it), or when a Secrets Manager secret is
+  encrypted under another key than that one (someone changed it with UpdateSecret).
 
 AWS
   Credentials come from the standard chain (AWS_PROFILE, environment variables, SSO, ...).
   AWS_ENDPOINT_URL points the CLI at an emulator. IAM actions needed (kms:Encrypt of
-  method2-sample is the one SSM calls to write a SecureString; kms:DescribeKey checks the alias;
-  nothing here decrypts, so a writer needs no kms:Decrypt, and the key policy gives it none):
+  method2-sample is the one SSM calls to write a SecureString, kms:GenerateDataKey of
+  method3-sample the one Secrets Manager calls to encrypt a new version; kms:DescribeKey checks
+  the alias; nothing here decrypts, so a writer needs no kms:Decrypt, and the key policy gives
+  it none):
 ${permissionsText()}
 
 Exit status: 0 done, 1 failed, 2 bad command line.
@@ -80,6 +83,7 @@ Examples
   npm run secret -- set method1-sample                  (prompts for the token)
   npm run secret -- rotate method2-sample < token.txt
   npm run secret -- status method1-sample
+  npm run secret -- set method3-sample < token.txt
   npm run secret -- status method1-sample --region eu-west-1
 `;
 
