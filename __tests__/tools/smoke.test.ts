@@ -182,7 +182,7 @@ describe('the account report', () => {
   });
 
   it('counts what the sample stacks reserve: the option for each stack, none when unreserved', () => {
-    expect(executionsReserved({ reservedConcurrency: 10 })).toBe(20);
+    expect(executionsReserved({ reservedConcurrency: 10 })).toBe(10 * STACK_NAMES.length);
     expect(executionsReserved({ reservedConcurrency: 'unreserved' })).toBe(0);
   });
 
@@ -265,6 +265,14 @@ describe('the options of the smoke stage', () => {
       terraformRunnerArns: [],
       region: 'eu-west-1',
     });
+  });
+
+  it("delete Method 3's secret at once on destroy, over the user's recovery window: the stage is gone", () => {
+    const options = optionsFor(
+      { ...smokeOptionEnvironment('smoketest', false) },
+      cdktfJson({ method3RecoveryDays: 30 }),
+    );
+    expect(options.method3RecoveryDays).toBe(0);
   });
 
   it('are synthesized with packaging=asset on the emulator only', () => {
@@ -414,19 +422,19 @@ describe('the orchestration', () => {
     return { result, printed, status: smokeExitStatus(result, keep) };
   }
 
-  it('passes, destroys everything and exits 0 when both verdicts pass (the control)', async () => {
+  it('passes, destroys everything and exits 0 when every verdict passes (the control)', async () => {
     const { steps, calls } = fakeSteps({}, () => true);
     const { result, status, printed } = await run(steps);
     expect(result).toMatchObject({ passed: true, destroyed: true });
     expect(status).toBe(0);
     expect(calls.at(-3)).toBe('destroy');
-    expect(printed).toContain('PASSED: 2 of 2 stacks, all destroyed.');
+    expect(printed).toContain(`PASSED: ${STACK_NAMES.length} of ${STACK_NAMES.length} stacks, all destroyed.`);
   });
 
   it('destroys everything, with the token it deployed with, and exits 1 when a verdict fails', async () => {
     const { steps, calls, tokens } = fakeSteps();
     const { result, status, printed } = await run(steps);
-    expect(result.verdicts.map((v) => v.passed)).toEqual([true, false]);
+    expect(result.verdicts.map((v) => v.passed)).toEqual([true, false, true]);
     expect(result).toMatchObject({ passed: false, destroyed: true });
     expect(status).toBe(1);
     expect(calls).toEqual([
@@ -440,7 +448,7 @@ describe('the orchestration', () => {
     expect(tokens.destroyed).toBe(tokens.deployed);
     expect(tokens.digest).toBe(tokenDigest(tokens.deployed));
     expect(printed).toMatch(/^✓ Destroy smoke-upstream-smoketest, method1-sample-smoketest, method2-sample-smoketest/m);
-    expect(printed).toContain('FAILED: 1 of 2 stacks, all destroyed.');
+    expect(printed).toContain(`FAILED: 1 of ${STACK_NAMES.length} stacks, all destroyed.`);
   });
 
   it('exits 1 when every stack passed but the destroy failed, and says how to retry', async () => {
