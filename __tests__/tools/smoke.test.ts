@@ -448,7 +448,7 @@ describe('the orchestration', () => {
     expect(tokens.destroyed).toBe(tokens.deployed);
     expect(tokens.digest).toBe(tokenDigest(tokens.deployed));
     expect(printed).toMatch(/^✓ Destroy smoke-upstream-smoketest, method1-sample-smoketest, method2-sample-smoketest/m);
-    expect(printed).toContain(`FAILED: 1 of ${STACK_NAMES.length} stacks, all destroyed.`);
+    expect(printed).toContain(`FAILED: ${STACK_NAMES.length - 1} of ${STACK_NAMES.length} stacks, all destroyed.`);
   });
 
   it('exits 1 when every stack passed but the destroy failed, and says how to retry', async () => {
