@@ -26,6 +26,7 @@ import {
   type IamPolicy,
   type PermissionRequest,
 } from '../support/effective-permissions';
+import { METHOD3_CASES } from '../support/secrets-manager-permission-cases';
 import { synthStack } from '../support/synth';
 
 const M1 = 'method1-sample';
@@ -450,12 +451,19 @@ describe('the simulator, told which keys AWS supplies to which policy', () => {
   });
 });
 
+/** The methods whose columns of SECURITY.md's table the cases check. */
+type Method = 'method1' | 'method2' | 'method3';
+
 /**
- * The rows of SECURITY.md's "Who can read the token" table that rest on IAM or a key policy, and
- * the cases above that prove each of their Method 1 (`out-of-band`) and Method 2 answers. The
- * other rows rest on what the e2e run and the handler tests show (state, plan, logs, network).
+ * The rows of SECURITY.md's "Who can read the token" table that rest on IAM, a key policy or a
+ * secret's resource policy, and the cases that prove each of their Method 1 (`out-of-band`),
+ * Method 2 and Method 3 answers: Method 3's are evaluated in
+ * __tests__/lib/secrets-manager-secret-permissions.test.ts. The other rows rest on what the e2e
+ * run and the handler tests show (state, plan, logs, network).
  */
-const SECURITY_TABLE_ROWS: { who: string; method1?: readonly string[]; method2?: readonly string[] }[] = [
+type TableRow = { readonly who: string } & { readonly [M in Method]?: readonly string[] };
+
+const SECURITY_TABLE_ROWS: TableRow[] = [
   {
     who: 'the function',
     method1: ['method1: the function decrypts with its own encryption context'],
@@ -463,6 +471,7 @@ const SECURITY_TABLE_ROWS: { who: string; method1?: readonly string[]; method2?:
       'method2: the function reads the parameter',
       'method2: the function has SSM decrypt the parameter with the key',
     ],
+    method3: ['the function reads the secret', 'the function has Secrets Manager decrypt the secret with the key'],
   },
   {
     who: 'the writer',
@@ -470,11 +479,21 @@ const SECURITY_TABLE_ROWS: { who: string; method1?: readonly string[]; method2?:
       "method1: the writer, given the README's writer policy, can change the function's configuration, so it can read",
     ],
     method2: ['method2, secretWriterArns set: the writer cannot read through SSM'],
+    method3: [
+      'secretWriterArns set: the writer cannot read the secret',
+      'secretWriterArns set: the writer cannot have Secrets Manager decrypt the secret',
+      'secretWriterArns set: the writer cannot pass as Terraform’s key check to decrypt',
+    ],
   },
   {
     who: 'the identity that runs Terraform',
     method2: [
       'method2, default terraformRunnerArns: the deploying identity reads through SSM, so Terraform can refresh',
+    ],
+    method3: [
+      'default terraformRunnerArns: the deploying identity cannot read the secret, AdministratorAccess or not',
+      'default terraformRunnerArns: the deploying identity cannot have Secrets Manager decrypt a version',
+      'default terraformRunnerArns: the deploying identity cannot decrypt with the key-check context directly',
     ],
   },
   {
@@ -483,6 +502,10 @@ const SECURITY_TABLE_ROWS: { who: string; method1?: readonly string[]; method2?:
       'method2, terraformRunnerArns set: the deploying identity, not named, cannot read through SSM',
       "stage=prod, default terraformRunnerArns: dev's deploy role cannot read prod's parameter through SSM",
     ],
+    method3: [
+      'terraformRunnerArns set: the deploying identity, not named, cannot read the secret',
+      'terraformRunnerArns set: the deploying identity, not named, cannot have Secrets Manager decrypt the secret',
+    ],
   },
   {
     who: 'another function given the same role',
@@ -490,6 +513,7 @@ const SECURITY_TABLE_ROWS: { who: string; method1?: readonly string[]; method2?:
     method2: [
       'method2: another function given the same role cannot read the parameter (the role denies it outside its function)',
     ],
+    method3: ['another function given the same role cannot read the secret (the role denies it outside its function)'],
   },
   {
     who: 'someone who repoints',
@@ -499,11 +523,26 @@ const SECURITY_TABLE_ROWS: { who: string; method1?: readonly string[]; method2?:
     method2: [
       'method2, alias repointed: the function cannot have a ciphertext under another key decrypted, whose key policy lets its role decrypt',
     ],
+    method3: [
+      'alias repointed: the function cannot have a secret under another key decrypted, whose key policy lets its role decrypt',
+    ],
   },
   {
     who: 'an account administrator (`*` on `*`), without changing anything',
     method1: ['method1: an administrator (AdministratorAccess) cannot decrypt'],
     method2: ['method2, default terraformRunnerArns: an administrator cannot read through SSM'],
+    method3: [
+      'an administrator (AdministratorAccess) cannot read the secret (its resource policy denies it)',
+      'an administrator cannot have Secrets Manager decrypt the secret',
+    ],
+  },
+  {
+    who: 'an account administrator, with a change',
+    method1: ['method1: an administrator can still change the key policy, so the key is never locked out'],
+    method3: [
+      'an administrator can still change the secret’s policy, so the secret is never locked out',
+      'an administrator can still change the key policy',
+    ],
   },
   {
     who: "another application's role",
@@ -511,55 +550,132 @@ const SECURITY_TABLE_ROWS: { who: string; method1?: readonly string[]; method2?:
     method2: [
       "method2: another application's role, allowed ssm:GetParameter and kms:Decrypt on *, cannot have SSM decrypt the parameter",
     ],
+    method3: [
+      "another application's role, allowed GetSecretValue and kms:Decrypt on *, cannot read the secret",
+      "another application's role cannot have Secrets Manager decrypt the secret",
+    ],
   },
   {
     who: 'another AWS account',
     method1: ['method1: another account cannot decrypt'],
     method2: ['method2: another account cannot read through SSM'],
+    method3: [
+      'another account cannot read the secret',
+      'another account cannot have Secrets Manager decrypt the secret',
+    ],
   },
   {
     who: "another stage's function",
     method1: ["stage=dev: method1's function cannot decrypt prod's ciphertext with prod's key"],
     method2: ["stage=dev: method2's function cannot read prod's parameter"],
+    method3: [
+      "stage=dev: the function cannot read the default stage's secret",
+      "stage=dev: the function cannot have Secrets Manager decrypt the default stage's secret with that stage's key",
+    ],
   },
 ];
 
-/** SECURITY.md's "Who can read the token" table: each row's cells, the first being who. */
-function securityTable(): string[][] {
-  const text = readFileSync(join(PROJECT_ROOT, 'SECURITY.md'), 'utf8');
+/** The table's header: `who`, then one column per method and delivery mode. */
+const SECURITY_TABLE_HEADER = '| who |';
+
+/** SECURITY.md's "Who can read the token" table, or `text`'s: its header's cells, then each row's cells. */
+function securityTable(text = readFileSync(join(PROJECT_ROOT, 'SECURITY.md'), 'utf8')): {
+  header: string[];
+  rows: string[][];
+} {
   const start = text.indexOf('## Who can read the token');
   const end = text.indexOf('\n## ', start + 1);
-  return text
+  const cells = (line: string) =>
+    line
+      .slice(2, -2)
+      .split(' | ')
+      .map((cell) => cell.trim());
+  const lines = text
     .slice(start, end)
     .split('\n')
-    .filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| who '))
-    .map((line) =>
-      line
-        .slice(2, -2)
-        .split(' | ')
-        .map((cell) => cell.trim()),
-    );
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| ---'));
+  const header = lines.find((line) => line.startsWith(SECURITY_TABLE_HEADER));
+  return {
+    header: header ? cells(header) : [],
+    rows: lines.filter((line) => !line.startsWith(SECURITY_TABLE_HEADER)).map(cells),
+  };
 }
 
 /** What a cell answers: `yes` or `no`, its first word, bold or not. */
-function answerOf(cell: string): boolean | undefined {
-  const word = /^\**(yes|no)\b/i.exec(cell)?.[1]?.toLowerCase();
+function answerOf(cell: string | undefined): boolean | undefined {
+  const word = /^\**(yes|no)\b/i.exec(cell ?? '')?.[1]?.toLowerCase();
   return word === undefined ? undefined : word === 'yes';
+}
+
+/** The column of each method's checked answers, found by its header ("Method 1 (`out-of-band`", "Method 2", "Method 3"). */
+function methodColumns(header: readonly string[]): Record<Method, number> {
+  const column = (prefix: string) => header.findIndex((cell) => cell.startsWith(prefix));
+  return { method1: column('Method 1 (`out-of-band`'), method2: column('Method 2'), method3: column('Method 3') };
+}
+
+/** Each method's cases, by name: whether AWS allows each. */
+const CASES_BY_METHOD: Record<Method, Map<string, boolean>> = {
+  method1: new Map(CASES.map(([name, , allowed]) => [name, allowed])),
+  method2: new Map(CASES.map(([name, , allowed]) => [name, allowed])),
+  method3: new Map(METHOD3_CASES.map(([name, , allowed]) => [name, allowed])),
+};
+
+/**
+ * Where `table` disagrees with `rows`' cases: a row or a column it lacks, a case no test
+ * evaluates, or a cell whose yes or no is not what the case's simulation says.
+ */
+function disagreements(table: ReturnType<typeof securityTable>, rows: readonly TableRow[]): string[] {
+  const columns = methodColumns(table.header);
+  return rows.flatMap(({ who, ...byMethod }) => {
+    const row = table.rows.find(([cell]) => cell.startsWith(who));
+    if (!row) return [`no row starting "${who}"`];
+    return (['method1', 'method2', 'method3'] as const).flatMap((method) =>
+      (byMethod[method] ?? []).flatMap((name) => {
+        if (columns[method] < 0) return [`no column for ${method}`];
+        const allowed = CASES_BY_METHOD[method].get(name);
+        if (allowed === undefined) return [`${who}, ${method}: no case "${name}"`];
+        const answer = answerOf(row[columns[method]]);
+        return answer === allowed ? [] : [`${who}, ${method}: the cell answers ${answer}, "${name}" ${allowed}`];
+      }),
+    );
+  });
 }
 
 describe("SECURITY.md's table of who can read the token", () => {
   const table = securityTable();
-  const expected = new Map(CASES.map(([name, , allowed]) => [name, allowed]));
-  const columns = { method1: 1, method2: 3 } as const;
 
-  it.each(SECURITY_TABLE_ROWS)('answers the row "$who" as its cases do', ({ who, ...byMethod }) => {
-    const row = table.find(([cell]) => cell.startsWith(who));
-    expect(row, `no row starting "${who}"`).toBeDefined();
-    for (const method of ['method1', 'method2'] as const) {
-      for (const name of byMethod[method] ?? []) {
-        expect(expected.has(name), `no case "${name}"`).toBe(true);
-        expect(answerOf(row![columns[method]]), `${who}, ${method}: "${name}"`).toBe(expected.get(name));
-      }
-    }
+  it('has a column for each method, and every row a cell in each', () => {
+    const columns = methodColumns(table.header);
+    expect(Object.values(columns).every((column) => column > 0)).toBe(true);
+    expect(table.rows.filter((row) => row.length !== table.header.length).map(([who]) => who)).toEqual([]);
+  });
+
+  it.each(SECURITY_TABLE_ROWS)('answers the row "$who" as its cases do', (row) => {
+    expect(disagreements(table, [row])).toEqual([]);
+  });
+
+  it('checks the Method 3 column: a cell made to disagree with its cases fails the check', () => {
+    const writer = table.rows.find(([who]) => who.startsWith('the writer'))!;
+    const column = methodColumns(table.header).method3;
+    const flipped = {
+      ...table,
+      rows: table.rows.map((row) =>
+        row === writer ? row.map((cell, index) => (index === column ? `yes${cell.slice(2)}` : cell)) : row,
+      ),
+    };
+    expect(answerOf(writer[column])).toBe(false);
+    expect(disagreements(flipped, SECURITY_TABLE_ROWS)).toEqual([
+      expect.stringMatching(/^the writer, method3: the cell answers true/),
+      expect.stringMatching(/^the writer, method3: the cell answers true/),
+      expect.stringMatching(/^the writer, method3: the cell answers true/),
+    ]);
+  });
+
+  it('finds a missing Method 3 column and a case no test evaluates', () => {
+    const withoutMethod3 = { ...table, header: table.header.map((cell) => cell.replace('Method 3', 'Method three')) };
+    expect(disagreements(withoutMethod3, SECURITY_TABLE_ROWS)).toContain('no column for method3');
+    expect(disagreements(table, [{ who: 'the function', method3: ['nonesuch'] }])).toEqual([
+      'the function, method3: no case "nonesuch"',
+    ]);
   });
 });
