@@ -52,7 +52,8 @@ export interface SecretStatus {
   readonly location: string;
   /**
    * When the holder of the secret last changed: Method 1's function configuration (any change to
-   * it, not only the secret's) or Method 2's parameter; absent when the parameter does not exist.
+   * it, not only the secret's), Method 2's parameter (absent when it does not exist) or Method 3's
+   * secret (its LastChangedDate: a new version, or any change to its metadata).
    */
   readonly lastModified?: Date;
   /** Method 2: the parameter's version; Method 3: the id of the version that is AWSCURRENT. */
@@ -62,7 +63,7 @@ export interface SecretStatus {
 /** The secret of one deployed stack. */
 /**
  * The IAM actions a store's commands need: those it calls itself, and the KMS actions that SSM
- * calls with the caller's permissions for a SecureString.
+ * (for a SecureString) or Secrets Manager (for a new version) calls with the caller's permissions.
  */
 export interface StorePermissions {
   /** What `status` needs. */
