@@ -14,11 +14,13 @@ export default {
     'lib/function-secret.ts',
     'lib/kms-environment-secret.ts',
     'lib/secret-key.ts',
+    'lib/secrets-manager-secret.ts',
     'lib/ssm-parameter-secret.ts',
     'lib/url-function.ts',
     'stacks/sample-stack.ts',
     'stacks/method1-sample.ts',
     'stacks/method2-sample.ts',
+    'stacks/method3-sample.ts',
   ],
   // Not copied into the sandbox: what local runs, synthesis and Terraform leave behind.
   ignorePatterns: ['.local', 'cdktf.out', 'cdktf.out.hcl', 'dist', '.terraform', '*.tfstate*', 'coverage'],

@@ -12,8 +12,8 @@ export default defineConfig({
     ...base.test,
     include: [
       '__tests__/functions/**/*.test.ts',
-      '__tests__/lib/{secret-key,url-function,method-secrets}.test.ts',
-      '__tests__/stacks/{sample-stack,method1-sample,method2-sample,secret-delivery,security,effective-permissions,options}.test.ts',
+      '__tests__/lib/{secret-key,url-function,method-secrets,secrets-manager-secret,secrets-manager-secret-permissions}.test.ts',
+      '__tests__/stacks/{sample-stack,method1-sample,method2-sample,method3-sample,secret-delivery,security,effective-permissions,options}.test.ts',
     ],
   },
 });
