@@ -2,7 +2,10 @@
  * End to end: both stacks deployed with real Terraform (`cdktf deploy`) to a real AWS emulator
  * (moto server), the token provisioned as a user would, the deployed artifacts invoked, and
  * then the proofs. One deployment serves every proof; the article's mode is the control that
- * shows each detector can fail.
+ * shows each detector can fail. That second deployment, and the refused one, run on an emulator
+ * of their own from the start, beside the first: the stacks of one deployment deploy in parallel
+ * (cdktf deploy), and the per-stack reads (show, plan) run side by side too, so the file's time
+ * does not grow with the number of methods.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
@@ -25,6 +28,8 @@ import { findProviderMirror, requireTerraform, stackDirectory } from '../../tool
 import { startUpstream, tokenDigest, Upstream } from '../../tools/local/upstream';
 import { Inventory, inventory } from '../support/inventory';
 import { containsAny, filesContaining } from '../support/scan';
+import { allSettledOrThrow } from '../support/settled';
+import { SetUpTimings } from '../support/timings';
 
 const TIMEOUT = 300_000;
 const token = `e2e-token-${randomBytes(24).toString('base64url')}`;
@@ -33,13 +38,22 @@ const secrets = [token, rotatedToken];
 
 let workDirectory: string;
 let emulator: Emulator | undefined;
+/** The emulator of the other deliveries and of the refused writer, which deploy beside the first. */
+let otherEmulator: Emulator | undefined;
 let upstream: Upstream;
 let deployment: LocalDeployment;
+/** The other deliveries' deploy, started in the first beforeAll and awaited by their own. */
+let otherDeployed: Promise<unknown>;
+/** What the refused writer's deploy ended with, started in the first beforeAll. */
+let refusal: Promise<Error>;
 /** Everything Terraform, cdktf, the CLI, the emulator and the functions printed or answered. */
 const transcript: string[] = [];
 const firstInvocations = new Map<StackName, ObservedInvocation>();
 /** The first call of each out-of-band stack's function, before its token was provisioned. */
 const unprovisioned = new Map<StackName, ObservedInvocation>();
+/** `terraform show -json` and the second plan of each stack, read side by side once deployed. */
+const shown = new Map<StackName, string>();
+const secondPlans = new Map<StackName, Awaited<ReturnType<LocalDeployment['plan']>>>();
 
 /** Invokes a function of `target`, keeping what it printed and answered for the leak scans. */
 async function invokeIn(target: LocalDeployment, stack: StackName, functionName?: string): Promise<ObservedInvocation> {
@@ -60,29 +74,90 @@ function invoke(stack: StackName, functionName?: string): Promise<ObservedInvoca
   return invokeIn(deployment, stack, functionName);
 }
 
+/** An account other than the emulator's, whose principals no key policy here may trust. */
+const FOREIGN_WRITER = 'arn:aws:iam::111122223333:role/token-writer';
+
+/** Options of the second deployment: the other secret deliveries, on arm64 with the extension reader. */
+const OTHER_DELIVERIES = {
+  method1SecretDelivery: 'terraform',
+  method2SecretDelivery: 'out-of-band',
+  functionUrlAuthType: 'NONE',
+  reservedConcurrency: '10',
+  method2Reader: 'extension',
+  architecture: 'arm64',
+} as const;
+
+let other: LocalDeployment;
+let refused: LocalDeployment;
+const timings = new SetUpTimings('local-deployment.test.ts');
+
 beforeAll(async () => {
   // Missing tools fail the suite with what to install; these tests never skip.
   requireMoto();
   requireTerraform(inheritedEnvironment(process.env));
   workDirectory = mkdtempSync(join(tmpdir(), 'lambda-secrets-e2e-'));
-  emulator = await startEmulator({ logFile: join(workDirectory, 'emulator.log') });
+  // Both emulators are kept as soon as each answers, so afterAll stops whichever started.
+  await timings.time('emulators', () =>
+    allSettledOrThrow([
+      startEmulator({ logFile: join(workDirectory, 'emulator.log') }).then((started) => (emulator = started)),
+      startEmulator({ logFile: join(workDirectory, 'other-emulator.log') }).then(
+        (started) => (otherEmulator = started),
+      ),
+    ]),
+  );
   upstream = await startUpstream(tokenDigest(token));
   deployment = new LocalDeployment({
     directory: join(workDirectory, 'app'),
-    endpoint: emulator.endpoint,
+    endpoint: emulator!.endpoint,
     targetUrl: upstream.url,
   });
-  transcript.push((await deployment.deploy(token)).output);
-  for (const stack of deployment.outOfBandStacks()) {
-    unprovisioned.set(stack, await invoke(stack));
-    transcript.push(await deployment.secret('set', stack, token));
-  }
+  // The same names as the first deployment's resources, in an emulator of their own: they deploy
+  // beside the first deployment instead of after its destroy. Their proofs await them.
+  other = new LocalDeployment({
+    directory: join(workDirectory, 'other-deliveries'),
+    endpoint: otherEmulator!.endpoint,
+    targetUrl: upstream.url,
+    options: OTHER_DELIVERIES,
+  });
+  refused = new LocalDeployment({
+    directory: join(workDirectory, 'foreign-writer'),
+    endpoint: otherEmulator!.endpoint,
+    targetUrl: upstream.url,
+    options: { stage: 'foreign', secretWriterArns: FOREIGN_WRITER },
+  });
+  otherDeployed = timings.time('other deploy (beside)', () => other.deploy(token));
+  // Reported where it is awaited, by the other deliveries' beforeAll.
+  otherDeployed.catch(() => {});
+  refusal = timings
+    .time('refused deploy (beside)', () => refused.deploy(token, ['method1-sample']))
+    .then(
+      () => new Error('deployed'),
+      (error: unknown) => error as Error,
+    );
+  transcript.push((await timings.time('deploy', () => deployment.deploy(token))).output);
+  for (const stack of deployment.outOfBandStacks()) unprovisioned.set(stack, await invoke(stack));
+  // As a user would after the deploy, and as `npm start` does: every out-of-band stack's token at once.
+  transcript.push(await timings.time('secret set', () => deployment.provisionOutOfBand(token)));
   for (const stack of STACK_NAMES) firstInvocations.set(stack, await invoke(stack));
+  // The reads of each stack's state and plan, all stacks side by side (Terraform's lock is per stack).
+  await timings.time('show+plan', () =>
+    allSettledOrThrow(
+      STACK_NAMES.map(async (stack) => {
+        shown.set(stack, await deployment.showJson(stack));
+        secondPlans.set(stack, await deployment.plan(stack, token));
+      }),
+    ),
+  );
+  for (const stack of STACK_NAMES) transcript.push(secondPlans.get(stack)!.output);
 }, TIMEOUT);
 
 afterAll(async () => {
+  // The deploys started beside the first end before their folders go.
+  await Promise.allSettled([otherDeployed, refusal]);
+  timings.print();
   await upstream?.close();
   if (emulator) await stopEmulator(emulator.pid);
+  if (otherEmulator) await stopEmulator(otherEmulator.pid);
   if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
 });
 
@@ -149,10 +224,9 @@ describe('the token appears nowhere', () => {
     expect(containsAny(metadata, secrets)).toBe(false);
   });
 
-  it.each(STACK_NAMES)('not in `terraform show -json` of %s', async (stack) => {
-    const shown = await deployment.showJson(stack);
-    expect(shown).toContain('aws_lambda_function');
-    expect(containsAny(shown, secrets)).toBe(false);
+  it.each(STACK_NAMES)('not in `terraform show -json` of %s', (stack) => {
+    expect(shown.get(stack)).toContain('aws_lambda_function');
+    expect(containsAny(shown.get(stack)!, secrets)).toBe(false);
   });
 
   it('not in cdktf.out', () => {
@@ -167,9 +241,8 @@ describe('the token appears nowhere', () => {
 });
 
 describe('a second plan after apply', () => {
-  it.each(STACK_NAMES)('reports no changes for %s', async (stack) => {
-    const plan = await deployment.plan(stack, token);
-    transcript.push(plan.output);
+  it.each(STACK_NAMES)('reports no changes for %s', (stack) => {
+    const plan = secondPlans.get(stack)!;
     expect(plan.output).toContain('No changes');
     expect(plan.code).toBe(0);
   });
@@ -223,7 +296,7 @@ describe('secret rotate', () => {
       let rotation: Awaited<ReturnType<typeof rotateUnderWarmEnvironment>>;
 
       beforeAll(async () => {
-        rotation = await rotateUnderWarmEnvironment(deployment, stack);
+        rotation = await timings.time(`${stack} rotation`, () => rotateUnderWarmEnvironment(deployment, stack));
       }, TIMEOUT);
 
       it('served the old token before the rotation', () => {
@@ -273,7 +346,7 @@ describe('destroy', () => {
 
   beforeAll(async () => {
     before = await inventory(deployment.settings.endpoint, DEFAULT_OPTIONS.region);
-    transcript.push((await deployment.destroy(token)).output);
+    transcript.push((await timings.time('destroy', () => deployment.destroy(token))).output);
     after = await inventory(deployment.settings.endpoint, DEFAULT_OPTIONS.region);
   }, TIMEOUT);
 
@@ -296,25 +369,10 @@ describe('destroy', () => {
   });
 });
 
-// The same names as the first deployment's resources: this runs after its destroy.
+// The same names as the first deployment's resources, in the second emulator.
 describe('the other secret deliveries, in a second deployment of both stacks', () => {
-  let other: LocalDeployment;
-
   beforeAll(async () => {
-    other = new LocalDeployment({
-      directory: join(workDirectory, 'other-deliveries'),
-      endpoint: deployment.settings.endpoint,
-      targetUrl: upstream.url,
-      options: {
-        method1SecretDelivery: 'terraform',
-        method2SecretDelivery: 'out-of-band',
-        functionUrlAuthType: 'NONE',
-        reservedConcurrency: '10',
-        method2Reader: 'extension',
-        architecture: 'arm64',
-      },
-    });
-    await other.deploy(token);
+    await timings.time('rest of other deploy', () => otherDeployed);
     // Not destroyed: the emulator, which holds every resource, is stopped after the last test.
   }, TIMEOUT);
 
@@ -375,7 +433,7 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
       invocation = await invokeIn(other, 'method2-sample');
       // The provider reads the parameter back with decryption on every refresh: this is where
       // a token set out of band would enter the state if the stack kept it in `value`.
-      refreshOutput = (await other.refresh('method2-sample', token)).output;
+      refreshOutput = (await timings.time('other refresh', () => other.refresh('method2-sample', token))).output;
     }, TIMEOUT);
 
     it('answers 200 with the token stored by `secret set`', () => {
@@ -408,7 +466,7 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
     let rotation: Awaited<ReturnType<typeof rotateUnderWarmEnvironment>>;
 
     beforeAll(async () => {
-      rotation = await rotateUnderWarmEnvironment(other, 'method2-sample');
+      rotation = await timings.time('other rotation', () => rotateUnderWarmEnvironment(other, 'method2-sample'));
     }, TIMEOUT);
 
     it('answers 200 before and after the rotation', () => {
@@ -426,33 +484,17 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
 });
 
 describe("a writer of another account than the caller's (secretWriterArns)", () => {
-  /** An account other than the emulator's, whose principals no key policy here may trust. */
-  const FOREIGN_WRITER = 'arn:aws:iam::111122223333:role/token-writer';
-  let refused: LocalDeployment;
-
-  beforeAll(() => {
-    refused = new LocalDeployment({
-      directory: join(workDirectory, 'foreign-writer'),
-      endpoint: deployment.settings.endpoint,
-      targetUrl: upstream.url,
-      options: { stage: 'foreign', secretWriterArns: FOREIGN_WRITER },
-    });
-  });
-
   it(
     'is refused by Terraform before anything is created, naming the account',
     async () => {
-      const refusal = await refused.deploy(token, ['method1-sample']).then(
-        () => new Error('deployed'),
-        (error: unknown) => error as Error,
-      );
-      expect(refusal.message).toContain('Resource precondition failed');
+      const error = await refusal;
+      expect(error.message).toContain('Resource precondition failed');
       // Terraform wraps the message to its width.
-      expect(refusal.message.replace(/\s+/g, ' ')).toContain(
+      expect(error.message.replace(/\s+/g, ' ')).toContain(
         'name principals of account 111122223333, but the credentials deploy to another account',
       );
       await expect(
-        deployment.lambda.send(new GetFunctionCommand({ FunctionName: 'method1-sample-foreign' })),
+        refused.lambda.send(new GetFunctionCommand({ FunctionName: 'method1-sample-foreign' })),
       ).rejects.toThrow(/not found/i);
     },
     TIMEOUT,
