@@ -656,6 +656,18 @@ describe('the store of method3-sample', () => {
       });
     });
 
+    it('never reads the value, nor do set and rotate: no GetSecretValue, no kms:Decrypt (recording clients)', async () => {
+      const { clients, actions } = recordingClients();
+      await createSecretStore('method3-sample', clients).status();
+      await createSecretStore('method3-sample', clients).provision(TOKEN, 'set');
+      await createSecretStore('method3-sample', clients).status();
+      await createSecretStore('method3-sample', clients).provision(NEW_TOKEN, 'rotate');
+      await createSecretStore('method3-sample', clients).status();
+      expect([...actions]).not.toContain('secretsmanager:GetSecretValue');
+      expect([...actions]).not.toContain('kms:Decrypt');
+      expect([...actions]).toContain('secretsmanager:DescribeSecret');
+    });
+
     it('never reads the value: only the function configuration and DescribeSecret', async () => {
       await store().provision(TOKEN, 'set');
       const calls: string[] = [];
