@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, MAX_UPSTREAM_TIMEOUT_MS, OPTIONS, optionEnvName } from '../../stacks/config';
-import { METHODS } from '../../stacks/methods';
+import { isDeliveredOutOfBand, METHODS } from '../../stacks/methods';
 import {
   CONFIGURATION_PAGE,
   configurationPage,
@@ -215,13 +215,24 @@ describe("docs/teams-and-state.md's stages side by side", () => {
     }
   });
 
-  it("gives each stage's Method 1 its own token with the secret CLI after its deploy", () => {
-    const team = blocks.find((lines) => lines.some((line) => /cdktf deploy method1-sample-\w+/.test(line)))!;
-    const stages = team.flatMap((line) => /cdktf deploy method1-sample-(\w+)/.exec(line)?.[1] ?? []);
+  /** The stacks whose token the secret CLI writes under the default options: method1-sample and method3-sample. */
+  const outOfBand = METHODS.filter((method) => isDeliveredOutOfBand(method, DEFAULT_OPTIONS)).map(
+    ({ stackName }) => stackName,
+  );
+
+  it.each(outOfBand)("gives each stage's %s its own token with the secret CLI after its deploy", (stackName) => {
+    const deploy = new RegExp(`cdktf deploy ${stackName}-(\\w+)`);
+    const team = blocks.find((lines) => lines.some((line) => deploy.test(line)));
+    expect(team, `no block deploys ${stackName}`).toBeDefined();
+    const stages = team!.flatMap((line) => deploy.exec(line)?.[1] ?? []);
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) {
-      const deployed = team.findIndex((line) => line.includes(`cdktf deploy method1-sample-${stage}`));
-      expect(team[deployed + 1]).toMatch(new RegExp(`^npm run secret -- set method1-sample-${stage}\\b`));
+      const deployed = team!.findIndex((line) => line.includes(`cdktf deploy ${stackName}-${stage}`));
+      expect(team![deployed + 1]).toMatch(new RegExp(`^npm run secret -- set ${stackName}-${stage}\\b`));
     }
+  });
+
+  it('takes the stacks whose token the secret CLI writes from the registry', () => {
+    expect(outOfBand).toEqual(['method1-sample', 'method3-sample']);
   });
 });
