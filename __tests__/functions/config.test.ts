@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  readExtensionConnection,
   readCiphertext,
   readHttpUrl,
   readInteger,
@@ -238,5 +239,25 @@ describe('readCiphertext, base64 as KMS writes it', () => {
     ['one padding character after two', 'YW='],
   ])('refuses %s', (_name, value) => {
     expect(configurationErrorOf(() => readCiphertext({ C: value }, 'C')).variable).toBe('C');
+  });
+});
+
+describe('readExtensionConnection', () => {
+  it('reaches the extension on its default port unless told otherwise', () => {
+    expect(readExtensionConnection({}).port).toBe(2773);
+    expect(readExtensionConnection({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '3000' }).port).toBe(3000);
+  });
+
+  it('refuses a port outside 1 to 65535, naming the variable', () => {
+    expect(() => readExtensionConnection({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '65536' })).toThrow(
+      /PARAMETERS_SECRETS_EXTENSION_HTTP_PORT/,
+    );
+  });
+
+  it('reads the session token on each request, as Lambda may renew it', () => {
+    const env: Record<string, string> = { AWS_SESSION_TOKEN: 'first' };
+    const { sessionToken } = readExtensionConnection(env);
+    env.AWS_SESSION_TOKEN = 'renewed';
+    expect(sessionToken()).toBe('renewed');
   });
 });

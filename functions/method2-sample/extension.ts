@@ -2,8 +2,8 @@
  * Method 2 with `method2Reader=extension`: the SecureString named in API_TOKEN_PARAMETER_NAME is
  * read through the AWS Parameters and Secrets Lambda Extension, so the bundle carries no AWS SDK.
  */
-import { readInteger, readRequiredString } from '../shared/config';
-import { ENV, PARAMETERS_EXTENSION } from '../shared/contract';
+import { readExtensionConnection, readRequiredString } from '../shared/config';
+import { ENV } from '../shared/contract';
 import { ExtensionSecretProvider } from '../shared/extension-secret-provider';
 import { createHandlerFromEnvironment } from '../shared/from-environment';
 
@@ -14,12 +14,7 @@ export const handler = createHandlerFromEnvironment(
     new ExtensionSecretProvider(
       {
         parameterName: readRequiredString(env, ENV.apiTokenParameterName),
-        port: readInteger(env, PARAMETERS_EXTENSION.httpPortVariable, {
-          defaultValue: PARAMETERS_EXTENSION.defaultHttpPort,
-          minimum: 1,
-          maximum: 65_535,
-        }),
-        sessionToken: () => env.AWS_SESSION_TOKEN,
+        ...readExtensionConnection(env),
       },
       options,
     ),

@@ -8,6 +8,7 @@ import {
   ENV,
   isTargetUrl,
   KMS_KEY_ARN,
+  PARAMETERS_EXTENSION,
   SECRET_PLACEHOLDER,
   TARGET_URL_RULE,
   targetUrlForMessage,
@@ -145,5 +146,27 @@ export function readUpstreamConfig(env: Environment): UpstreamConfig {
       defaultValue: DEFAULT_SECRET_CACHE_TTL_SECONDS,
       minimum: 0,
     }),
+  };
+}
+
+/**
+ * How to reach the Parameters and Secrets extension from the function, the same for every
+ * secret it reads: its port ({@link PARAMETERS_EXTENSION.httpPortVariable}, default
+ * {@link PARAMETERS_EXTENSION.defaultHttpPort}) and the function's session token, read per
+ * request as Lambda may renew it.
+ *
+ * @throws {ConfigurationError} If the port is not a whole number from 1 to 65535.
+ */
+export function readExtensionConnection(env: Environment): {
+  readonly port: number;
+  readonly sessionToken: () => string | undefined;
+} {
+  return {
+    port: readInteger(env, PARAMETERS_EXTENSION.httpPortVariable, {
+      defaultValue: PARAMETERS_EXTENSION.defaultHttpPort,
+      minimum: 1,
+      maximum: 65_535,
+    }),
+    sessionToken: () => env.AWS_SESSION_TOKEN,
   };
 }
