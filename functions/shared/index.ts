@@ -7,6 +7,7 @@
 export { AWS_CLIENT_CONFIG } from './aws-client-config';
 export {
   readCiphertext,
+  readExtensionConnection,
   readHttpUrl,
   readInteger,
   readKmsKeyArn,
