@@ -32,8 +32,9 @@ export const TARGETS = {
   /** Store calls per 1000 warm invocations: within the cache TTL, none. */
   warmStoreCalls: 0,
   /**
-   * Warm overhead over a bare fetch, as a multiple of the article's. Locally the store answers
-   * in well under a millisecond, which no real KMS or SSM does, so this understates the gap.
+   * Warm overhead over a bare fetch, as a multiple of the article's (for Method 3, which the
+   * article does not show, of its article-style baseline). Locally the store answers in well
+   * under a millisecond, which no real KMS, SSM or Secrets Manager does, so this understates the gap.
    */
   warmOverheadRatio: 0.5,
   /** Store calls of 100 concurrent cold calls: they share one fetch. */
