@@ -156,7 +156,9 @@ describe('the extension stand-in, as the benchmark runs it on the fake store', (
       startExtensionStandIn(ssm),
       startExtensionStandIn(ssm, secretsManager),
     ]);
-    onTestFinished(() => Promise.all([without.close(), withClient.close()]));
+    onTestFinished(async () => {
+      await Promise.all([without.close(), withClient.close()]);
+    });
     const ask = (standIn: typeof without, query: string) =>
       fetch(`http://127.0.0.1:${standIn.port}${PARAMETERS_EXTENSION.secretPath}?${query}`, {
         headers: { [PARAMETERS_EXTENSION.tokenHeader]: standIn.sessionToken },
