@@ -84,6 +84,8 @@ const OTHER_DELIVERIES = {
   functionUrlAuthType: 'NONE',
   reservedConcurrency: '10',
   method2Reader: 'extension',
+  method3Reader: 'extension',
+  method3JsonField: 'token',
   architecture: 'arm64',
 } as const;
 
@@ -421,6 +423,23 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
       expect(Configuration?.Layers?.map((layer) => layer.Arn)).toEqual([
         expect.stringMatching(/:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/),
       ]);
+    });
+  });
+
+  describe('method3-sample reading a field of a JSON secret through the extension', () => {
+    let invocation: ObservedInvocation;
+
+    beforeAll(async () => {
+      transcript.push(await other.secret('set', 'method3-sample', JSON.stringify({ user: 'sample', token })));
+      invocation = await invokeIn(other, 'method3-sample');
+    }, TIMEOUT);
+
+    it('answers 200, having sent the upstream the field’s value', () => {
+      expect(invocation).toMatchObject({ statusCode: 200, upstreamSawToken: true });
+    });
+
+    it('read the secret through the extension (method3Reader=extension)', () => {
+      expect(invocation.extensionRequests).toBe(1);
     });
   });
 

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import AdmZip from 'adm-zip';
 import { PARAMETERS_EXTENSION } from '../../functions/shared/contract';
@@ -251,11 +252,15 @@ export async function startDeployed(target: DeployedFunctionTarget): Promise<Dep
       `${target.stack}: deployed code (sha256 ${deployed.codeSha256}) is not the local artifact (${localSha}); run the deploy again`,
     );
   }
-  const ssm = new SSMClient(emulatorClientConfig(awsEnvironment.AWS_ENDPOINT_URL, awsEnvironment.AWS_REGION));
-  const extension = hasExtensionLayer(deployed) ? await startExtensionStandIn(ssm) : undefined;
+  const clientConfig = emulatorClientConfig(awsEnvironment.AWS_ENDPOINT_URL, awsEnvironment.AWS_REGION);
+  const ssm = new SSMClient(clientConfig);
+  const secretsManager = new SecretsManagerClient(clientConfig);
+  // The stand-in answers both of the extension's paths, as the layer does: parameters and secrets.
+  const extension = hasExtensionLayer(deployed) ? await startExtensionStandIn(ssm, secretsManager) : undefined;
   const stopExtension = async () => {
     await extension?.close();
     ssm.destroy();
+    secretsManager.destroy();
   };
   const functionName = target.functionName ?? deployed.name;
   let environment: WarmFunction;
