@@ -53,9 +53,11 @@ describe('npm run invoke:local', () => {
   });
 
   it('exits 2 for an unknown stack, as every usage error does', () => {
-    expect(script('invoke-local', ['method3-sample'], join(scratch, 'none'))).toMatchObject({
+    expect(script('invoke-local', ['method9-sample'], join(scratch, 'none'))).toMatchObject({
       status: 2,
-      stderr: expect.stringMatching(/^error: usage: npm run invoke:local -- <method1-sample\|method2-sample>/),
+      stderr: expect.stringMatching(
+        /^error: usage: npm run invoke:local -- <method1-sample\|method2-sample\|method3-sample>/,
+      ),
     });
   });
 });
