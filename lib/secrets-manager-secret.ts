@@ -50,7 +50,7 @@ export interface SecretsManagerSecretProps {
   /** The secret's name, such as `my-app/lambda/api-token`; Secrets Manager appends `-` and 6 random characters to its ARN. */
   readonly secretName: string;
   /**
-   * The field of the secret's JSON object whose string value is the token.
+   * The field of the secret's JSON object whose string value is the token; `""` means none.
    * @default none: the whole SecretString is the token
    */
   readonly jsonField?: string;

@@ -22,7 +22,7 @@ export class Method3SampleStack extends SampleStack {
     this.secret = new SecretsManagerSecret(this, 'secret', {
       key: this.secretKey,
       secretName: apiTokenSecretName(options.stage),
-      jsonField: options.method3JsonField === '' ? undefined : options.method3JsonField,
+      jsonField: options.method3JsonField,
       writerArns: options.secretWriterArns,
       terraformRunnerArns: options.terraformRunnerArns,
       recoveryWindowInDays: options.method3RecoveryDays,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   readExtensionConnection,
+  readOptionalString,
   readCiphertext,
   readHttpUrl,
   readInteger,
@@ -259,5 +260,19 @@ describe('readExtensionConnection', () => {
     const { sessionToken } = readExtensionConnection(env);
     env.AWS_SESSION_TOKEN = 'renewed';
     expect(sessionToken()).toBe('renewed');
+  });
+});
+
+describe('readOptionalString', () => {
+  it.each([
+    ['unset', {}],
+    ['empty', { FIELD: '' }],
+    ['blank', { FIELD: ' \t ' }],
+  ])('means "not given" when the variable is %s', (_, env) => {
+    expect(readOptionalString(env, 'FIELD')).toBeUndefined();
+  });
+
+  it('gives the value without surrounding whitespace', () => {
+    expect(readOptionalString({ FIELD: '  token  ' }, 'FIELD')).toBe('token');
   });
 });

@@ -59,6 +59,17 @@ const roleStatements = (json: Json) => statementsOf(json, 'function_execution');
 const defaults = sm();
 
 describe('SecretsManagerSecret: the container', () => {
+  it('keeps a destroyed secret recoverable for 7 days when not told otherwise', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const key = new SecretKey(stack, 'secret-key', { functionName: 'fn', target: TEST_TARGET });
+    new SecretsManagerSecret(stack, 'secret', { key, secretName: 'app/token' });
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+    expect([
+      only(json.resource.aws_secretsmanager_secret).recovery_window_in_days,
+      new RecoveryWindowError(3).name,
+    ]).toEqual([7, 'RecoveryWindowError']);
+  });
+
   it('creates the secret under the function’s key, named, tagged out-of-band, recoverable for 7 days', () => {
     expect(only(defaults.json.resource.aws_secretsmanager_secret)).toEqual({
       name: 'app/token',

@@ -160,6 +160,21 @@ describe('UrlFunction', () => {
     });
   });
 
+  it('has only the log permissions, and no layer, without a secret', () => {
+    const { json } = synthFunction();
+    const execution = Object.entries(json.data.aws_iam_policy_document).find(([name]) =>
+      name.includes('execution'),
+    )?.[1];
+    expect([execution.statement.length, only(json.resource.aws_lambda_function).layers]).toEqual([1, undefined]);
+  });
+
+  it('names its errors after their classes', () => {
+    expect([new MissingEntryError('fn').name, new SecretOfAnotherFunctionError('fn', 'other').name]).toEqual([
+      'MissingEntryError',
+      'SecretOfAnotherFunctionError',
+    ]);
+  });
+
   it('refuses the secret of another function, naming both', () => {
     const other = () => synthFunction({ secret: fakeSecret({ functionName: 'other' }) });
     expect(other).toThrow(SecretOfAnotherFunctionError);
