@@ -178,7 +178,9 @@ describe('UrlFunction', () => {
   it('refuses the secret of another function, naming both', () => {
     const other = () => synthFunction({ secret: fakeSecret({ functionName: 'other' }) });
     expect(other).toThrow(SecretOfAnotherFunctionError);
-    expect(other).toThrow('Function "fn" was given the secret of function "other"');
+    expect(other).toThrow(
+      'Function "fn" was given the secret of function "other": create its SecretKey with functionName "fn".',
+    );
   });
 
   it('refuses a function with neither an entry nor a secret, naming the function', () => {
