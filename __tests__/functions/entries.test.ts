@@ -1,32 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SECRET_PLACEHOLDER } from '../../functions/shared/contract';
 import { CIPHERTEXT, EVENT, KEY_ARN, PARAMETER_NAME } from './support/fakes';
-
-type Entry = typeof import('../../functions/method1-sample/index');
-type Errors = typeof import('../../functions/shared/errors');
+import { loadFresh, stubEnv } from './support/fresh-entry';
 
 // Held in constants because a literal dynamic import would need a ".js" extension under NodeNext.
-const ERRORS = '../../functions/shared/errors';
 
 const COMMON = { TARGET_URL: 'https://api.example.com/hook', AWS_REGION: 'eu-west-1' };
-
-function stubEnv(variables: Record<string, string | undefined>): void {
-  for (const [name, value] of Object.entries(variables)) {
-    vi.stubEnv(name, value);
-  }
-}
-
-/**
- * Loads an entry afresh, as a new execution environment would, with the ConfigurationError
- * class of the same fresh module graph so that `instanceof` holds.
- */
-async function loadFresh(
-  path: string,
-): Promise<{ entry: Promise<Entry>; ConfigurationError: Errors['ConfigurationError'] }> {
-  vi.resetModules();
-  const { ConfigurationError } = (await import(ERRORS)) as Errors;
-  return { entry: import(path) as Promise<Entry>, ConfigurationError };
-}
 
 describe('entry points', () => {
   beforeEach(() => {
@@ -40,7 +19,7 @@ describe('entry points', () => {
   });
 
   describe('method1-sample', () => {
-    const ENTRY = '../../functions/method1-sample/index';
+    const ENTRY = 'functions/method1-sample/index';
     const COMPLETE = {
       ...COMMON,
       ENCRYPTED_API_TOKEN: CIPHERTEXT,
@@ -80,8 +59,8 @@ describe('entry points', () => {
   });
 
   describe.each([
-    ['method2-sample', '../../functions/method2-sample/index'],
-    ['method2-sample through the extension', '../../functions/method2-sample/extension'],
+    ['method2-sample', 'functions/method2-sample/index'],
+    ['method2-sample through the extension', 'functions/method2-sample/extension'],
   ])('%s', (_name, ENTRY) => {
     const COMPLETE = { ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME };
 
@@ -107,7 +86,7 @@ describe('entry points', () => {
     'throws at import a ConfigurationError naming the extension port %s, which is no port',
     async (port) => {
       stubEnv({ ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: port });
-      const { entry, ConfigurationError } = await loadFresh('../../functions/method2-sample/extension');
+      const { entry, ConfigurationError } = await loadFresh('functions/method2-sample/extension');
       await expect(entry).rejects.toSatisfy(
         (error) => error instanceof ConfigurationError && error.variable === 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
       );

@@ -11,9 +11,7 @@ import { AWS_CLIENT_CONFIG } from '../../functions/shared/aws-client-config';
 import { EVENT, TOKEN } from './support/fakes';
 import { JSON_FIELD, JSON_SECRET, noCurrentVersion, OTHER_VALUE, SECRET_ID } from './support/secrets-manager';
 import { startUpstream } from './support/upstream';
-
-type Entry = typeof import('../../functions/method3-sample/index');
-type Errors = typeof import('../../functions/shared/errors');
+import { loadFresh, stubEnv } from './support/fresh-entry';
 
 // Records every SecretsManagerClient construction, then builds the real client.
 const constructed = vi.hoisted(() => [] as unknown[]);
@@ -30,9 +28,8 @@ vi.mock('@aws-sdk/client-secrets-manager', async (importOriginal) => {
 });
 
 // Held in constants because a literal dynamic import would need a ".js" extension under NodeNext.
-const ERRORS = '../../functions/shared/errors';
-const SDK_ENTRY = '../../functions/method3-sample/index';
-const EXTENSION_ENTRY = '../../functions/method3-sample/extension';
+const SDK_ENTRY = 'functions/method3-sample/index';
+const EXTENSION_ENTRY = 'functions/method3-sample/extension';
 const ENTRIES = [
   ['method3-sample', SDK_ENTRY],
   ['method3-sample through the extension', EXTENSION_ENTRY],
@@ -103,21 +100,6 @@ function storeEnvironment(entry: string, store: { port: number; endpoint: string
   return entry === SDK_ENTRY
     ? { AWS_ENDPOINT_URL: store.endpoint }
     : { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(store.port) };
-}
-
-function stubEnv(variables: Record<string, string | undefined>): void {
-  for (const [name, value] of Object.entries(variables)) {
-    vi.stubEnv(name, value);
-  }
-}
-
-/** Loads an entry afresh, as a new execution environment would, with the errors of the same module graph. */
-async function loadFresh(
-  path: string,
-): Promise<{ entry: Promise<Entry>; ConfigurationError: Errors['ConfigurationError'] }> {
-  vi.resetModules();
-  const { ConfigurationError } = (await import(ERRORS)) as Errors;
-  return { entry: import(path) as Promise<Entry>, ConfigurationError };
 }
 
 /** Everything the handler wrote to the console. */
