@@ -66,7 +66,7 @@ describe('npm run smoke on the emulator', () => {
     expect(printed).toContain('✓ Provision the out-of-band tokens (npm run secret -- set <stack> --region <region>');
   });
 
-  it('passes both stacks: each answered 200, and the upstream received exactly the token', () => {
+  it('passes every stack: each answered 200, and the upstream received exactly the token', () => {
     expect(result.verdicts).toEqual(
       STACK_NAMES.map((stack) =>
         expect.objectContaining({ stack: stagedStackName(stack, result.stage), passed: true, statusCode: 200 }),
@@ -75,13 +75,21 @@ describe('npm run smoke on the emulator', () => {
     for (const stack of STACK_NAMES) {
       expect(printed).toMatch(new RegExp(`^  PASS  ${stagedStackName(stack, result.stage)} +200 Succeeded`, 'm'));
     }
-    expect(printed).toContain('PASSED: 2 of 2 stacks, all destroyed.');
+    expect(printed).toContain(`PASSED: ${STACK_NAMES.length} of ${STACK_NAMES.length} stacks, all destroyed.`);
     expect(result.passed).toBe(true);
   });
 
-  it('destroys all three stacks: no function, role, policy, parameter, log group or enabled key is left', () => {
+  it('destroys every stack, the stand-in too: no function, role, policy, parameter, secret, log group or enabled key is left', () => {
     expect(result.destroyed).toBe(true);
-    expect(left).toEqual({ functions: [], roles: [], policies: [], parameters: [], logGroups: [], enabledKeys: [] });
+    expect(left).toEqual({
+      functions: [],
+      roles: [],
+      policies: [],
+      parameters: [],
+      secrets: [],
+      logGroups: [],
+      enabledKeys: [],
+    });
     expect(existsSync(result.directory)).toBe(false);
   });
 
