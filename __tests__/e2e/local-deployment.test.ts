@@ -26,7 +26,7 @@ import { inheritedEnvironment } from '../../tools/local/isolation';
 import { invokeObserved, observed, type ObservedInvocation } from '../../tools/local/summary';
 import { findProviderMirror, requireTerraform, stackDirectory } from '../../tools/local/terraform';
 import { startUpstream, tokenDigest, Upstream } from '../../tools/local/upstream';
-import { Inventory, inventory } from '../support/inventory';
+import { EMPTY_INVENTORY, Inventory, inventory } from '../support/inventory';
 import { containsAny, filesContaining } from '../support/scan';
 import { allSettledOrThrow } from '../support/settled';
 import { SetUpTimings } from '../support/timings';
@@ -359,15 +359,7 @@ describe('destroy', () => {
   });
 
   it('leaves no function, role, policy, parameter, secret, log group or enabled key behind', () => {
-    expect(after).toEqual({
-      functions: [],
-      roles: [],
-      policies: [],
-      parameters: [],
-      secrets: [],
-      logGroups: [],
-      enabledKeys: [],
-    });
+    expect(after).toEqual(EMPTY_INVENTORY);
   });
 });
 

@@ -17,7 +17,7 @@ import { requireTerraform } from '../../tools/local/terraform';
 import { EMULATOR_HAS_NO_ACCOUNT_SETTINGS } from '../../tools/smoke/account';
 import { runSmoke, type SmokeResult } from '../../tools/smoke/run';
 import { upstreamStackName } from '../../tools/smoke/upstream-stack';
-import { inventory, type Inventory } from '../support/inventory';
+import { EMPTY_INVENTORY, inventory, type Inventory } from '../support/inventory';
 
 const TIMEOUT = 300_000;
 const token = `smoke-e2e-${randomBytes(24).toString('base64url')}`;
@@ -81,15 +81,7 @@ describe('npm run smoke on the emulator', () => {
 
   it('destroys every stack, the stand-in too: no function, role, policy, parameter, secret, log group or enabled key is left', () => {
     expect(result.destroyed).toBe(true);
-    expect(left).toEqual({
-      functions: [],
-      roles: [],
-      policies: [],
-      parameters: [],
-      secrets: [],
-      logGroups: [],
-      enabledKeys: [],
-    });
+    expect(left).toEqual(EMPTY_INVENTORY);
     expect(existsSync(result.directory)).toBe(false);
   });
 

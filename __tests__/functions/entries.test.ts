@@ -58,11 +58,24 @@ describe('entry points', () => {
     });
   });
 
+  // Each entry that names its store in one variable: the SSM parameter's name, the secret's id.
   describe.each([
-    ['method2-sample', 'functions/method2-sample/index'],
-    ['method2-sample through the extension', 'functions/method2-sample/extension'],
-  ])('%s', (_name, ENTRY) => {
-    const COMPLETE = { ...COMMON, API_TOKEN_PARAMETER_NAME: PARAMETER_NAME };
+    ['method2-sample', 'functions/method2-sample/index', 'API_TOKEN_PARAMETER_NAME', PARAMETER_NAME],
+    [
+      'method2-sample through the extension',
+      'functions/method2-sample/extension',
+      'API_TOKEN_PARAMETER_NAME',
+      PARAMETER_NAME,
+    ],
+    ['method3-sample', 'functions/method3-sample/index', 'API_TOKEN_SECRET_ID', 'sample-app/lambda/sample-api-token'],
+    [
+      'method3-sample through the extension',
+      'functions/method3-sample/extension',
+      'API_TOKEN_SECRET_ID',
+      'sample-app/lambda/sample-api-token',
+    ],
+  ])('%s', (_name, ENTRY, STORE_VARIABLE, STORE) => {
+    const COMPLETE = { ...COMMON, [STORE_VARIABLE]: STORE };
 
     it('exports a handler when the environment is complete', async () => {
       stubEnv(COMPLETE);
@@ -70,7 +83,7 @@ describe('entry points', () => {
       expect(typeof (await entry).handler).toBe('function');
     });
 
-    it.each(['TARGET_URL', 'API_TOKEN_PARAMETER_NAME'])(
+    it.each(['TARGET_URL', STORE_VARIABLE])(
       'throws a ConfigurationError naming %s at import when it is missing',
       async (variable) => {
         stubEnv({ ...COMPLETE, [variable]: undefined });

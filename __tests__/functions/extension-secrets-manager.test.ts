@@ -10,6 +10,7 @@ import {
   JSON_SECRET,
   noCurrentVersion,
   OTHER_VALUE,
+  rejectionOf,
   SECRET_ID,
   secretNotFound,
 } from './support/secrets-manager';
@@ -38,16 +39,6 @@ async function fakeExtension(...answers: [status: number, text: string][]) {
 
 function providerFor(port: number, jsonField?: string) {
   return new ExtensionSecretProvider({ secretId: SECRET_ID, jsonField, port, sessionToken: () => SESSION_TOKEN });
-}
-
-/** What `promise` rejects with, or a failure if it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('resolved instead of rejecting');
-    },
-    (error: unknown) => error as Error,
-  );
 }
 
 describe('ExtensionSecretProvider for a Secrets Manager secret', () => {

@@ -122,23 +122,6 @@ describe('method3-sample entries', () => {
   });
 
   describe.each(ENTRIES)('%s', (_name, ENTRY) => {
-    it('exports a handler when the environment is complete', async () => {
-      stubEnv(COMMON);
-      const { entry } = await loadFresh(ENTRY);
-      expect(typeof (await entry).handler).toBe('function');
-    });
-
-    it.each(['TARGET_URL', 'API_TOKEN_SECRET_ID'])(
-      'throws a ConfigurationError naming %s at import when it is missing',
-      async (variable) => {
-        stubEnv({ ...COMMON, [variable]: undefined });
-        const { entry, ConfigurationError } = await loadFresh(ENTRY);
-        await expect(entry).rejects.toSatisfy(
-          (error) => error instanceof ConfigurationError && error.variable === variable,
-        );
-      },
-    );
-
     it('sends the whole SecretString as the Bearer token, asking for the configured secret', async () => {
       const [store, upstream] = [await startStore({ secretString: TOKEN }), await startUpstream('ok')];
       stubEnv({ ...COMMON, ...storeEnvironment(ENTRY, store), TARGET_URL: upstream.url });

@@ -10,6 +10,7 @@ import {
   JSON_SECRET,
   noCurrentVersion,
   OTHER_VALUE,
+  rejectionOf,
   SECRET_ID,
   secretNotFound,
   secretValue,
@@ -24,16 +25,6 @@ function provider(
   options?: SecretProviderOptions,
 ): SecretsManagerSecretProvider {
   return new SecretsManagerSecretProvider(client, { secretId: SECRET_ID, jsonField }, options);
-}
-
-/** What `promise` rejects with, or a failure if it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('resolved instead of rejecting');
-    },
-    (error: unknown) => error as Error,
-  );
 }
 
 describe('SecretsManagerSecretProvider', () => {

@@ -30,6 +30,7 @@ import {
   NodejsBundle,
 } from '../../lib/nodejs-bundle';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { buildProjectEntry } from '../support/bundle';
 
 vi.mock('esbuild', async (importOriginal) => {
   const actual = await importOriginal<typeof import('esbuild')>();
@@ -37,25 +38,6 @@ vi.mock('esbuild', async (importOriginal) => {
 });
 
 const builds = vi.mocked(esbuild.buildSync);
-
-const projectBuilds = new Map<string, { inputs: string[]; code: string }>();
-
-/** Builds `entry` of this project with the bundle options (once per file), for its inputs and its code. */
-function buildProjectEntry(entry: string): { inputs: string[]; code: string } {
-  const built = projectBuilds.get(entry);
-  if (built) return built;
-  const result = esbuild.buildSync({
-    ...BUNDLE_OPTIONS,
-    absWorkingDir: PROJECT_ROOT,
-    entryPoints: [entry],
-    outfile: BUNDLE_FILE,
-    write: false,
-    metafile: true,
-  });
-  const build = { inputs: Object.keys(result.metafile.inputs), code: result.outputFiles[0].text };
-  projectBuilds.set(entry, build);
-  return build;
-}
 
 describe('BUNDLE_OPTIONS', () => {
   it.each(['functions/method1-sample/index.ts', 'functions/method2-sample/index.ts'])(

@@ -18,6 +18,17 @@ export interface Inventory {
   readonly enabledKeys: string[];
 }
 
+/** An account that holds nothing of those kinds: what a destroy must leave. */
+export const EMPTY_INVENTORY: Inventory = {
+  functions: [],
+  roles: [],
+  policies: [],
+  parameters: [],
+  secrets: [],
+  logGroups: [],
+  enabledKeys: [],
+};
+
 /** Lists the account's functions, roles, customer-managed policies, parameters, secrets, log groups and enabled keys. */
 export async function inventory(endpoint: string, region: string): Promise<Inventory> {
   const config = emulatorClientConfig(endpoint, region);

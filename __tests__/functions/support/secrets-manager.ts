@@ -50,3 +50,13 @@ export function secretNotFound(): ResourceNotFoundException {
     message: "Secrets Manager can't find the specified secret.",
   });
 }
+
+/** What `promise` rejects with, or a failure if it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('resolved instead of rejecting');
+    },
+    (error: unknown) => error as Error,
+  );
+}
