@@ -71,17 +71,30 @@ export function managedExtensionLayerArn(region: string, architecture: Architect
  */
 export { EXTENSION_SSM_TIMEOUT_MS };
 
+/** The store a function reads through the extension: Parameter Store, or Secrets Manager. */
+export type ExtensionStore = 'ssm-parameter' | 'secrets-manager';
+
+/** The extension's variables for each store: its cache's TTL and its timeout on calls to the store. */
+const STORE_VARIABLES: { readonly [S in ExtensionStore]: { readonly ttl: string; readonly timeout: string } } = {
+  'ssm-parameter': { ttl: PARAMETERS_EXTENSION.ttlVariable, timeout: PARAMETERS_EXTENSION.timeoutVariable },
+  'secrets-manager': {
+    ttl: PARAMETERS_EXTENSION.secretsManagerTtlVariable,
+    timeout: PARAMETERS_EXTENSION.secretsManagerTimeoutVariable,
+  },
+};
+
 /**
- * The extension's configuration: its default port made explicit, a timeout on its calls to
- * Parameter Store, and its cache off. The function caches the token itself (secretCacheTtlSeconds)
- * and refetches it when the upstream rejects it; a second cache in the extension would answer that
- * refetch with the rejected token for up to its TTL, so a rotation would not reach a warm function.
+ * The extension's configuration for reading `store`: its default port made explicit, a timeout
+ * on its calls to the store (the same budget for both), and its cache off. The function caches
+ * the token itself (secretCacheTtlSeconds) and refetches it when the upstream rejects it; a second
+ * cache in the extension would answer that refetch with the rejected token for up to its TTL, so
+ * a rotation would not reach a warm function.
  */
-export function extensionEnvironment(): Record<string, string> {
+export function extensionEnvironment(store: ExtensionStore): Record<string, string> {
   return {
     [PARAMETERS_EXTENSION.httpPortVariable]: String(PARAMETERS_EXTENSION.defaultHttpPort),
     [PARAMETERS_EXTENSION.cacheEnabledVariable]: 'FALSE',
-    [PARAMETERS_EXTENSION.ttlVariable]: '0',
-    [PARAMETERS_EXTENSION.timeoutVariable]: String(EXTENSION_SSM_TIMEOUT_MS),
+    [STORE_VARIABLES[store].ttl]: '0',
+    [STORE_VARIABLES[store].timeout]: String(EXTENSION_SSM_TIMEOUT_MS),
   };
 }

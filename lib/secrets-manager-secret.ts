@@ -6,12 +6,12 @@ import {
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy';
-import { ENV, PARAMETERS_EXTENSION } from '../functions/shared/contract';
-import { EXTENSION_SSM_TIMEOUT_MS } from '../functions/shared/timing-budget';
+import { ENV } from '../functions/shared/contract';
 import { functionArn, type DeploymentTarget } from './deployment-target';
 import { SynthesisInputError } from './errors';
 import { functionBinding, principalsOr, type FunctionSecret } from './function-secret';
 import { handlerEntry } from './handlers';
+import { extensionEnvironment } from './parameters-extension';
 import type { SecretKey } from './secret-key';
 import { OUT_OF_BAND, SECRET_DELIVERY_TAG } from './secret-names';
 
@@ -156,7 +156,7 @@ export class SecretsManagerSecret extends Construct implements FunctionSecret {
       [ENV.kmsKeyArn]: key.key.arn,
       [ENV.apiTokenSecretId]: this.secret.arn,
       ...(props.jsonField ? { [ENV.apiTokenSecretJsonField]: props.jsonField } : {}),
-      ...(extensionLayerArn && secretsManagerExtensionEnvironment()),
+      ...(extensionLayerArn && extensionEnvironment('secrets-manager')),
     };
     this.roleStatements = [
       {
@@ -283,19 +283,4 @@ function secretsManagerService(target: DeploymentTarget): string {
  */
 export function secretArnPattern(target: DeploymentTarget, secretName: string): string {
   return `arn:${target.partition}:secretsmanager:${target.region}:${target.accountId}:secret:${secretName}-??????`;
-}
-
-/**
- * The extension's configuration for Secrets Manager: its default port made explicit, its cache
- * off, and a timeout on its calls to Secrets Manager (the same budget as Parameter Store's). The
- * function caches the token itself and refetches it when the upstream rejects it; a second cache
- * in the extension would answer that refetch with the rejected token.
- */
-function secretsManagerExtensionEnvironment(): Record<string, string> {
-  return {
-    [PARAMETERS_EXTENSION.httpPortVariable]: String(PARAMETERS_EXTENSION.defaultHttpPort),
-    [PARAMETERS_EXTENSION.cacheEnabledVariable]: 'FALSE',
-    [PARAMETERS_EXTENSION.secretsManagerTtlVariable]: '0',
-    [PARAMETERS_EXTENSION.secretsManagerTimeoutVariable]: String(EXTENSION_SSM_TIMEOUT_MS),
-  };
 }

@@ -116,7 +116,7 @@ export class SsmParameterSecret extends Construct implements FunctionSecret {
     this.environment = {
       [ENV.kmsKeyArn]: key.key.arn,
       [ENV.apiTokenParameterName]: parameterName,
-      ...(extensionLayerArn && extensionEnvironment()),
+      ...(extensionLayerArn && extensionEnvironment('ssm-parameter')),
     };
     this.roleStatements = [
       {

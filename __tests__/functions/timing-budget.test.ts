@@ -110,8 +110,17 @@ describe("the extension's timeout on Parameter Store", () => {
     expect(EXTENSION_SSM_TIMEOUT_MS + EXTENSION_REPLY_MARGIN_MS).toBeLessThanOrEqual(SECRET_FETCH_TIMEOUT_MS);
   });
 
+  it("is what Method 3's stack configures the extension's calls to Secrets Manager with", () => {
+    const fn = single(synthStack('method3-sample', { method3Reader: 'extension' }).json, 'aws_lambda_function');
+    expect(fn.environment.variables).toMatchObject({
+      [contract.PARAMETERS_EXTENSION.secretsManagerTimeoutVariable]: String(EXTENSION_SSM_TIMEOUT_MS),
+      [contract.PARAMETERS_EXTENSION.secretsManagerTtlVariable]: '0',
+      [contract.PARAMETERS_EXTENSION.cacheEnabledVariable]: 'FALSE',
+    });
+  });
+
   it('is what the stack configures the extension with', () => {
-    const configured = Number(extensionEnvironment()[contract.PARAMETERS_EXTENSION.timeoutVariable]);
+    const configured = Number(extensionEnvironment('ssm-parameter')[contract.PARAMETERS_EXTENSION.timeoutVariable]);
     expect(configured).toBe(EXTENSION_SSM_TIMEOUT_MS);
     const fn = single(synthStack('method2-sample', { method2Reader: 'extension' }).json, 'aws_lambda_function');
     expect(Number(fn.environment.variables[contract.PARAMETERS_EXTENSION.timeoutVariable])).toBeLessThan(
