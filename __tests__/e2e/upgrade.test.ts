@@ -34,6 +34,7 @@ import {
   terraformEnvironment,
   type PlanClassification,
 } from '../support/upgrade';
+import { allSettledOrThrow } from '../support/settled';
 
 const TIMEOUT = 300_000;
 const token = `upgrade-token-${randomBytes(24).toString('base64url')}`;
@@ -107,6 +108,10 @@ describe('classifyPlan (the check the upgrade is held to)', () => {
 });
 
 describe(`the fixture: both stacks as ${FIXTURE_COMMIT} synthesized them`, () => {
+  it('holds the stacks of the methods that commit had, each one', () => {
+    expect(FIXTURE_STACKS).toEqual(['method1-sample', 'method2-sample']);
+  });
+
   it.each(FIXTURE_STACKS)('%s names no folder of this machine', (stack) => {
     const text = readFileSync(fixtureStackFile(stack), 'utf8');
     expect(text).toContain('"aws_lambda_function"');
@@ -171,7 +176,7 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
     // The earlier version, deployed: the current build's zips, then the fixture over each stack.
     await timed('synth', synthesizeCurrent);
     await timed('fixture init+apply', () =>
-      Promise.all(
+      allSettledOrThrow(
         FIXTURE_STACKS.map(async (stack) => {
           installFixture(stack);
           await terraform(deployment, stack, ['init', '-input=false'], env);
@@ -188,7 +193,7 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
     // This version, synthesized over the same state: plan, check, apply that very plan.
     await timed('synth', synthesizeCurrent);
     await timed('init+plan+show', () =>
-      Promise.all(
+      allSettledOrThrow(
         FIXTURE_STACKS.map(async (stack) => {
           await terraform(deployment, stack, ['init', '-input=false'], env);
           await terraform(deployment, stack, ['plan', '-input=false', `-out=${PLAN_FILE}`], env);
@@ -201,7 +206,7 @@ describe(`an upgrade in place from ${FIXTURE_COMMIT}, on the emulator`, () => {
     console.info(`The upgrade from ${FIXTURE_COMMIT}'s stacks plans:\n${report}`);
     if (FIXTURE_STACKS.every((stack) => plans.get(stack)?.violations.length === 0)) {
       await timed('apply plan', () =>
-        Promise.all(
+        allSettledOrThrow(
           FIXTURE_STACKS.map((stack) => terraform(deployment, stack, ['apply', '-input=false', PLAN_FILE], env)),
         ),
       );

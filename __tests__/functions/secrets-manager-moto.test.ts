@@ -6,12 +6,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_CLIENT_CONFIG } from '../../functions/shared/aws-client-config';
 import { SecretFormatError, SecretNotProvisionedError, SecretRetrievalError } from '../../functions/shared/errors';
 import { SecretsManagerSecretProvider } from '../../functions/shared/secrets-manager-secret-provider';
-import { emulatorClientConfig, startEmulator, stopEmulator, type Emulator } from '../../tools/local/emulator';
+import {
+  emulatorClientConfig,
+  requireMoto,
+  startEmulator,
+  stopEmulator,
+  type Emulator,
+} from '../../tools/local/emulator';
 import { TOKEN } from './support/fakes';
 import { JSON_FIELD } from './support/secrets-manager';
 
@@ -24,8 +35,15 @@ let client: SecretsManagerClient;
 let created = 0;
 
 beforeAll(async () => {
+  // A missing tool fails the file with what to install; it never skips.
+  requireMoto();
   directory = mkdtempSync(join(tmpdir(), 'secrets-manager-moto-'));
   emulator = await startEmulator({ logFile: join(directory, 'moto.log') });
+  // moto loads its Secrets Manager on the first request: taken here, with the SDK's default
+  // limits, so that the function's tight per-attempt timeouts below never pay for it.
+  const warmUp = new SecretsManagerClient(emulatorClientConfig(emulator.endpoint, REGION));
+  await warmUp.send(new ListSecretsCommand({}));
+  warmUp.destroy();
   // The function's own client configuration, pointed at the emulator.
   client = new SecretsManagerClient({ ...emulatorClientConfig(emulator.endpoint, REGION), ...AWS_CLIENT_CONFIG });
 });

@@ -12,9 +12,7 @@ describe('the shipped handlers', () => {
   });
 
   it.each(NAMES)('names %s by an absolute path, so that an app elsewhere bundles it', (name) => {
-    expect([isAbsolute(handlerEntry(name)), handlerEntry(name)]).toEqual([
-      true,
-      join(PROJECT_ROOT, HANDLER_SOURCES[name]),
-    ]);
+    const entry = handlerEntry(name);
+    expect([isAbsolute(entry), existsSync(entry), entry.endsWith(HANDLER_SOURCES[name])]).toEqual([true, true, true]);
   });
 });

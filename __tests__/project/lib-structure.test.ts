@@ -22,9 +22,16 @@ function modulesUnder(folder: string): string[] {
 const PACKAGE_CODE = [...modulesUnder('lib'), ...modulesUnder('functions')];
 const SAMPLE_CODE = modulesUnder('stacks');
 
-/** Every module specifier that `text` imports or re-exports from, types included. */
+/**
+ * Every module specifier that `text` imports or re-exports from, types included: `from '…'`, a
+ * bare `import '…'`, and `import('…')` or `require('…')` at run time.
+ */
 function specifiers(text: string): string[] {
-  return [...text.matchAll(/^(?:import|export)\b[^;]*? from '([^']+)';/gms)].map(([, specifier]) => specifier);
+  return [
+    ...text.matchAll(/^(?:import|export)\b[^;]*? from '([^']+)';/gms),
+    ...text.matchAll(/^import '([^']+)';/gm),
+    ...text.matchAll(/\b(?:import|require)\(\s*'([^']+)'\s*\)/g),
+  ].map(([, specifier]) => specifier);
 }
 
 /** The project modules that `file` imports, relative to the root. */
@@ -87,6 +94,11 @@ describe('lib/', () => {
   it('imports nothing of the sample: only lib/ and the handler library', () => {
     expect(modulesUnder('lib')).toContain('lib/ssm-parameter-secret.ts');
     expect(importsBeyond(modulesUnder('lib'), ['lib', 'functions/shared'])).toEqual([]);
+  });
+
+  it('sees imports written every way: from, bare, import() and require()', () => {
+    const text = "import { a } from './a';\nimport './b';\nconst c = await import('./c');\nconst d = require('./d');\n";
+    expect(specifiers(text).sort()).toEqual(['./a', './b', './c', './d']);
   });
 
   it('finds an import of the sample when there is one (the check can fail)', () => {

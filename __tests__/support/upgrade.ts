@@ -109,7 +109,9 @@ export async function generateFixture(commit = FIXTURE_COMMIT, destination = FIX
  * are fine: a log group is named `/aws/lambda/<function>`.)
  */
 export function machinePaths(value: unknown, folders: readonly string[]): string[] {
-  if (typeof value === 'string') return folders.some((folder) => value.includes(folder)) ? [value] : [];
+  // A folder as short as "/" (a HOME in some containers) would match every absolute string.
+  const named = folders.filter((folder) => folder.length > 1);
+  if (typeof value === 'string') return named.some((folder) => value.includes(folder)) ? [value] : [];
   if (Array.isArray(value)) return value.flatMap((item) => machinePaths(item, folders));
   if (value && typeof value === 'object') return Object.values(value).flatMap((item) => machinePaths(item, folders));
   return [];

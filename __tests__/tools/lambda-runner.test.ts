@@ -133,7 +133,8 @@ describe('execution environment', () => {
     });
     expect(seen[0].invokedFunctionArn).toMatch(/^arn:aws:lambda:[^:]+:\d{12}:function:method1-sample$/);
     expect(remaining[0]).toBeLessThanOrEqual(2000);
-    expect(remaining[0]).toBeGreaterThan(1900);
+    // Generous: the first line of the handler may start late on a loaded machine.
+    expect(remaining[0]).toBeGreaterThan(1000);
     // The clock runs: 30 ms later, less is left.
     expect(remaining[1]).toBeLessThanOrEqual(remaining[0] - 25);
   });
