@@ -625,6 +625,23 @@ describe('the store of method3-sample', () => {
     expect(secret.VersionIdsToStages ?? {}).toEqual({});
   });
 
+  it('writes a JSON object holding the token in the field the function reads, when it names one', async () => {
+    const variables = await environmentOf(account.clients.lambda, 'method3-sample');
+    await account.clients.lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'method3-sample',
+        Environment: { Variables: { ...variables, [ENV.apiTokenSecretJsonField]: 'apiToken' } },
+      }),
+    );
+    await expect(store().provision(TOKEN, 'set')).resolves.toContain('(the token in its field "apiToken")');
+    expect(JSON.parse((await secretValue(account.clients.secretsManager)) ?? '')).toEqual({ apiToken: TOKEN });
+  });
+
+  it('writes the token itself when the function names no field', async () => {
+    await store().provision(TOKEN, 'set');
+    await expect(secretValue(account.clients.secretsManager)).resolves.toBe(TOKEN);
+  });
+
   describe('status', () => {
     it('reports not provisioned while the secret has no value, with no version', async () => {
       await expect(store().status()).resolves.toEqual({

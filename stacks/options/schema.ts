@@ -190,7 +190,7 @@ export const OPTIONS = {
     doc: 'the JSON field of the secret that holds the token; "": the whole SecretString',
     values: '`""`, or a field name (letters, digits, `_`, `-`, `.`; up to 128)',
     details:
-      'For a secret kept as a JSON object of key/value pairs, as the Secrets Manager console writes them: the token is that field’s string value. A secret that is not a JSON object, or lacks the field, answers 500 with an error that names the secret and the field and quotes no value.',
+      'For a secret kept as a JSON object of key/value pairs, as the Secrets Manager console writes them: the token is that field’s string value. `npm run secret -- set|rotate` then writes a JSON object holding the token in that field (it cannot read the secret, so it keeps no other field: write those yourself, with the token, if the secret needs them). A secret that is not a JSON object, or lacks the field, answers 500 with an error that names the secret and the field and quotes no value.',
     parse: matching(/^$|^[\w.-]{1,128}$/, 'a field name of letters, digits, "_", "-" or "." (up to 128), or ""'),
   }),
   method3RecoveryDays: oneOf([0, 7, 8, 9, 10, 14, 21, 30] as const, {

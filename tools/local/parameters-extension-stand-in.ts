@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { PARAMETERS_EXTENSION } from '../../functions/shared/contract';
+import { saysNoCurrentVersion } from '../../functions/shared/secrets-manager-value';
 
 /** A running stand-in. */
 export interface ExtensionStandIn {
@@ -67,8 +68,12 @@ function routeOf(
         const binary = SecretBinary && { SecretBinary: Buffer.from(SecretBinary).toString('base64') };
         return { ARN, Name, VersionId, SecretString, VersionStages, CreatedDate, ...binary };
       },
-      // The message too: it is where Secrets Manager says that a secret has no value yet.
-      refusal: (error) => ({ __type: errorName(error), ...(error instanceof Error && { message: error.message }) }),
+      // The message only where it says that the secret has no value yet, which the function reads
+      // there: another message may quote what the store answered (a parser's error quotes its input).
+      refusal: (error) => ({
+        __type: errorName(error),
+        ...(error instanceof Error && saysNoCurrentVersion(error.message) && { message: error.message }),
+      }),
     };
   }
   return undefined;

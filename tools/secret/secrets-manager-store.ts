@@ -39,8 +39,8 @@ export class SecretsManagerSecretStore implements SecretStore {
   static describe(stack: string): string {
     return (
       `puts a new version of the Secrets Manager secret named by the function's ${ENV.apiTokenSecretId} ` +
-      `(it becomes ${CURRENT}), refused unless the secret is under the key in its ${ENV.kmsKeyArn} ` +
-      `and ${keyAliasName(stack)} points there`
+      `(it becomes ${CURRENT}; with ${ENV.apiTokenSecretJsonField}, a JSON object holding the token in that field), ` +
+      `refused unless the secret is under the key in its ${ENV.kmsKeyArn} and ${keyAliasName(stack)} points there`
     );
   }
 
@@ -67,15 +67,20 @@ export class SecretsManagerSecretStore implements SecretStore {
     const key = stackKey(configuration, this.stack);
     checkSecretKey(secret, key, secretId);
     await checkKeyAlias(this.#kms, this.stack, key);
+    const jsonField = configuration.Environment?.Variables?.[ENV.apiTokenSecretJsonField]?.trim();
+    // With a JSON field the function reads that field: the value is an object holding it. The
+    // writer cannot read the secret, so any other field of a previous value is not carried over.
+    const secretString = jsonField ? JSON.stringify({ [jsonField]: token }) : token;
     let version: string | undefined;
     try {
       ({ VersionId: version } = await this.#secretsManager.send(
-        new PutSecretValueCommand({ SecretId: secretId, SecretString: token }),
+        new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString }),
       ));
     } catch (error) {
-      throw awsError(error, 'secretsmanager:PutSecretValue', secretId, [token]);
+      throw awsError(error, 'secretsmanager:PutSecretValue', secretId, [token, secretString]);
     }
-    return `secret ${secretId} now has version ${version} as ${CURRENT}`;
+    const stored = jsonField ? ` (the token in its field ${JSON.stringify(jsonField)})` : '';
+    return `secret ${secretId} now has version ${version} as ${CURRENT}${stored}`;
   }
 
   async status(): Promise<SecretStatus> {
