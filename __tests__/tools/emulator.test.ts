@@ -6,12 +6,23 @@ import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CreateKeyCommand,
+  DecryptCommand,
+  EncryptCommand,
+  GetPublicKeyCommand,
+  KMSClient,
+  SignCommand,
+  VerifyCommand,
+} from '@aws-sdk/client-kms';
+import {
   assertPortAvailable,
+  emulatorClientConfig,
   freePort,
   isRunning,
   requestedEmulatorPort,
   startEmulator,
   stopEmulator,
+  type Emulator,
 } from '../../tools/local/emulator';
 import { InvalidEnvironmentVariableError } from '../../tools/common/errors';
 
@@ -40,21 +51,52 @@ describe('requestedEmulatorPort', () => {
 });
 
 describe('startEmulator', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'lambda-secrets-emulator-'));
+  let emulator: Emulator;
+  let kms: KMSClient;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ logFile: join(directory, 'emulator.log') });
+    kms = new KMSClient(emulatorClientConfig(emulator.endpoint, 'ap-northeast-1'));
+  });
+
+  afterAll(async () => {
+    kms?.destroy();
+    if (emulator) await stopEmulator(emulator.pid);
+    rmSync(directory, { recursive: true, force: true });
+  });
+
   it('starts a moto that answers with HTTP/1.0, closing each connection, so no answer is lost on a reused one', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'lambda-secrets-emulator-'));
-    const emulator = await startEmulator({ logFile: join(directory, 'emulator.log') });
-    try {
-      const version = await new Promise<string>((resolve, reject) => {
-        get(`${emulator.endpoint}/moto-api/`, (response) => {
-          response.resume();
-          resolve(response.httpVersion);
-        }).once('error', reject);
-      });
-      expect(version).toBe('1.0');
-    } finally {
-      await stopEmulator(emulator.pid);
-      rmSync(directory, { recursive: true, force: true });
-    }
+    const version = await new Promise<string>((resolve, reject) => {
+      get(`${emulator.endpoint}/moto-api/`, (response) => {
+        response.resume();
+        resolve(response.httpVersion);
+      }).once('error', reject);
+    });
+    expect(version).toBe('1.0');
+  });
+
+  // Its sitecustomize.py makes a key's RSA key on first use instead of at CreateKey: both kinds still work.
+  it('encrypts and decrypts with a symmetric key', async () => {
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    const { CiphertextBlob } = await kms.send(
+      new EncryptCommand({ KeyId: KeyMetadata!.KeyId, Plaintext: Buffer.from('plaintext') }),
+    );
+    const { Plaintext } = await kms.send(new DecryptCommand({ CiphertextBlob }));
+    expect(Buffer.from(Plaintext!).toString('utf8')).toBe('plaintext');
+  });
+
+  it('signs with an asymmetric key, and verifies the signature with it', async () => {
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }));
+    const message = {
+      KeyId: KeyMetadata!.KeyId,
+      Message: Buffer.from('message'),
+      SigningAlgorithm: 'RSASSA_PSS_SHA_256',
+    } as const;
+    const { Signature } = await kms.send(new SignCommand(message));
+    const { SignatureValid } = await kms.send(new VerifyCommand({ ...message, Signature }));
+    const { PublicKey } = await kms.send(new GetPublicKeyCommand({ KeyId: KeyMetadata!.KeyId }));
+    expect([SignatureValid, PublicKey?.length]).toEqual([true, expect.any(Number)]);
   });
 });
 
