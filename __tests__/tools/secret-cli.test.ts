@@ -36,6 +36,7 @@ import {
   TOKEN,
   useSampleAccount,
 } from './support/sample-account';
+import { useScriptBundle } from '../support/script-bundle';
 
 const ROOT = resolve(__dirname, '../..');
 /** `text` as a regular expression that matches it literally. */
@@ -355,8 +356,10 @@ describe('the secret CLI', () => {
   });
   afterAll(() => rmSync(cdktfJsonDirectory, { recursive: true, force: true }));
 
+  const secretCli = useScriptBundle('tools/scripts/secret.ts');
+
   /**
-   * Runs `tsx tools/scripts/secret.ts <args>` with `stdin` piped in, against the emulator, where
+   * Runs the secret CLI (`tools/scripts/secret.ts`, bundled) with `stdin` piped in, against the emulator, where
    * the samples are deployed in the stacks' default region; `env` adds to the environment. The
    * CLI reads the temporary cdktf.json, not the project's.
    */
@@ -364,7 +367,8 @@ describe('the secret CLI', () => {
     const inherited = Object.entries(process.env).filter(
       ([name]) => !name.startsWith('LAMBDA_SECRETS_') && name !== CDKTF_JSON_VARIABLE,
     );
-    const run = spawnSync(resolve(ROOT, 'node_modules/.bin/tsx'), ['tools/scripts/secret.ts', ...args], {
+    const [node, script] = secretCli();
+    const run = spawnSync(node, [script, ...args], {
       cwd: ROOT,
       env: { ...Object.fromEntries(inherited), [CDKTF_JSON_VARIABLE]: cdktfJson, ...env },
       input: stdin,
