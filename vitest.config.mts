@@ -7,7 +7,7 @@ export default defineConfig({
     globalSetup: ['__tests__/support/lambda-node.ts'],
     // Three files at a time, even on 2 cores (vitest's default would be one): a file that waits
     // (two wait 20 s on a frozen endpoint, every deploy on the provider's pauses) leaves a core
-    // idle otherwise. Measured on 2 cores: 231 s with three, against 265 s with two.
+    // idle otherwise (docs/testing.md, "Suite time").
     maxWorkers: 3,
     // A test that asserts nothing cannot fail: vitest fails it instead of passing it.
     expect: { requireAssertions: true },
