@@ -14,7 +14,12 @@ import { STACK_NAMES, type StackName } from '../../stacks/methods';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { run } from '../../tools/common/run-command';
 import { inheritedEnvironment } from '../../tools/local/isolation';
-import { READ_TIMEOUT_MS, requireTerraform, writeTerraformCliConfig } from '../../tools/local/terraform';
+import {
+  READ_TIMEOUT_MS,
+  requireTerraform,
+  withTerraformGc,
+  writeTerraformCliConfig,
+} from '../../tools/local/terraform';
 import { synthStack } from '../support/synth';
 
 /** Where `npm run synth:hcl` writes, as its command line names it. */
@@ -97,12 +102,12 @@ beforeAll(async () => {
   for (const rewrite of rewrites) await run('sh', ['-c', rewrite], { env: scriptEnv, timeoutMs: SYNTH_TIMEOUT_MS });
 
   const cliConfig = writeTerraformCliConfig(join(scratch, 'terraform.rc'));
-  const terraformEnv = {
+  const terraformEnv = withTerraformGc({
     ...shell,
     ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
     TF_IN_AUTOMATION: '1',
     CHECKPOINT_DISABLE: '1',
-  };
+  });
   // Each stack in its own folder: Terraform runs in both at once.
   await Promise.all(STACK_NAMES.map((stack) => leaveCdktf(stack, outdir, terraformEnv)));
 }, 600_000);

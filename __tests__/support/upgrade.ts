@@ -19,6 +19,7 @@ import {
   APPLY_TIMEOUT_MS,
   READ_TIMEOUT_MS,
   stackDirectory,
+  withTerraformGc,
   writeTerraformCliConfig,
 } from '../../tools/local/terraform';
 
@@ -155,14 +156,14 @@ export function installableFixture(fixtureJson: string, { bundle, targetUrl }: F
  */
 export function terraformEnvironment(deployment: LocalDeployment, apiToken: string): NodeJS.ProcessEnv {
   const cliConfig = writeTerraformCliConfig(join(deployment.settings.directory, 'terraform.rc'));
-  return {
+  return withTerraformGc({
     ...inheritedEnvironment(process.env),
     ...deployment.awsEnvironment,
     ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
     TF_IN_AUTOMATION: '1',
     CHECKPOINT_DISABLE: '1',
     TF_VAR_api_token: apiToken,
-  };
+  });
 }
 
 /** Terraform in a stack's folder of `deployment`; applies get the longer time limit. */
