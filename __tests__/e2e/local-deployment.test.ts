@@ -1,17 +1,29 @@
 /**
- * End to end: both stacks deployed with real Terraform (`cdktf deploy`) to a real AWS emulator
- * (moto server), the token provisioned as a user would, the deployed artifacts invoked, and
- * then the proofs. One deployment serves every proof; the article's mode is the control that
- * shows each detector can fail. That second deployment, and the refused one, run on an emulator
- * of their own from the start, beside the first: the stacks of one deployment deploy in parallel
- * (cdktf deploy), and the per-stack reads (show, plan) run side by side too, so the file's time
- * does not grow with the number of methods.
+ * End to end: the three stacks deployed with real Terraform (`cdktf deploy`) to a real AWS
+ * emulator (moto server), the token provisioned as a user would, the deployed artifacts invoked,
+ * and then the proofs. Two stages of a team share the emulator and an S3 state bucket, as two
+ * teammates would: `prod`, under the default options, serves most proofs; `dev`, under the other
+ * secret deliveries, is the control (the article's mode, which each detector must catch) and
+ * proves the other options. The stages deploy at once, each deployment's stacks in parallel
+ * (cdktf deploy), and the per-stack reads run side by side, so the file's time does not grow
+ * with the number of methods.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
+import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import {
   DescribeSecretCommand,
   ListSecretVersionIdsCommand,
@@ -20,7 +32,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../stacks/config';
 import { Emulator, emulatorClientConfig, requireMoto, startEmulator, stopEmulator } from '../../tools/local/emulator';
-import { STACK_NAMES, type StackName } from '../../stacks/methods';
+import { apiTokenSecretName, STACK_NAMES, type StackName } from '../../stacks/methods';
+import { stateKey } from '../../stacks/state-backend';
 import { LocalDeployment } from '../../tools/local/deployment';
 import { inheritedEnvironment } from '../../tools/local/isolation';
 import { invokeObserved, observed, type ObservedInvocation } from '../../tools/local/summary';
@@ -31,17 +44,28 @@ import { allSettledOrThrow } from '../support/settled';
 import { SetUpTimings } from '../support/timings';
 
 const TIMEOUT = 300_000;
-const token = `e2e-token-${randomBytes(24).toString('base64url')}`;
+const BUCKET = 'team-tfstate';
+const token = `e2e-prod-token-${randomBytes(24).toString('base64url')}`;
+const devToken = `e2e-dev-token-${randomBytes(24).toString('base64url')}`;
 const rotatedToken = `e2e-rotated-${randomBytes(24).toString('base64url')}`;
-const secrets = [token, rotatedToken];
+const secrets = [token, devToken, rotatedToken];
 
 let workDirectory: string;
 let emulator: Emulator | undefined;
-/** The emulator of the other deliveries and of the refused writer, which deploy beside the first. */
-let otherEmulator: Emulator | undefined;
-let upstream: Upstream;
+let s3: S3Client;
+/** The key prod's state objects are encrypted with (stateKmsKeyId); dev keeps the bucket's encryption. */
+let prodStateKey: string;
+/** The `prod` stage, under the default options. */
 let deployment: LocalDeployment;
-/** The other deliveries' deploy, started in the first beforeAll and awaited by their own. */
+/** The `dev` stage, under the other secret deliveries. */
+let other: LocalDeployment;
+/** A writer of another account, refused before anything is created. */
+let refused: LocalDeployment;
+/** Each stage's upstream, which accepts only that stage's token. */
+const upstreams = new Map<LocalDeployment, Upstream>();
+/** Each stage's token. */
+const tokens = new Map<LocalDeployment, string>();
+/** The dev stage's deploy, started in the first beforeAll and awaited by its own. */
 let otherDeployed: Promise<unknown>;
 /** What the refused writer's deploy ended with, started in the first beforeAll. */
 let refusal: Promise<Error>;
@@ -55,7 +79,7 @@ const secondPlans = new Map<StackName, Awaited<ReturnType<LocalDeployment['plan'
 
 /** Invokes a function of `target`, keeping what it printed and answered for the leak scans. */
 async function invokeIn(target: LocalDeployment, stack: StackName, functionName?: string): Promise<ObservedInvocation> {
-  const invocation = await invokeObserved(target, upstream, stack, functionName);
+  const invocation = await invokeObserved(target, upstreams.get(target)!, stack, functionName);
   transcript.push(invocation.body, invocation.output, JSON.stringify(invocation.deployed));
   return invocation;
 }
@@ -72,10 +96,26 @@ function invoke(stack: StackName, functionName?: string): Promise<ObservedInvoca
   return invokeIn(deployment, stack, functionName);
 }
 
+/** The S3 key of the state of `stack` in `target`'s stage. */
+function stateObjectKey(target: LocalDeployment, stack: StackName): string {
+  return stateKey(DEFAULT_OPTIONS, target.name(stack));
+}
+
+/** Every state object in the bucket, by key. */
+async function stateObjects(): Promise<Map<string, string>> {
+  const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  const objects = new Map<string, string>();
+  for (const { Key } of Contents) {
+    const { Body } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
+    objects.set(Key!, (await Body?.transformToString()) ?? '');
+  }
+  return objects;
+}
+
 /** An account other than the emulator's, whose principals no key policy here may trust. */
 const FOREIGN_WRITER = 'arn:aws:iam::111122223333:role/token-writer';
 
-/** Options of the second deployment: the other secret deliveries, on arm64 with the extension reader. */
+/** Options of the dev stage: the other secret deliveries, on arm64 with the extension readers. */
 const OTHER_DELIVERIES = {
   method1SecretDelivery: 'terraform',
   method2SecretDelivery: 'out-of-band',
@@ -87,8 +127,6 @@ const OTHER_DELIVERIES = {
   architecture: 'arm64',
 } as const;
 
-let other: LocalDeployment;
-let refused: LocalDeployment;
 const timings = new SetUpTimings('local-deployment.test.ts');
 
 beforeAll(async () => {
@@ -96,37 +134,38 @@ beforeAll(async () => {
   requireMoto();
   requireTerraform(inheritedEnvironment(process.env));
   workDirectory = mkdtempSync(join(tmpdir(), 'lambda-secrets-e2e-'));
-  // Both emulators are kept as soon as each answers, so afterAll stops whichever started.
-  await timings.time('emulators', () =>
-    allSettledOrThrow([
-      startEmulator({ logFile: join(workDirectory, 'emulator.log') }).then((started) => (emulator = started)),
-      startEmulator({ logFile: join(workDirectory, 'other-emulator.log') }).then(
-        (started) => (otherEmulator = started),
-      ),
-    ]),
+  emulator = await timings.time('emulator', () => startEmulator({ logFile: join(workDirectory, 'emulator.log') }));
+  s3 = new S3Client({ ...emulatorClientConfig(emulator.endpoint, DEFAULT_OPTIONS.region), forcePathStyle: true });
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: BUCKET,
+      CreateBucketConfiguration: { LocationConstraint: DEFAULT_OPTIONS.region as BucketLocationConstraint },
+    }),
   );
-  upstream = await startUpstream(tokenDigest(token));
-  deployment = new LocalDeployment({
-    directory: join(workDirectory, 'app'),
-    endpoint: emulator!.endpoint,
-    targetUrl: upstream.url,
-  });
-  // The same names as the first deployment's resources, in an emulator of their own: they deploy
-  // beside the first deployment instead of after its destroy. Their proofs await them.
-  other = new LocalDeployment({
-    directory: join(workDirectory, 'other-deliveries'),
-    endpoint: otherEmulator!.endpoint,
-    targetUrl: upstream.url,
-    options: OTHER_DELIVERIES,
-  });
-  refused = new LocalDeployment({
-    directory: join(workDirectory, 'foreign-writer'),
-    endpoint: otherEmulator!.endpoint,
-    targetUrl: upstream.url,
-    options: { stage: 'foreign', secretWriterArns: FOREIGN_WRITER },
-  });
-  otherDeployed = timings.time('other deploy (beside)', () => other.deploy(token));
-  // Reported where it is awaited, by the other deliveries' beforeAll.
+  const kms = new KMSClient(emulatorClientConfig(emulator.endpoint, DEFAULT_OPTIONS.region));
+  prodStateKey = (await kms.send(new CreateKeyCommand({ Description: 'prod state' }))).KeyMetadata!.Arn!;
+  kms.destroy();
+  const stage = async (name: string, stageToken: string, options: Record<string, string>) => {
+    const upstream = await startUpstream(tokenDigest(stageToken));
+    const target = new LocalDeployment({
+      directory: join(workDirectory, name),
+      endpoint: emulator!.endpoint,
+      targetUrl: upstream.url,
+      options: { stage: name, ...options },
+    });
+    upstreams.set(target, upstream);
+    tokens.set(target, stageToken);
+    return target;
+  };
+  const s3State = { backend: 's3', stateBucket: BUCKET };
+  deployment = await stage('prod', token, { ...s3State, stateKmsKeyId: prodStateKey });
+  // The article's mode keeps the token in the state, which the options refuse for a state in S3.
+  other = await stage('dev', devToken, OTHER_DELIVERIES);
+  refused = await stage('foreign', token, { secretWriterArns: FOREIGN_WRITER });
+  // The stages deploy side by side, as two teammates would; dev's proofs await its deploy.
+  otherDeployed = timings
+    .time('dev deploy (beside)', () => other.deploy(devToken))
+    .then((deployed) => transcript.push(deployed.output));
   otherDeployed.catch(() => {});
   refusal = timings
     .time('refused deploy (beside)', () => refused.deploy(token, ['method1-sample']))
@@ -134,7 +173,7 @@ beforeAll(async () => {
       () => new Error('deployed'),
       (error: unknown) => error as Error,
     );
-  transcript.push((await timings.time('deploy', () => deployment.deploy(token))).output);
+  transcript.push((await timings.time('prod deploy', () => deployment.deploy(token))).output);
   for (const stack of deployment.outOfBandStacks()) unprovisioned.set(stack, await invoke(stack));
   // As a user would after the deploy, and as `npm start` does: every out-of-band stack's token at once.
   transcript.push(await timings.time('secret set', () => deployment.provisionOutOfBand(token)));
@@ -154,9 +193,9 @@ afterAll(async () => {
   // The deploys started beside the first end before their folders go.
   await Promise.allSettled([otherDeployed, refusal]);
   timings.print();
-  await upstream?.close();
+  for (const upstream of upstreams.values()) await upstream.close();
+  s3?.destroy();
   if (emulator) await stopEmulator(emulator.pid);
-  if (otherEmulator) await stopEmulator(otherEmulator.pid);
   if (workDirectory) rmSync(workDirectory, { recursive: true, force: true });
 });
 
@@ -188,7 +227,7 @@ describe('both stacks deployed to the emulator', () => {
     "%s has its AWS provider linked from the machine's mirror, not from a plugin cache that concurrent inits race on",
     (stack) => {
       const installed = join(
-        stackDirectory(deployment.outdir, stack),
+        stackDirectory(deployment.outdir, deployment.name(stack)),
         '.terraform/providers/registry.terraform.io/hashicorp/aws',
       );
       const [version] = readdirSync(installed);
@@ -208,13 +247,15 @@ describe('both stacks deployed to the emulator', () => {
 });
 
 describe('the token appears nowhere', () => {
-  it.each(STACK_NAMES)('not in the state file of %s', (stack) => {
-    expect(containsAny(readFileSync(deployment.stateFile(stack), 'utf8'), secrets)).toBe(false);
+  it.each(STACK_NAMES)('not in the state of %s', async (stack) => {
+    const state = (await stateObjects()).get(stateObjectKey(deployment, stack));
+    expect(state).toContain('aws_lambda_function');
+    expect(containsAny(state!, secrets)).toBe(false);
   });
 
   it("not in the metadata of method3-sample's secret, which the secret CLI's status reads", async () => {
     const client = new SecretsManagerClient(emulatorClientConfig(deployment.settings.endpoint, DEFAULT_OPTIONS.region));
-    const SecretId = 'sample-app/lambda/sample-api-token';
+    const SecretId = apiTokenSecretName('prod');
     const metadata = JSON.stringify([
       await client.send(new DescribeSecretCommand({ SecretId })),
       await client.send(new ListSecretVersionIdsCommand({ SecretId, IncludeDeprecated: true })),
@@ -252,6 +293,7 @@ describe('a second plan after apply', () => {
  * one call before the rotation, and one after it, with the token it cached.
  */
 async function rotateUnderWarmEnvironment(target: LocalDeployment, stack: StackName) {
+  const upstream = upstreams.get(target)!;
   const warm = await target.startWarm(stack);
   const invokeWarm = async () => {
     const invocation = await observed(upstream, () => warm.invoke());
@@ -266,12 +308,88 @@ async function rotateUnderWarmEnvironment(target: LocalDeployment, stack: StackN
     return { before, after, extensionRequests: warm.extensionRequests() };
   } finally {
     await warm.close();
-    upstream.acceptOnly(tokenDigest(token));
+    upstream.acceptOnly(tokenDigest(tokens.get(target)!));
   }
 }
 
+describe('two stages side by side in one account and region', () => {
+  let devInvocation: ObservedInvocation;
+  let crossStage: ObservedInvocation;
+
+  beforeAll(async () => {
+    await timings.time('rest of dev deploy', () => otherDeployed);
+    // dev's Method 1 holds the ciphertext Terraform made (the article's mode): no secret set needed.
+    devInvocation = await invokeIn(other, 'method1-sample');
+    crossStage = await invokeIn(other, 'method1-sample', deployment.name('method1-sample'));
+  }, TIMEOUT);
+
+  it("runs each stage's own functions", () => {
+    expect([firstInvocations.get('method1-sample')?.deployed.name, devInvocation.deployed.name]).toEqual([
+      'method1-sample-prod',
+      'method1-sample-dev',
+    ]);
+  });
+
+  it("each answers 200, having sent its own stage's token through its own upstream", () => {
+    expect([firstInvocations.get('method1-sample'), devInvocation]).toEqual([
+      expect.objectContaining({ statusCode: 200, upstreamSawToken: true }),
+      expect.objectContaining({ statusCode: 200, upstreamSawToken: true }),
+    ]);
+  });
+
+  it("dev's ciphertext fails to decrypt as prod's function: 500, nothing leaks", () => {
+    expect([crossStage.statusCode, crossStage.upstreamCalls]).toEqual([500, 0]);
+    expect(crossStage.output).toContain('InvalidCiphertextException');
+    expect(containsAny(crossStage.body + crossStage.output, secrets)).toBe(false);
+  });
+});
+
+describe("prod's state in S3 (backend=s3)", () => {
+  it('holds one state object per stack, under the key prefix', async () => {
+    const expected = STACK_NAMES.map((stack) => stateObjectKey(deployment, stack));
+    expect([...(await stateObjects()).keys()].sort()).toEqual(expected.sort());
+  });
+
+  it('encrypts the state objects with the stateKmsKeyId', async () => {
+    const heads = await Promise.all(
+      STACK_NAMES.map((stack) =>
+        s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: stateObjectKey(deployment, stack) })),
+      ),
+    );
+    expect(heads).toEqual(
+      STACK_NAMES.map(() => expect.objectContaining({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: prodStateKey })),
+    );
+  });
+
+  it('wrote no local state file', () => {
+    expect(STACK_NAMES.map((stack) => deployment.stateFile(stack)).filter((file) => existsSync(file))).toEqual([]);
+  });
+
+  it('stops a second deploy while the lock is held, saying so', async () => {
+    const lockKey = `${stateObjectKey(deployment, 'method1-sample')}.tflock`;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: lockKey,
+        Body: JSON.stringify({ ID: 'held-by-a-teammate', Operation: 'OperationTypeApply', Who: 'teammate@host' }),
+      }),
+    );
+    try {
+      await expect(deployment.deploy(token, ['method1-sample'])).rejects.toThrow(/Error acquiring the state lock/);
+    } finally {
+      await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: lockKey }));
+    }
+  });
+
+  it('plans no change once the lock is released', async () => {
+    const plan = await deployment.plan('method1-sample', token);
+    expect(plan.code).toBe(0);
+  });
+});
+
 describe('secret rotate', () => {
   it('method1-sample: the new ciphertext reaches the environments Lambda starts after the configuration change', async () => {
+    const upstream = upstreams.get(deployment)!;
     upstream.acceptOnly(tokenDigest(rotatedToken));
     try {
       transcript.push(await deployment.secret('rotate', 'method1-sample', rotatedToken));
@@ -334,10 +452,9 @@ describe('a ciphertext is bound to its function', () => {
   });
 });
 
-// The same names as the first deployment's resources, in the second emulator.
-describe('the other secret deliveries, in a second deployment of both stacks', () => {
+describe('the other secret deliveries, in the dev stage', () => {
   beforeAll(async () => {
-    await timings.time('rest of other deploy', () => otherDeployed);
+    await timings.time('rest of dev deploy', () => otherDeployed);
     // Not destroyed: the emulator, which holds every resource, is stopped after the last test.
   }, TIMEOUT);
 
@@ -345,7 +462,7 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
     it.each(STACK_NAMES)(
       "%s's resource policy holds both statements AWS requires, the second from CloudFormation",
       async (stack) => {
-        const { Policy } = await other.lambda.send(new GetPolicyCommand({ FunctionName: stack }));
+        const { Policy } = await other.lambda.send(new GetPolicyCommand({ FunctionName: other.name(stack) }));
         const statements = (JSON.parse(Policy ?? '{}') as { Statement: Record<string, unknown>[] }).Statement;
         expect(statements).toContainEqual(
           expect.objectContaining({ Action: 'lambda:InvokeFunctionUrl', Principal: '*' }),
@@ -365,11 +482,11 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
     });
 
     it('the same scan finds the plaintext token in the state', () => {
-      expect(containsAny(readFileSync(other.stateFile('method1-sample'), 'utf8'), [token])).toBe(true);
+      expect(containsAny(readFileSync(other.stateFile('method1-sample'), 'utf8'), [devToken])).toBe(true);
     });
 
     it('the same second plan shows a change (the perpetual diff)', async () => {
-      const plan = await other.plan('method1-sample', token);
+      const plan = await other.plan('method1-sample', devToken);
       expect(plan.code).toBe(2);
       expect(plan.output).toContain('ENCRYPTED_API_TOKEN');
     });
@@ -377,12 +494,14 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
 
   describe('arm64 and method2Reader=extension', () => {
     it.each(STACK_NAMES)('%s runs on arm64', async (stack) => {
-      const { Configuration } = await other.lambda.send(new GetFunctionCommand({ FunctionName: stack }));
+      const { Configuration } = await other.lambda.send(new GetFunctionCommand({ FunctionName: other.name(stack) }));
       expect(Configuration?.Architectures).toEqual(['arm64']);
     });
 
     it("method2-sample has the extension's arm64 layer (the emulator's placeholder under its name)", async () => {
-      const { Configuration } = await other.lambda.send(new GetFunctionCommand({ FunctionName: 'method2-sample' }));
+      const { Configuration } = await other.lambda.send(
+        new GetFunctionCommand({ FunctionName: other.name('method2-sample') }),
+      );
       expect(Configuration?.Layers?.map((layer) => layer.Arn)).toEqual([
         expect.stringMatching(/:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/),
       ]);
@@ -394,7 +513,7 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
 
     beforeAll(async () => {
       // The CLI writes the JSON object the function's field names: {"token": "<token>"}.
-      transcript.push(await other.secret('set', 'method3-sample', token));
+      transcript.push(await other.secret('set', 'method3-sample', devToken));
       invocation = await invokeIn(other, 'method3-sample');
     }, TIMEOUT);
 
@@ -412,11 +531,11 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
     let refreshOutput: string;
 
     beforeAll(async () => {
-      transcript.push(await other.secret('set', 'method2-sample', token));
+      transcript.push(await other.secret('set', 'method2-sample', devToken));
       invocation = await invokeIn(other, 'method2-sample');
       // The provider reads the parameter back with decryption on every refresh: this is where
       // a token set out of band would enter the state if the stack kept it in `value`.
-      refreshOutput = (await timings.time('other refresh', () => other.refresh('method2-sample', token))).output;
+      refreshOutput = (await timings.time('dev refresh', () => other.refresh('method2-sample', devToken))).output;
     }, TIMEOUT);
 
     it('answers 200 with the token stored by `secret set`', () => {
@@ -429,18 +548,20 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
 
     it('keeps the token out of the state after Terraform refreshed the parameter', () => {
       expect(refreshOutput).toContain('aws_ssm_parameter');
-      expect(containsAny(readFileSync(other.stateFile('method2-sample'), 'utf8'), [token])).toBe(false);
+      const state = readFileSync(other.stateFile('method2-sample'), 'utf8');
+      expect(state).toContain('aws_ssm_parameter');
+      expect(containsAny(state, [devToken])).toBe(false);
     });
 
     it('keeps the token out of the refresh output and `terraform show -json`', async () => {
       const shown = await other.showJson('method2-sample');
       expect(shown).toContain('aws_ssm_parameter');
-      expect(containsAny(refreshOutput + shown, [token])).toBe(false);
+      expect(containsAny(refreshOutput + shown, [devToken])).toBe(false);
     });
 
     it('plans no change afterwards: the placeholder is never written over the token', async () => {
-      const plan = await other.plan('method2-sample', token);
-      expect(containsAny(plan.output, [token])).toBe(false);
+      const plan = await other.plan('method2-sample', devToken);
+      expect(containsAny(plan.output, [devToken])).toBe(false);
       expect(plan.code).toBe(0);
     });
   });
@@ -449,7 +570,7 @@ describe('the other secret deliveries, in a second deployment of both stacks', (
     let rotation: Awaited<ReturnType<typeof rotateUnderWarmEnvironment>>;
 
     beforeAll(async () => {
-      rotation = await timings.time('other rotation', () => rotateUnderWarmEnvironment(other, 'method2-sample'));
+      rotation = await timings.time('dev rotation', () => rotateUnderWarmEnvironment(other, 'method2-sample'));
     }, TIMEOUT);
 
     it('answers 200 before and after the rotation', () => {
