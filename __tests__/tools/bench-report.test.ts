@@ -343,7 +343,7 @@ describe('benchDocument', () => {
 
 describe('benchPlan', () => {
   it('makes the default number of rounds with the local run, and writes the results', () => {
-    expect(benchPlan([], {})).toMatchObject({ runs: DEFAULT_RUNS, localRun: true, writeResults: true });
+    expect(benchPlan([], {})).toMatchObject({ runs: DEFAULT_RUNS, localRun: true, suite: true, writeResults: true });
   });
 
   it('takes the number of rounds from BENCH_RUNS', () => {
@@ -354,10 +354,11 @@ describe('benchPlan', () => {
     expect(() => benchPlan([], { BENCH_RUNS: value })).toThrow(InvalidEnvironmentVariableError);
   });
 
-  it('makes a quick run one round without the local run, writing nothing', () => {
+  it('makes a quick run one round without the local run or the suite, writing nothing', () => {
     expect(benchPlan(['--quick'], { BENCH_RUNS: '5' })).toMatchObject({
       runs: 1,
       localRun: false,
+      suite: false,
       writeResults: false,
     });
   });
@@ -397,6 +398,7 @@ describe('benchFigures', () => {
   };
   const samples: Samples = {
     localRunSeconds: [30, 28, 29],
+    suiteSeconds: [181],
     deploySeconds: [20, 21, 22],
     appSynthSeconds: [0.9, 1.1, 0.95],
     cdktfSynthSeconds: [3.2, 2.9, 3.1],
@@ -415,6 +417,15 @@ describe('benchFigures', () => {
   it('leaves out the local run when it was skipped', () => {
     const quick = benchFigures({ ...samples, localRunSeconds: [], deploySeconds: [] }, 'app');
     expect(quick.map((entry) => entry.id)).not.toContain('localRun');
+  });
+
+  it('judges the suite against 180 s', () => {
+    expect(byId('suite')).toMatchObject({ value: 181, unit: 's', target: { kind: 'at-most', limit: 180 } });
+    expect(judge(byId('suite')!)?.met).toBe(false);
+  });
+
+  it('leaves out the suite when it was skipped', () => {
+    expect(benchFigures({ ...samples, suiteSeconds: [] }, 'app').map((entry) => entry.id)).not.toContain('suite');
   });
 
   it('names the app command it timed', () => {

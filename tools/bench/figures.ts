@@ -11,6 +11,8 @@ import { fewest, median, percentile, ratioOfMediansInterval, worst } from './sta
 export const TARGETS = {
   /** `npm start`, every stack deployed and invoked: what a person waits for. */
   localRunSeconds: 90,
+  /** `npm test`, the whole suite, on a quiet 2-core machine: what CI and every change wait for. */
+  suiteSeconds: 180,
   /** The app alone, as `cdktf.json` runs it. */
   appSynthSeconds: 1,
   /** `npx cdktf synth`, the app and the CLI around it. */
@@ -86,6 +88,8 @@ export interface MethodSamples {
 export interface Samples {
   /** Per run; empty in quick mode, which skips the local run. */
   readonly localRunSeconds: number[];
+  /** `npm test`, timed once after the rounds; empty in quick mode. */
+  readonly suiteSeconds: number[];
   readonly deploySeconds: number[];
   readonly appSynthSeconds: number[];
   readonly cdktfSynthSeconds: number[];
@@ -122,6 +126,21 @@ function localRunFigures(samples: Samples): Figure[] {
       basis: medianOf(samples.deploySeconds),
       unit: 's',
       value: median(samples.deploySeconds),
+    },
+  ];
+}
+
+/** The suite's figure, or none when it was skipped. */
+function suiteFigures(samples: Samples): Figure[] {
+  if (samples.suiteSeconds.length === 0) return [];
+  return [
+    {
+      id: 'suite',
+      measure: '`npm test`: the whole suite, every end-to-end file included',
+      basis: worstOf(samples.suiteSeconds),
+      unit: 's',
+      value: worst(samples.suiteSeconds),
+      target: { kind: 'at-most', limit: TARGETS.suiteSeconds },
     },
   ];
 }
@@ -316,6 +335,7 @@ function floorFigures(floor: readonly number[], coldStart: readonly number[]): F
 export function benchFigures(samples: Samples, appCommand: string): Figure[] {
   return [
     ...localRunFigures(samples),
+    ...suiteFigures(samples),
     ...synthFigures(samples, appCommand),
     ...samples.methods.flatMap((method) => methodFigures(method, samples.floorDurations, samples.floorColdStartMs)),
     ...floorFigures(samples.floorDurations, samples.floorColdStartMs),

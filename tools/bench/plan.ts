@@ -13,6 +13,8 @@ export interface BenchPlan {
   readonly coldStartsPerRun: number;
   /** Whether `npm start` is timed (it needs moto and Terraform, and takes most of the time). */
   readonly localRun: boolean;
+  /** Whether `npm test`, the whole suite, is timed once, after the rounds (a few minutes more). */
+  readonly suite: boolean;
   /** Whether the table in docs/benchmarks.md and the JSON file are rewritten; a quick run only prints. */
   readonly writeResults: boolean;
 }
@@ -30,7 +32,8 @@ export const BENCH_USAGE = 'usage: npm run bench [-- --quick]';
 
 /**
  * The plan for `args` (after `npm run bench --`) and BENCH_RUNS. `--quick` makes one round
- * without the local run and with fewer cold starts, and writes nothing: a check, not figures.
+ * without the local run or the suite and with fewer cold starts, and writes nothing: a check,
+ * not figures.
  * @throws UsageError for an unknown argument
  * @throws InvalidEnvironmentVariableError when BENCH_RUNS is not a positive integer
  */
@@ -38,14 +41,14 @@ export function benchPlan(args: readonly string[], env: NodeJS.ProcessEnv): Benc
   const unknown = args.find((arg) => arg !== '--quick');
   if (unknown !== undefined) throw new UsageError(`unknown argument ${JSON.stringify(unknown)}; ${BENCH_USAGE}`);
   if (args.includes('--quick')) {
-    return { runs: 1, coldStartsPerRun: COLD_STARTS_PER_RUN / 2, localRun: false, writeResults: false };
+    return { runs: 1, coldStartsPerRun: COLD_STARTS_PER_RUN / 2, localRun: false, suite: false, writeResults: false };
   }
   const value = env.BENCH_RUNS ?? String(DEFAULT_RUNS);
   const runs = parseWholeNumber(value);
   if (runs === undefined || runs < 1) {
     throw new InvalidEnvironmentVariableError('BENCH_RUNS', `a positive integer (got ${JSON.stringify(value)})`);
   }
-  return { runs, coldStartsPerRun: COLD_STARTS_PER_RUN, localRun: true, writeResults: true };
+  return { runs, coldStartsPerRun: COLD_STARTS_PER_RUN, localRun: true, suite: true, writeResults: true };
 }
 
 /**
