@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -28,9 +28,34 @@ class LongestFirstSequencer extends BaseSequencer {
   }
 }
 
+const ROOT = dirname(new URL(import.meta.url).pathname);
+
+/** What a test file does that the next file in the same process would see. */
+const LEAKS_INTO_THE_NEXT_FILE = /\bvi\.(?:mock|doMock|stubEnv|stubGlobal|resetModules|useFakeTimers)\b/;
+
+/**
+ * Whether a test file, or a module of its own folder it imports (e.g. `./support/sample-account`),
+ * mocks modules, stubs the environment or globals, or resets modules: such a file runs in a
+ * module graph of its own, and every other file shares its process's modules with the files run
+ * before it (docs/testing.md, "Suite time").
+ */
+function needsIsolation(file: string): boolean {
+  const text = readFileSync(file, 'utf8');
+  const imported = [...text.matchAll(/from '(\.{1,2}\/[^']+)'/g)]
+    .map(([, path]) => resolve(dirname(file), `${path}.ts`))
+    .filter((module) => existsSync(module));
+  return [text, ...imported.map((module) => readFileSync(module, 'utf8'))].some((source) =>
+    LEAKS_INTO_THE_NEXT_FILE.test(source),
+  );
+}
+
+const TEST_FILES = readdirSync(join(ROOT, '__tests__'), { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.test.ts'))
+  .map((file) => `__tests__/${file}`);
+const ISOLATED_FILES = TEST_FILES.filter((file) => needsIsolation(join(ROOT, file)));
+
 export default defineConfig({
   test: {
-    include: ['__tests__/**/*.test.ts'],
     // The local Lambda runner's Node.js (the Lambda runtime's major), installed once before any file.
     globalSetup: ['__tests__/support/lambda-node.ts'],
     // Four files at a time, even on 2 cores (vitest's default would be one): a file that waits
@@ -43,5 +68,14 @@ export default defineConfig({
     // Synthesis bundles both handlers with esbuild; give it room on 2-core machines.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Loading the modules again for every file was a sixth of the suite's CPU time: only the
+    // files that would leak into the next one get a module graph of their own.
+    projects: [
+      { extends: true, test: { name: 'isolated', include: ISOLATED_FILES } },
+      {
+        extends: true,
+        test: { name: 'shared', include: ['__tests__/**/*.test.ts'], exclude: ISOLATED_FILES, isolate: false },
+      },
+    ],
   },
 });
