@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, MAX_UPSTREAM_TIMEOUT_MS, OPTIONS, optionEnvName } from '../../stacks/config';
 import { isDeliveredOutOfBand, METHODS } from '../../stacks/methods';
+import { withHelpStacksSection } from '../../stacks/methods-docs';
 import {
   CONFIGURATION_PAGE,
   configurationPage,
@@ -62,6 +63,10 @@ function escape(text: string): string {
 describe('help', () => {
   it.each(METHODS)('describes $stackName with its registry summary', ({ stackName, summary }) => {
     expect(help).toMatch(new RegExp(`^  ${escape(stackName)} +${escape(summary)}$`, 'm'));
+  });
+
+  it('holds the list of stacks `npm run docs:options` writes from the registry', () => {
+    expect(help, 'stale: run npm run docs:options').toBe(withHelpStacksSection(help));
   });
 
   it.each(options)('lists the option %s with its default %o', (option, value) => {

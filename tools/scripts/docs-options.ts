@@ -1,7 +1,8 @@
 /**
- * `npm run docs:options`: writes the option documentation that the option schema
- * (stacks/options/schema.ts) derives, help's and the README's option tables and docs/configuration.md, and says which
- * file changed. A test fails while either differs from the schema.
+ * `npm run docs:options`: writes the documentation that the option schema
+ * (stacks/options/schema.ts) and the method registry (stacks/methods.ts) derive: help's list of
+ * stacks, help's and the README's option tables and docs/configuration.md, and says which file
+ * changed. A test fails while any of them differs from what they derive.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +13,7 @@ import {
   withReadmeOptionsTable,
 } from '../../stacks/options/docs';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { withHelpStacksSection } from '../../stacks/methods-docs';
 
 /** Writes `text` to `file` (relative to the project root) unless it already holds it; true if written. */
 function update(file: string, text: string): boolean {
@@ -30,7 +32,7 @@ function update(file: string, text: string): boolean {
 
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 for (const [file, text] of [
-  ['help', withHelpOptionsTable(read('help'))],
+  ['help', withHelpStacksSection(withHelpOptionsTable(read('help')))],
   ['README.md', withReadmeOptionsTable(read('README.md'))],
   [CONFIGURATION_PAGE, configurationPage()],
 ] as const) {
