@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -28,16 +29,16 @@ class LongestFirstSequencer extends BaseSequencer {
   }
 }
 
-const ROOT = dirname(new URL(import.meta.url).pathname);
+const ROOT = dirname(fileURLToPath(import.meta.url));
 
 /** What a test file does that the next file in the same process would see. */
 const LEAKS_INTO_THE_NEXT_FILE = /\bvi\.(?:mock|doMock|stubEnv|stubGlobal|resetModules|useFakeTimers)\b/;
 
 /**
- * Whether a test file, or a module of its own folder it imports (e.g. `./support/sample-account`),
- * mocks modules, stubs the environment or globals, or resets modules: such a file runs in a
- * module graph of its own, and every other file shares its process's modules with the files run
- * before it (docs/testing.md, "Suite time").
+ * Whether a test file, or a module it imports by a relative path (e.g. `./support/sample-account`;
+ * one level deep), mocks modules, stubs the environment or globals, or resets modules: such a file
+ * runs in a module graph of its own, and every other file shares its process's modules with the
+ * files run before it (docs/testing.md, "Suite time").
  */
 function needsIsolation(file: string): boolean {
   const text = readFileSync(file, 'utf8');
