@@ -4,8 +4,10 @@
  * the handlers taking turns): the local run, synthesis, and this project's handlers (the extension
  * entries of Methods 2 and 3 too) against the article's (Method 3's article-style: the article shows
  * no Secrets Manager handler), a Powertools-based equivalent and the floor (a bare fetch with the
- * token in hand), on a fake store and a local upstream. Prints the table, rewrites it in docs/benchmarks.md with `benchmarks.json`, and exits 1
- * when a target is missed. `-- --quick` makes one short round and writes nothing.
+ * token in hand), on a fake store and a local upstream; then, alone, `npm test` (issue #17). Prints
+ * the table, rewrites it in docs/benchmarks.md with `benchmarks.json`, and exits 1 when a target
+ * is missed. `-- --quick` makes one short round, without the local run or the suite, and writes
+ * nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
