@@ -78,6 +78,36 @@ export function functionBinding(props: FunctionBindingProps): DataAwsIamPolicyDo
   ];
 }
 
+/** How a function reads a secret that a store decrypts for it, for {@link storeReadStatements}. */
+export interface StoreReadProps extends FunctionBindingProps {
+  /** The statement ids of the read and of the decryption through the store. */
+  readonly sids: readonly [read: string, decrypt: string];
+  /** When the store may decrypt with the key: through that store, for this secret. */
+  readonly decryptConditions: readonly DataAwsIamPolicyDocumentStatementCondition[];
+}
+
+/**
+ * Role statements for a secret kept in a store (SSM, Secrets Manager) that decrypts it on the
+ * function's behalf: exactly `action` on `resource`, `kms:Decrypt` of the key under
+ * `decryptConditions`, and the {@link functionBinding} on `action` rather than on `kms:Decrypt`,
+ * which the store calls: without `action`, another function given the role cannot make the store
+ * decrypt.
+ */
+export function storeReadStatements(props: StoreReadProps): DataAwsIamPolicyDocumentStatement[] {
+  const [readSid, decryptSid] = props.sids;
+  return [
+    { sid: readSid, effect: 'Allow', actions: [props.action], resources: [props.resource] },
+    {
+      sid: decryptSid,
+      effect: 'Allow',
+      actions: ['kms:Decrypt'],
+      resources: [props.keyArn],
+      condition: [...props.decryptConditions],
+    },
+    ...functionBinding(props),
+  ];
+}
+
 /** Principals for a key policy statement: `arns`, or `fallback` when none are given. */
 export function principalsOr(
   arns: readonly string[] | undefined,

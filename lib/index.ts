@@ -18,7 +18,14 @@
  */
 export { accountRootArn, functionArn, lookUpDeploymentTarget, type DeploymentTarget } from './deployment-target';
 export { SynthesisInputError } from './errors';
-export { functionBinding, principalsOr, type FunctionBindingProps, type FunctionSecret } from './function-secret';
+export {
+  functionBinding,
+  principalsOr,
+  storeReadStatements,
+  type FunctionBindingProps,
+  type FunctionSecret,
+  type StoreReadProps,
+} from './function-secret';
 export { handlerEntry, HANDLER_SOURCES, type HandlerName } from './handlers';
 export { KmsEnvironmentSecret, type KmsEnvironmentSecretProps } from './kms-environment-secret';
 export { assertEnvironmentFits, EnvironmentTooLargeError, LAMBDA_ENVIRONMENT_LIMIT_BYTES } from './lambda-environment';

@@ -9,7 +9,7 @@ import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanag
 import { ENV } from '../functions/shared/contract';
 import { functionArn, type DeploymentTarget } from './deployment-target';
 import { SynthesisInputError } from './errors';
-import { functionBinding, principalsOr, type FunctionSecret } from './function-secret';
+import { principalsOr, storeReadStatements, type FunctionSecret } from './function-secret';
 import { handlerEntry } from './handlers';
 import { extensionEnvironment } from './parameters-extension';
 import type { SecretKey } from './secret-key';
@@ -158,32 +158,16 @@ export class SecretsManagerSecret extends Construct implements FunctionSecret {
       ...(props.jsonField ? { [ENV.apiTokenSecretJsonField]: props.jsonField } : {}),
       ...(extensionLayerArn && extensionEnvironment('secrets-manager')),
     };
-    this.roleStatements = [
-      {
-        sid: 'ReadOwnSecret',
-        effect: 'Allow',
-        // Exactly GetSecretValue (BatchGetSecretValue authorizes each secret with it too).
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.secret.arn],
-      },
-      {
-        sid: 'DecryptThroughSecretsManager',
-        effect: 'Allow',
-        actions: ['kms:Decrypt'],
-        resources: [key.key.arn],
-        condition: [this.#throughSecretsManager[0], forThisSecret],
-      },
-      // Bound on GetSecretValue rather than on kms:Decrypt, which Secrets Manager calls on the
-      // function's behalf: without GetSecretValue, another function given this role cannot make
-      // Secrets Manager decrypt.
-      ...functionBinding({
-        functionArn: functionArn(target, this.functionName),
-        keyArn: key.key.arn,
-        action: 'secretsmanager:GetSecretValue',
-        resource: this.secret.arn,
-        secretContext: forThisSecret,
-      }),
-    ];
+    // Exactly GetSecretValue (BatchGetSecretValue authorizes each secret with it too).
+    this.roleStatements = storeReadStatements({
+      sids: ['ReadOwnSecret', 'DecryptThroughSecretsManager'],
+      functionArn: functionArn(target, this.functionName),
+      keyArn: key.key.arn,
+      action: 'secretsmanager:GetSecretValue',
+      resource: this.secret.arn,
+      decryptConditions: [this.#throughSecretsManager[0], forThisSecret],
+      secretContext: forThisSecret,
+    });
   }
 
   /**

@@ -5,7 +5,7 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { ENV, SECRET_PLACEHOLDER } from '../functions/shared/contract';
 import { functionArn } from './deployment-target';
-import { functionBinding, principalsOr, type FunctionSecret } from './function-secret';
+import { principalsOr, storeReadStatements, type FunctionSecret } from './function-secret';
 import { handlerEntry } from './handlers';
 import { extensionEnvironment } from './parameters-extension';
 import type { SecretKey } from './secret-key';
@@ -118,32 +118,17 @@ export class SsmParameterSecret extends Construct implements FunctionSecret {
       [ENV.apiTokenParameterName]: parameterName,
       ...(extensionLayerArn && extensionEnvironment('ssm-parameter')),
     };
-    this.roleStatements = [
-      {
-        sid: 'ReadOwnParameter',
-        effect: 'Allow',
-        // Exactly GetParameter: GetParameter* would also grant GetParameterHistory, which returns
-        // every past value.
-        actions: ['ssm:GetParameter'],
-        resources: [this.parameter.arn],
-      },
-      {
-        sid: 'DecryptThroughSsm',
-        effect: 'Allow',
-        actions: ['kms:Decrypt'],
-        resources: [key.key.arn],
-        condition: this.#throughSsm,
-      },
-      // Bound on GetParameter rather than on kms:Decrypt, which SSM calls on the function's
-      // behalf: without GetParameter, another function given this role cannot make SSM decrypt.
-      ...functionBinding({
-        functionArn: functionArn(target, this.functionName),
-        keyArn: key.key.arn,
-        action: 'ssm:GetParameter',
-        resource: this.parameter.arn,
-        secretContext: forThisParameter,
-      }),
-    ];
+    // Exactly GetParameter: GetParameter* would also grant GetParameterHistory, which returns
+    // every past value.
+    this.roleStatements = storeReadStatements({
+      sids: ['ReadOwnParameter', 'DecryptThroughSsm'],
+      functionArn: functionArn(target, this.functionName),
+      keyArn: key.key.arn,
+      action: 'ssm:GetParameter',
+      resource: this.parameter.arn,
+      decryptConditions: this.#throughSsm,
+      secretContext: forThisParameter,
+    });
     if (!props.terraformRunnerArns?.length) key.require(refuseRootAsRunner(target.deployerArn));
   }
 
